@@ -1,0 +1,46 @@
+using TableStore.Core.Manifest;
+
+namespace TableStore.Core.Commit;
+
+/// <summary>
+/// What one bucket writer hands the committer: files it wrote, and for compactions the files it replaced.
+/// </summary>
+public sealed record CommitMessage(
+    object?[] Partition,
+    int Bucket,
+    int TotalBuckets,
+    IReadOnlyList<DataFileMeta> NewFiles,
+    IReadOnlyList<DataFileMeta> CompactBefore,
+    IReadOnlyList<DataFileMeta> CompactAfter)
+{
+    public static CommitMessage Append(object?[] partition, int bucket, int totalBuckets, IReadOnlyList<DataFileMeta> files) =>
+        new(partition, bucket, totalBuckets, files, [], []);
+
+    public bool IsEmpty => NewFiles.Count == 0 && CompactBefore.Count == 0 && CompactAfter.Count == 0;
+}
+
+/// <summary>A request to commit: the messages, the idempotence identity and what the writer based its work on.</summary>
+public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long CommitIdentifier)
+{
+    public CommitKind Kind { get; init; } = CommitKind.Append;
+
+    /// <summary>
+    /// The latest snapshot id when the writer started (null: none, or unknown). A retry after an unknown
+    /// outcome looks for its identifier only in snapshots after this one, so it must not change between retries.
+    /// </summary>
+    public long? BaseSnapshotId { get; init; }
+
+    /// <summary>For <see cref="CommitKind.Overwrite"/>: the partitions to replace; null replaces the whole table.</summary>
+    public IReadOnlyList<object?[]>? OverwritePartitions { get; init; }
+
+    public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
+}
+
+public sealed record CommitResult(long SnapshotId, bool AlreadyCommitted, int Attempts);
+
+/// <summary>
+/// A primary-key bucket received rows from another writer after this writer assigned its sequence numbers,
+/// so this writer's rows would not order after theirs. The writer must rewrite its files with fresh sequence
+/// numbers; the files it wrote are orphans and safe to delete.
+/// </summary>
+public sealed class SequenceConflictException(string message) : TableStoreException(message);

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.Schema;
+using TableStore.Core.Utils;
+
+namespace TableStore.Core.Commit;
+
+/// <summary>
+/// The commit protocol. Invariants: a snapshot is visible only through <c>snapshot-N</c>, created with
+/// put-if-absent after everything it names is durable; nothing a committed snapshot names is ever rewritten.
+/// <list type="number">
+/// <item>Read the latest snapshot L by listing (the hint is only a shortcut that is verified).</item>
+/// <item>If a snapshot after the request's base carries this (commit user, identifier), it is already committed.</item>
+/// <item>Check conflicts against L: deleted files must be live; primary-key buckets must not have received
+/// rows with sequence numbers at or above ours.</item>
+/// <item>Write the delta manifest (once), the new base manifest list (merging manifests when there are many)
+/// and the delta manifest list, then put-if-absent <c>snapshot-(L+1)</c>.</item>
+/// <item>Lost the race: delete this attempt's manifest lists and go to 1. A put whose outcome is unknown is
+/// resolved by reading <c>snapshot-(L+1)</c>; files of an unknown outcome are never deleted.</item>
+/// </list>
+/// </summary>
+public sealed class FileStoreCommit(
+    IObjectStore store,
+    TablePaths paths,
+    TableSchema schema,
+    SnapshotManager snapshots,
+    ManifestStore manifests,
+    string commitUser,
+    TimeProvider time,
+    ILogger? logger = null)
+{
+    private readonly ILogger _log = logger ?? NullLogger.Instance;
+
+    public string CommitUser => commitUser;
+
+    public async Task<CommitResult> CommitAsync(CommitRequest request, CancellationToken ct = default)
+    {
+        var changes = BuildEntries(request.Messages);
+        ManifestFileMeta? delta = null;
+        int maxRetries = schema.CoreOptions.CommitMaxRetries;
+        for (int attempt = 1; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var latest = await snapshots.LatestAsync(ct).ConfigureAwait(false);
+            if (await FindCommittedAsync(latest, request, ct).ConfigureAwait(false) is { } done)
+                return new CommitResult(done, AlreadyCommitted: true, attempt);
+
+            var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
+            var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
+            CheckConflicts(entries, request.Messages, live, latest);
+
+            if (request.Kind != CommitKind.Overwrite)
+                delta ??= await manifests.WriteManifestAsync(entries, schema.Id, ct).ConfigureAwait(false);
+            var attemptDelta = delta ?? await manifests.WriteManifestAsync(entries, schema.Id, ct).ConfigureAwait(false);
+
+            var written = new List<string>();
+            var baseManifests = await NewBaseAsync(latest, live, entries, attemptDelta, written, ct).ConfigureAwait(false);
+            var baseList = await manifests.WriteManifestListAsync(baseManifests, ct).ConfigureAwait(false);
+            written.Add(baseList);
+            var deltaList = await manifests.WriteManifestListAsync([attemptDelta], ct).ConfigureAwait(false);
+            written.Add(deltaList);
+
+            long added = entries.Where(e => e.Kind == FileKind.Add).Sum(e => e.File.RowCount);
+            long removed = entries.Where(e => e.Kind == FileKind.Delete).Sum(e => e.File.RowCount);
+            long id = (latest?.Id ?? 0) + 1;
+            // Commit times never go backwards, so time travel by timestamp can binary-search snapshot ids.
+            long now = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), latest?.TimeMillis ?? 0);
+            var snapshot = new Snapshot(id, schema.Id, baseList, deltaList, null, commitUser, request.CommitIdentifier, request.Kind,
+                now, (latest?.TotalRecordCount ?? 0) + added - removed, added - removed, 0, null,
+                request.LogOffsets ?? latest?.LogOffsets ?? new Dictionary<string, string>());
+
+            bool won;
+            try
+            {
+                won = await snapshots.TryCommitAsync(snapshot, ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                // Unknown outcome: the create may have happened. Read back what is at that id.
+                _log.LogWarning(e, "Creating snapshot {SnapshotId} of {Table} failed with an unknown outcome; checking", id, paths.Root);
+                var existing = await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
+                if (existing is null) throw;
+                won = existing.CommitUser == commitUser && existing.CommitIdentifier == request.CommitIdentifier;
+                if (!won && attempt > maxRetries) throw;
+            }
+
+            if (won)
+            {
+                await snapshots.WriteLatestHintAsync(id, ct).ConfigureAwait(false);
+                _log.LogInformation("Committed snapshot {SnapshotId} of {Table}: {Kind}, {Files} file changes, {Rows} rows, attempt {Attempt}",
+                    id, paths.Root, request.Kind, entries.Count, added - removed, attempt);
+                return new CommitResult(id, AlreadyCommitted: false, attempt);
+            }
+
+            // Another committer took this id. Our manifest lists are referenced by nothing: remove them.
+            foreach (var f in written) await TryDeleteAsync(paths.ManifestFile(f), ct).ConfigureAwait(false);
+            if (request.Kind == CommitKind.Overwrite) await TryDeleteAsync(paths.ManifestFile(attemptDelta.FileName), ct).ConfigureAwait(false);
+            _log.LogInformation("Lost the race for snapshot {SnapshotId} of {Table}; retrying (attempt {Attempt})", id, paths.Root, attempt);
+            if (attempt > maxRetries)
+                throw new CommitConflictException($"Commit to {paths.Root} gave up after {attempt} attempts: other committers kept winning the race for the next snapshot.");
+        }
+    }
+
+    private static List<ManifestEntry> BuildEntries(IReadOnlyList<CommitMessage> messages)
+    {
+        var entries = new List<ManifestEntry>();
+        foreach (var m in messages)
+        {
+            foreach (var f in m.CompactBefore) entries.Add(new ManifestEntry(FileKind.Delete, m.Partition, m.Bucket, m.TotalBuckets, f));
+            foreach (var f in m.NewFiles) entries.Add(new ManifestEntry(FileKind.Add, m.Partition, m.Bucket, m.TotalBuckets, f));
+            foreach (var f in m.CompactAfter) entries.Add(new ManifestEntry(FileKind.Add, m.Partition, m.Bucket, m.TotalBuckets, f));
+        }
+        return entries;
+    }
+
+    private static List<ManifestEntry> AddOverwriteDeletes(List<ManifestEntry> changes, List<ManifestEntry> live, CommitRequest request)
+    {
+        var targets = request.OverwritePartitions?.Select(PartitionKey.Of).ToHashSet();
+        var result = live
+            .Where(e => targets is null || targets.Contains(PartitionKey.Of(e.Partition)))
+            .Select(e => e with { Kind = FileKind.Delete })
+            .ToList();
+        foreach (var c in changes)
+        {
+            if (targets is not null && !targets.Contains(PartitionKey.Of(c.Partition)))
+                throw new CommitConflictException($"Overwrite of partitions {string.Join("; ", targets)} writes a file into partition '{PartitionKey.Of(c.Partition)}', which it does not overwrite.");
+            if (c.Kind == FileKind.Add) result.Add(c);
+        }
+        return result;
+    }
+
+    /// <summary>Scans snapshots after the request's base for this commit's identity (newest first).</summary>
+    private async Task<long?> FindCommittedAsync(Snapshot? latest, CommitRequest request, CancellationToken ct)
+    {
+        if (latest is null) return null;
+        long floor = request.BaseSnapshotId ?? (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) ?? 1) - 1;
+        for (long id = latest.Id; id > floor; id--)
+        {
+            var s = id == latest.Id ? latest : await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
+            if (s is null) break; // expired below here
+            if (s.CommitUser == commitUser && s.CommitIdentifier == request.CommitIdentifier) return s.Id;
+        }
+        return null;
+    }
+
+    private void CheckConflicts(List<ManifestEntry> entries, IReadOnlyList<CommitMessage> messages, List<ManifestEntry> live, Snapshot? latest)
+    {
+        var liveIds = live.Select(e => e.Identity).ToHashSet();
+        foreach (var e in entries.Where(e => e.Kind == FileKind.Delete))
+            if (!liveIds.Contains(e.Identity))
+                throw new CommitConflictException($"Commit to {paths.Root} conflicts with snapshot {latest?.Id}: file '{e.File.FileName}' of partition '{PartitionKey.Of(e.Partition)}' bucket {e.Bucket} is no longer live (another compaction or overwrite removed it).");
+
+        foreach (var m in messages)
+        {
+            if (m.TotalBuckets != schema.BucketCount)
+                throw new CommitConflictException($"Commit to {paths.Root} was written for {m.TotalBuckets} buckets, the table has {schema.BucketCount}.");
+            if (schema.Kind != TableKind.PrimaryKey || m.NewFiles.Count == 0) continue;
+            long ourMin = m.NewFiles.Min(f => f.MinSequence);
+            var key = PartitionKey.Of(m.Partition);
+            foreach (var e in live)
+            {
+                if (e.Bucket != m.Bucket || e.File.MaxSequence < ourMin || !PartitionKey.Of(e.Partition).Equals(key)) continue;
+                throw new SequenceConflictException($"Bucket {m.Bucket} of partition '{key}' in {paths.Root} received rows up to sequence {e.File.MaxSequence} from another writer (snapshot {latest?.Id}) after this writer started at sequence {ourMin}.");
+            }
+        }
+    }
+
+    private async Task<List<ManifestFileMeta>> NewBaseAsync(Snapshot? latest, List<ManifestEntry> live, List<ManifestEntry> entries,
+        ManifestFileMeta delta, List<string> written, CancellationToken ct)
+    {
+        var previous = latest is null ? [] : (await manifests.ReadManifestListAsync(latest.BaseManifestList, ct).ConfigureAwait(false)).ToList();
+        if (previous.Count + 1 < schema.CoreOptions.ManifestMergeMinCount)
+            return [.. previous, delta];
+
+        // Too many manifests make every scan slow: fold the live set into one manifest of ADD entries.
+        var deleted = entries.Where(e => e.Kind == FileKind.Delete).Select(e => e.Identity).ToHashSet();
+        var merged = live.Where(e => !deleted.Contains(e.Identity)).Concat(entries.Where(e => e.Kind == FileKind.Add)).ToList();
+        var meta = await manifests.WriteManifestAsync(merged, schema.Id, ct).ConfigureAwait(false);
+        written.Add(meta.FileName);
+        return [meta];
+    }
+
+    private async Task TryDeleteAsync(string path, CancellationToken ct)
+    {
+        try { await store.DeleteAsync(path, ct).ConfigureAwait(false); }
+        catch (IOException e) { _log.LogDebug(e, "Could not delete orphan {Path}; maintenance will remove it", path); }
+    }
+}

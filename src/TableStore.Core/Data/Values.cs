@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using TableStore.Core.Schema;
+
+namespace TableStore.Core.Data;
+
+/// <summary>
+/// Conversions of column values between their in-memory CLR form, text (CSV, predicates, paths) and JSON.
+/// Every parse error names the type and the offending text; callers add the location.
+/// </summary>
+public static class Values
+{
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd",
+    ];
+
+    /// <summary>Parses text (a CSV field, a predicate literal, a partition path value) as a value of <paramref name="type"/>.</summary>
+    public static object Parse(string text, DataType type)
+    {
+        var t = type.Kind == DataTypeKind.String ? text : text.Trim();
+        var inv = CultureInfo.InvariantCulture;
+        bool ok;
+        object? result;
+        switch (type.Kind)
+        {
+            case DataTypeKind.Boolean:
+                ok = TryParseBool(t, out var b); result = b; break;
+            case DataTypeKind.Int:
+                ok = int.TryParse(t, NumberStyles.AllowLeadingSign, inv, out var i); result = i; break;
+            case DataTypeKind.BigInt:
+                ok = long.TryParse(t, NumberStyles.AllowLeadingSign, inv, out var l); result = l; break;
+            case DataTypeKind.Float:
+                ok = float.TryParse(t, NumberStyles.Float, inv, out var f); result = f; break;
+            case DataTypeKind.Double:
+                ok = double.TryParse(t, NumberStyles.Float, inv, out var d); result = d; break;
+            case DataTypeKind.Decimal:
+                ok = decimal.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, inv, out var m);
+                result = ok ? CheckDecimal(m, type) : null; break;
+            case DataTypeKind.String:
+                return t;
+            case DataTypeKind.Bytes:
+                result = TryBase64(t); ok = result != null; break;
+            case DataTypeKind.Date:
+                ok = DateOnly.TryParseExact(t, "yyyy-MM-dd", inv, DateTimeStyles.None, out var date); result = date; break;
+            case DataTypeKind.Timestamp:
+                ok = DateTime.TryParseExact(t, TimestampFormats, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var ts);
+                result = ok ? TruncateToMicros(ts) : null; break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type));
+        }
+        if (!ok || result is null)
+            throw new InvalidInputException($"'{Shorten(text)}' is not a valid {type.TypeName}{Hint(type)}.");
+        return result;
+    }
+
+    private static string Hint(DataType type) => type.Kind switch
+    {
+        DataTypeKind.Boolean => " (expected true or false)",
+        DataTypeKind.Bytes => " (expected base64)",
+        DataTypeKind.Date => " (expected yyyy-MM-dd)",
+        DataTypeKind.Timestamp => " (expected yyyy-MM-dd HH:mm:ss[.ffffff], optionally with a zone offset)",
+        _ => "",
+    };
+
+    private static bool TryParseBool(string t, out bool b)
+    {
+        if (bool.TryParse(t, out b)) return true;
+        if (t == "1") { b = true; return true; }
+        if (t == "0") { b = false; return true; }
+        return false;
+    }
+
+    private static byte[]? TryBase64(string t)
+    {
+        try { return Convert.FromBase64String(t); }
+        catch (FormatException) { return null; }
+    }
+
+    /// <summary>Rejects a decimal that does not fit DECIMAL(p,s): silently rounding would lose data.</summary>
+    public static decimal CheckDecimal(decimal m, DataType type)
+    {
+        var scaled = decimal.Round(m, type.Scale);
+        if (scaled != m)
+            throw new InvalidInputException($"{m.ToString(CultureInfo.InvariantCulture)} has more than {type.Scale} decimal places for {type.TypeName}.");
+        var intDigits = type.Precision - type.Scale;
+        if (Math.Abs(decimal.Truncate(m)) >= Pow10(intDigits))
+            throw new InvalidInputException($"{m.ToString(CultureInfo.InvariantCulture)} has more than {intDigits} integer digits for {type.TypeName}.");
+        return m;
+    }
+
+    private static decimal Pow10(int n)
+    {
+        decimal r = 1;
+        for (int i = 0; i < n; i++) r *= 10;
+        return r;
+    }
+
+    /// <summary>TIMESTAMP keeps microseconds (the Parquet unit); finer ticks are dropped so values round-trip.</summary>
+    public static DateTime TruncateToMicros(DateTime t) =>
+        new(t.Ticks - t.Ticks % 10, DateTimeKind.Utc);
+
+    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
+
+    /// <summary>
+    /// Checks a value handed in through the API (not text) against the type; integral numbers are widened
+    /// where that loses nothing. Returns the value in its canonical CLR form.
+    /// </summary>
+    public static object Coerce(object value, DataType type)
+    {
+        switch (type.Kind)
+        {
+            case DataTypeKind.Boolean when value is bool: return value;
+            case DataTypeKind.Int when value is int: return value;
+            case DataTypeKind.Int when value is long l && l is >= int.MinValue and <= int.MaxValue: return (int)l;
+            case DataTypeKind.Int when value is short or byte or sbyte: return Convert.ToInt32(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.BigInt when value is long: return value;
+            case DataTypeKind.BigInt when value is int or short or byte or sbyte: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.Float when value is float: return value;
+            case DataTypeKind.Float when value is int or long or double: return Convert.ToSingle(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.Double when value is double: return value;
+            case DataTypeKind.Double when value is float or int or long: return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.Decimal when value is decimal m: return CheckDecimal(m, type);
+            case DataTypeKind.Decimal when value is int or long: return CheckDecimal(Convert.ToDecimal(value, CultureInfo.InvariantCulture), type);
+            case DataTypeKind.String when value is string: return value;
+            case DataTypeKind.Bytes when value is byte[]: return value;
+            case DataTypeKind.Date when value is DateOnly: return value;
+            case DataTypeKind.Date when value is DateTime dt && dt.TimeOfDay == TimeSpan.Zero: return DateOnly.FromDateTime(dt);
+            case DataTypeKind.Timestamp when value is DateTime t: return TruncateToMicros(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t);
+            case DataTypeKind.Timestamp when value is DateTimeOffset o: return TruncateToMicros(o.UtcDateTime);
+        }
+        throw new InvalidInputException($"A value of type {value.GetType().Name} ({Shorten(Format(value))}) is not a valid {type.TypeName}.");
+    }
+
+    /// <summary>Reads a JSON value (JSONL input, stats in manifests) as a value of <paramref name="type"/>; JSON null gives null.</summary>
+    public static object? FromJson(JsonElement e, DataType type)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Null: return null;
+            case JsonValueKind.String: return Parse(e.GetString()!, type);
+            case JsonValueKind.True or JsonValueKind.False when type.Kind == DataTypeKind.Boolean: return e.GetBoolean();
+            case JsonValueKind.Number:
+                switch (type.Kind)
+                {
+                    case DataTypeKind.Int when e.TryGetInt32(out var i): return i;
+                    case DataTypeKind.BigInt when e.TryGetInt64(out var l): return l;
+                    case DataTypeKind.Float when e.TryGetDouble(out var d): return (float)d;
+                    case DataTypeKind.Double when e.TryGetDouble(out var d2): return d2;
+                    case DataTypeKind.Decimal when e.TryGetDecimal(out var m): return CheckDecimal(m, type);
+                }
+                break;
+        }
+        throw new InvalidInputException($"JSON {e.ValueKind.ToString().ToLowerInvariant()} {Shorten(e.GetRawText())} is not a valid {type.TypeName}{Hint(type)}.");
+    }
+
+    public static void WriteJson(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case float f when float.IsFinite(f): w.WriteNumberValue(f); break;
+            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+            case float or double: w.WriteStringValue(Format(value)); break;
+            // Decimals and 64-bit values beyond 2^53 lose precision in many JSON readers; decimals go as strings.
+            case decimal m: w.WriteStringValue(m.ToString(CultureInfo.InvariantCulture)); break;
+            default: w.WriteStringValue(Format(value)); break;
+        }
+    }
+
+    /// <summary>Formats a value as invariant text; null gives the empty string. <see cref="Parse"/> reads it back.</summary>
+    public static string Format(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Total order of two non-null values of the same type (strings and bytes: ordinal/bytewise).</summary>
+    public static int Compare(object a, object b) => (a, b) switch
+    {
+        (int x, int y) => x.CompareTo(y),
+        (long x, long y) => x.CompareTo(y),
+        (string x, string y) => string.CompareOrdinal(x, y),
+        (double x, double y) => x.CompareTo(y),
+        (float x, float y) => x.CompareTo(y),
+        (decimal x, decimal y) => x.CompareTo(y),
+        (bool x, bool y) => x.CompareTo(y),
+        (DateOnly x, DateOnly y) => x.CompareTo(y),
+        (DateTime x, DateTime y) => x.Ticks.CompareTo(y.Ticks),
+        (byte[] x, byte[] y) => x.AsSpan().SequenceCompareTo(y),
+        _ => throw new InvalidOperationException($"Cannot compare {a.GetType().Name} with {b.GetType().Name}."),
+    };
+
+    /// <summary>Nulls first, then <see cref="Compare(object, object)"/>.</summary>
+    public static int CompareNullable(object? a, object? b)
+    {
+        if (a is null) return b is null ? 0 : -1;
+        if (b is null) return 1;
+        return Compare(a, b);
+    }
+
+    public static bool ValueEquals(object? a, object? b) => CompareNullable(a, b) == 0;
+}

@@ -1,0 +1,112 @@
+using Parquet;
+using TableStore.Core.Manifest;
+using TableStore.Core.MergeTree;
+using TableStore.Core.Schema;
+using PDataField = Parquet.Schema.DataField;
+
+namespace TableStore.Core.Format;
+
+/// <summary>Turns one column of boxed rows into a typed array, writes it, and returns its stats.</summary>
+internal static class ColumnWriter
+{
+    public static Task<ColumnStats> WriteAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) => f.Type.Kind switch
+        {
+            DataTypeKind.Boolean => WriteStruct<bool>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Int => WriteStruct<int>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.BigInt => WriteStruct<long>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Float => WriteStruct<float>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Double => WriteStruct<double>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Decimal => WriteStruct<decimal>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Date => WriteStruct<DateOnly>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Timestamp => WriteStruct<DateTime>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.String => WriteString(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Bytes => WriteBytes(rg, pf, f, index, rows, offset, count, ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(f)),
+        };
+
+    private static async Task<ColumnStats> WriteStruct<T>(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) where T : struct, IComparable<T>
+    {
+        bool any = false;
+        T min = default, max = default;
+        long nulls = 0;
+        if (!pf.IsNullable)
+        {
+            var values = new T[count];
+            for (int i = 0; i < count; i++)
+            {
+                var v = rows[offset + i].Row[index] ?? throw NullInNotNull(f);
+                var t = (T)v;
+                values[i] = t;
+                if (!any) { min = max = t; any = true; }
+                else if (t.CompareTo(min) < 0) min = t;
+                else if (t.CompareTo(max) > 0) max = t;
+            }
+            await rg.WriteAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
+        }
+        else
+        {
+            var values = new T?[count];
+            for (int i = 0; i < count; i++)
+            {
+                if (rows[offset + i].Row[index] is not { } v) { nulls++; continue; }
+                var t = (T)v;
+                values[i] = t;
+                if (!any) { min = max = t; any = true; }
+                else if (t.CompareTo(min) < 0) min = t;
+                else if (t.CompareTo(max) > 0) max = t;
+            }
+            await rg.WriteAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
+        }
+        return new ColumnStats(f.Id, any ? min : null, any ? max : null, nulls);
+    }
+
+    private static async Task<ColumnStats> WriteString(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct)
+    {
+        var values = new string[count];
+        string? min = null, max = null;
+        long nulls = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var s = (string?)rows[offset + i].Row[index];
+            if (s is null)
+            {
+                if (!pf.IsNullable) throw NullInNotNull(f);
+                nulls++;
+                values[i] = null!;
+                continue;
+            }
+            values[i] = s;
+            if (min is null || string.CompareOrdinal(s, min) < 0) min = s;
+            if (max is null || string.CompareOrdinal(s, max) > 0) max = s;
+        }
+        await rg.WriteAsync(pf, values).ConfigureAwait(false);
+        return new ColumnStats(f.Id, min, max, nulls);
+    }
+
+    private static async Task<ColumnStats> WriteBytes(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct)
+    {
+        var values = new byte[count][];
+        long nulls = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var b = (byte[]?)rows[offset + i].Row[index];
+            if (b is null)
+            {
+                if (!pf.IsNullable) throw NullInNotNull(f);
+                nulls++;
+            }
+            values[i] = b!;
+        }
+        await rg.WriteAsync(pf, values).ConfigureAwait(false);
+        // Binary min/max would bloat manifests for little pruning value: only null counts are kept.
+        return new ColumnStats(f.Id, null, null, nulls);
+    }
+
+    // Parquet.Net silently corrupts a file given a null for a required column, so this is checked here
+    // even though rows are validated on input.
+    private static InvalidOperationException NullInNotNull(DataField f) => new($"Null value for NOT NULL column '{f.Name}' reached the file writer.");
+}

@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using Parquet;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.MergeTree;
+using TableStore.Core.Schema;
+using TableStore.Core.Utils;
+using PDataField = Parquet.Schema.DataField;
+
+namespace TableStore.Core.Format;
+
+/// <summary>
+/// Writes sorted rows of one bucket as Parquet data files, rolling to a new file at the target size, and
+/// returns each file's meta (row count, key range, sequence range, column stats). Primary-key files carry
+/// <c>_SEQUENCE_NUMBER</c> and <c>_VALUE_KIND</c> first, then the user columns.
+/// </summary>
+public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSchema schema, TimeProvider time)
+{
+    /// <summary>Strings longer than this get no min/max stats: stats must stay small and exact.</summary>
+    private const int MaxStatsStringLength = 64;
+
+    private readonly KeyComparer _keys = new(schema.SortKeyIndices, schema);
+    private readonly CoreOptions _options = schema.CoreOptions;
+
+    public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default)
+    {
+        var files = new List<DataFileMeta>();
+        int start = 0;
+        while (start < rows.Count)
+        {
+            int end = RollPoint(rows, start);
+            var name = TablePaths.NewDataFileName();
+            var (bytes, meta) = await EncodeAsync(name, rows, start, end - start, level, ct).ConfigureAwait(false);
+            await store.PutAsync(paths.DataFile(schema.PartitionKeys, partition, bucket, name), bytes, ct).ConfigureAwait(false);
+            files.Add(meta);
+            start = end;
+        }
+        return files;
+    }
+
+    /// <summary>End (exclusive) of the file starting at <paramref name="start"/>: the target size, estimated uncompressed.</summary>
+    private int RollPoint(IReadOnlyList<KeyValue> rows, int start)
+    {
+        long budget = _options.TargetFileSize;
+        long size = 0;
+        int i = start;
+        while (i < rows.Count && size < budget)
+        {
+            size += EstimateSize(rows[i].Row);
+            i++;
+        }
+        return i;
+    }
+
+    internal static long EstimateSize(object?[] row)
+    {
+        long size = 16;
+        foreach (var v in row)
+            size += v switch { null => 1, string s => 4 + s.Length, byte[] b => 4 + b.Length, decimal => 16, _ => 8 };
+        return size;
+    }
+
+    internal async Task<(byte[] Bytes, DataFileMeta Meta)> EncodeAsync(string name, IReadOnlyList<KeyValue> rows, int offset, int count, int level, CancellationToken ct)
+    {
+        var parquetSchema = ParquetSchemas.ForTable(schema);
+        var dataFields = parquetSchema.GetDataFields();
+        var options = new ParquetOptions
+        {
+            CompressionMethod = _options.Compression switch
+            {
+                FileCompression.Zstd => CompressionMethod.Zstd,
+                FileCompression.Snappy => CompressionMethod.Snappy,
+                FileCompression.Gzip => CompressionMethod.Gzip,
+                _ => CompressionMethod.None,
+            },
+            CompressionLevel = _options.CompressionLevel,
+        };
+        var stats = new ColumnStats[schema.Fields.Length];
+        long minSeq = long.MaxValue, maxSeq = long.MinValue, deletes = 0;
+        for (int i = offset; i < offset + count; i++)
+        {
+            minSeq = Math.Min(minSeq, rows[i].Sequence);
+            maxSeq = Math.Max(maxSeq, rows[i].Sequence);
+            if (rows[i].Kind.IsRetractKind()) deletes++;
+        }
+
+        using var ms = new MemoryStream();
+        await using (var writer = await ParquetWriter.CreateAsync(parquetSchema, ms, options, cancellationToken: ct).ConfigureAwait(false))
+        {
+            writer.CustomMetadata = new Dictionary<string, string>
+            {
+                ["tablestore.schema-id"] = schema.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            int groupRows = _options.RowGroupRows;
+            for (int g = offset; g < offset + count; g += groupRows)
+            {
+                int n = Math.Min(groupRows, offset + count - g);
+                using var rg = writer.CreateRowGroup();
+                int col = 0;
+                if (schema.Kind == TableKind.PrimaryKey)
+                {
+                    var seq = new long[n];
+                    var kind = new int[n];
+                    for (int i = 0; i < n; i++) { seq[i] = rows[g + i].Sequence; kind[i] = (int)rows[g + i].Kind; }
+                    await rg.WriteAsync<long>(dataFields[col++], seq, cancellationToken: ct).ConfigureAwait(false);
+                    await rg.WriteAsync<int>(dataFields[col++], kind, cancellationToken: ct).ConfigureAwait(false);
+                }
+                for (int f = 0; f < schema.Fields.Length; f++)
+                {
+                    var s = await ColumnWriter.WriteAsync(rg, dataFields[col++], schema.Fields[f], f, rows, g, n, ct).ConfigureAwait(false);
+                    stats[f] = stats[f] is null ? s : Combine(stats[f], s);
+                }
+            }
+        }
+        var bytes = ms.ToArray();
+        var finalStats = stats.Select(s => s.Min is string a && a.Length > MaxStatsStringLength || s.Max is string b && b.Length > MaxStatsStringLength
+            ? s with { Min = null, Max = null } : s).ToImmutableArray();
+        object?[] minKey = [], maxKey = [];
+        if (!_keys.KeyLength.Equals(0) && count > 0)
+        {
+            minKey = _keys.ExtractKey(rows[offset].Row);
+            maxKey = _keys.ExtractKey(rows[offset + count - 1].Row);
+        }
+        var meta = new DataFileMeta(name, bytes.Length, count, minKey, maxKey, minSeq, maxSeq, level, schema.Id,
+            finalStats, deletes, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return (bytes, meta);
+    }
+
+    private static ColumnStats Combine(ColumnStats a, ColumnStats b) => new(a.FieldId,
+        a.Min is null ? b.Min : b.Min is null ? a.Min : Data.Values.Compare(a.Min, b.Min) <= 0 ? a.Min : b.Min,
+        a.Max is null ? b.Max : b.Max is null ? a.Max : Data.Values.Compare(a.Max, b.Max) >= 0 ? a.Max : b.Max,
+        a.NullCount + b.NullCount);
+}
+
+internal static class RowKindFileExtensions
+{
+    public static bool IsRetractKind(this Data.RowKind kind) => kind is Data.RowKind.Delete or Data.RowKind.UpdateBefore;
+}

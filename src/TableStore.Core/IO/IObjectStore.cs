@@ -1,0 +1,58 @@
+namespace TableStore.Core.IO;
+
+/// <summary>
+/// The only seam between the engine and storage. Paths are relative, '/'-separated keys under the
+/// warehouse root. Implementations must make <see cref="PutAsync"/> atomic (readers see the old object or
+/// the whole new one) and <see cref="PutIfAbsentAsync"/> linearizable: of many racing creates of one path,
+/// exactly one returns true. The commit protocol relies on nothing else.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Where the store points, for messages (e.g. <c>file:///data/warehouse</c>).</summary>
+    string Location { get; }
+
+    /// <exception cref="ObjectNotFoundException">The object does not exist.</exception>
+    Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="offset"/> (fewer at the end of the object).</summary>
+    /// <exception cref="ObjectNotFoundException">The object does not exist.</exception>
+    Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces the object atomically.</summary>
+    Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the object only if no object exists at the path. Returns false when one does.</summary>
+    Task<bool> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Objects whose path starts with <paramref name="prefix"/>, in ordinal path order.</summary>
+    IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the object; deleting a missing object is not an error.</summary>
+    Task DeleteAsync(string path, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default);
+}
+
+public sealed record ObjectInfo(string Path, long Size, DateTimeOffset LastModified);
+
+public sealed class ObjectNotFoundException(string location, string path)
+    : TableStoreException($"Object '{path}' does not exist in {location}.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>Path checks shared by the stores: no escaping the root, no empty segments.</summary>
+public static class ObjectPaths
+{
+    public static string Validate(string path)
+    {
+        if (string.IsNullOrEmpty(path) || path.StartsWith('/') || path.Contains('\\') || path.Contains('\0'))
+            throw new ArgumentException($"Invalid object path '{path}'.", nameof(path));
+        foreach (var segment in path.Split('/'))
+            if (segment is "" or "." or "..")
+                throw new ArgumentException($"Invalid object path '{path}'.", nameof(path));
+        return path;
+    }
+
+    public static string Combine(params string[] parts) => string.Join('/', parts.Where(p => p.Length > 0).Select(p => p.Trim('/')));
+}

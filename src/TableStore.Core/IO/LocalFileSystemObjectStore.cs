@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+
+namespace TableStore.Core.IO;
+
+/// <summary>
+/// Objects as files under a root folder. Writes go to a hidden temp file that is flushed to disk and then
+/// renamed into place, so a crash never leaves a partial object. Put-if-absent publishes the temp file with
+/// a no-replace move (link(2) on Unix), which fails when the target exists: create-new with full content.
+/// </summary>
+public sealed class LocalFileSystemObjectStore : IObjectStore
+{
+    internal const string TempMarker = ".tmp-";
+    private readonly string _root;
+
+    public LocalFileSystemObjectStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public string Location => new Uri(_root.EndsWith('/') ? _root : _root + "/").AbsoluteUri.TrimEnd('/');
+
+    private string FullPath(string path) => Path.Combine(_root, ObjectPaths.Validate(path));
+
+    public async Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try { return await File.ReadAllBytesAsync(FullPath(path), cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ObjectNotFoundException(Location, path); }
+    }
+
+    public async Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+            long size = RandomAccess.GetLength(handle);
+            int n = (int)Math.Clamp(size - offset, 0, length);
+            var buffer = new byte[n];
+            int read = 0;
+            while (read < n)
+            {
+                int r = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read), offset + read, cancellationToken).ConfigureAwait(false);
+                if (r == 0) break;
+                read += r;
+            }
+            return read == n ? buffer : buffer[..read];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ObjectNotFoundException(Location, path); }
+    }
+
+    public async Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var target = FullPath(path);
+        var temp = await WriteTempAsync(target, data, cancellationToken).ConfigureAwait(false);
+        try { File.Move(temp, target, overwrite: true); }
+        catch { TryDelete(temp); throw; }
+    }
+
+    public async Task<bool> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var target = FullPath(path);
+        if (File.Exists(target)) return false;
+        var temp = await WriteTempAsync(target, data, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            File.Move(temp, target, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            TryDelete(temp);
+            return false;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static async Task<string> WriteTempAsync(string target, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var dir = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(dir);
+        var temp = Path.Combine(dir, "." + Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await fs.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            // Durable before it becomes visible: the rename must never expose a file whose bytes are not on disk.
+            fs.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        return temp;
+    }
+
+    private static void TryDelete(string file)
+    {
+        try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        int slash = prefix.LastIndexOf('/');
+        var dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
+        if (!Directory.Exists(dir)) yield break;
+        var results = new List<ObjectInfo>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var rel = Path.GetRelativePath(_root, file).Replace('\\', '/');
+            if (!rel.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (Path.GetFileName(file).Contains(TempMarker, StringComparison.Ordinal)) continue;
+            var info = new FileInfo(file);
+            if (!info.Exists) continue;
+            results.Add(new ObjectInfo(rel, info.Length, info.LastWriteTimeUtc));
+        }
+        results.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        foreach (var r in results)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return r;
+        }
+    }
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try { File.Delete(FullPath(path)); }
+        catch (DirectoryNotFoundException) { }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(FullPath(path)));
+}

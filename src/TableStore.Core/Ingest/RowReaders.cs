@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Sylvan.Data.Csv;
+using TableStore.Core.Data;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+
+namespace TableStore.Core.Ingest;
+
+/// <summary>
+/// Reads changelog rows from CSV (header row required) or JSON Lines, typed and validated against a schema.
+/// An optional <c>_op</c> column/field holds +I, -U, +U or -D (default +I). Empty CSV fields and JSON nulls
+/// are null. Every error names the source, line and column; nothing is returned past the first error, so a
+/// caller that commits only after reading everything never commits part of a bad input.
+/// </summary>
+public static class RowReaders
+{
+    public static IEnumerable<ChangeRow> ReadCsv(TextReader input, TableSchema schema, string source)
+    {
+        var validator = new RowValidator(schema);
+        CsvDataReader csv;
+        try
+        {
+            csv = CsvDataReader.Create(input, new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',', Comment = '\0', OwnsReader = false });
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InvalidInputException($"{source}: line 1: the CSV input has no header row ({e.Message}).");
+        }
+        using (csv)
+        {
+            int width = csv.FieldCount;
+            var map = new int[width];
+            int opColumn = -1;
+            var seen = new HashSet<int>();
+            for (int c = 0; c < width; c++)
+            {
+                var name = csv.GetName(c).Trim();
+                if (string.Equals(name, SystemColumns.Op, StringComparison.OrdinalIgnoreCase)) { opColumn = c; map[c] = -1; continue; }
+                int idx = schema.FieldIndex(name);
+                if (idx < 0) throw new InvalidInputException($"{source}: line 1, column {c + 1}: unknown column '{name}'. Columns are: {string.Join(", ", schema.Fields.Select(f => f.Name))} (and optional {SystemColumns.Op}).");
+                if (!seen.Add(idx)) throw new InvalidInputException($"{source}: line 1, column {c + 1}: column '{name}' appears twice in the header.");
+                map[c] = idx;
+            }
+            int line = 2;
+            while (true)
+            {
+                bool more;
+                try { more = csv.Read(); }
+                catch (CsvFormatException e) { throw new InvalidInputException($"{source}: line {line}: malformed CSV: {e.Message}"); }
+                if (!more) yield break;
+                if (csv.RowFieldCount != width)
+                    throw new InvalidInputException($"{source}: line {line}: expected {width} fields as in the header, found {csv.RowFieldCount}{(csv.RowFieldCount < width ? " (truncated line?)" : "")}.");
+                var values = new object?[schema.Fields.Length];
+                var kind = RowKind.Insert;
+                for (int c = 0; c < width; c++)
+                {
+                    var text = csv.GetString(c);
+                    if (c == opColumn)
+                    {
+                        if (!RowKindExtensions.TryParse(text, out kind))
+                            throw new InvalidInputException($"{source}: line {line}, column {c + 1} ({SystemColumns.Op}): invalid row kind '{text}', expected +I, -U, +U or -D.");
+                        continue;
+                    }
+                    if (text.Length == 0) continue;
+                    var field = schema.Fields[map[c]];
+                    try { values[map[c]] = Values.Parse(text, field.Type); }
+                    catch (InvalidInputException e) { throw new InvalidInputException($"{source}: line {line}, column {c + 1} ({field.Name}): {e.Message}"); }
+                }
+                yield return Validate(validator, kind, values, source, line);
+                line += Math.Max(1, csv.GetRawRecordSpan().Count('\n'));
+            }
+        }
+    }
+
+    public static IEnumerable<ChangeRow> ReadJsonLines(TextReader input, TableSchema schema, string source)
+    {
+        var validator = new RowValidator(schema);
+        int line = 0;
+        string? text;
+        while ((text = input.ReadLine()) is not null)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(text); }
+            catch (JsonException e)
+            {
+                throw new InvalidInputException($"{source}: line {line}, column {(e.BytePositionInLine ?? 0) + 1}: malformed JSON{(input.Peek() < 0 ? " (truncated last line?)" : "")}: {e.Message}");
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new InvalidInputException($"{source}: line {line}: expected a JSON object per line, found {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+                var values = new object?[schema.Fields.Length];
+                var kind = RowKind.Insert;
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (string.Equals(p.Name, SystemColumns.Op, StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (p.Value.ValueKind != JsonValueKind.String || !RowKindExtensions.TryParse(p.Value.GetString()!, out kind))
+                            throw new InvalidInputException($"{source}: line {line}, field {SystemColumns.Op}: invalid row kind {p.Value.GetRawText()}, expected \"+I\", \"-U\", \"+U\" or \"-D\".");
+                        continue;
+                    }
+                    int idx = schema.FieldIndex(p.Name);
+                    if (idx < 0) throw new InvalidInputException($"{source}: line {line}: unknown column '{p.Name}'. Columns are: {string.Join(", ", schema.Fields.Select(f => f.Name))} (and optional {SystemColumns.Op}).");
+                    try { values[idx] = Values.FromJson(p.Value, schema.Fields[idx].Type); }
+                    catch (InvalidInputException e) { throw new InvalidInputException($"{source}: line {line}, field {p.Name}: {e.Message}"); }
+                }
+                yield return Validate(validator, kind, values, source, line);
+            }
+        }
+    }
+
+    private static ChangeRow Validate(RowValidator validator, RowKind kind, object?[] values, string source, int line)
+    {
+        try { return new ChangeRow(kind, validator.Validate(kind, values)); }
+        catch (InvalidInputException e) { throw new InvalidInputException($"{source}: line {line}: {e.Message}"); }
+    }
+}

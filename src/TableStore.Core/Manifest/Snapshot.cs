@@ -1,0 +1,29 @@
+namespace TableStore.Core.Manifest;
+
+public enum CommitKind { Append, Compact, Overwrite }
+
+/// <summary>
+/// A committed version of a table. Immutable; the file <c>snapshot-N</c> is the commit point.
+/// <see cref="BaseManifestList"/> lists every live file after this commit; <see cref="DeltaManifestList"/>
+/// only what this commit changed (the source of incremental reads).
+/// </summary>
+public sealed record Snapshot(
+    long Id,
+    long SchemaId,
+    string BaseManifestList,
+    string DeltaManifestList,
+    string? ChangelogManifestList,
+    string CommitUser,
+    long CommitIdentifier,
+    CommitKind CommitKind,
+    long TimeMillis,
+    long TotalRecordCount,
+    long DeltaRecordCount,
+    long ChangelogRecordCount,
+    long? Watermark,
+    IReadOnlyDictionary<string, string> LogOffsets)
+{
+    public const int FormatVersion = 1;
+
+    public DateTimeOffset Time => DateTimeOffset.FromUnixTimeMilliseconds(TimeMillis);
+}

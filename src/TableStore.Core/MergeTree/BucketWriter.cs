@@ -1,0 +1,73 @@
+using TableStore.Core.Commit;
+using TableStore.Core.Format;
+using TableStore.Core.Manifest;
+using TableStore.Core.Schema;
+
+namespace TableStore.Core.MergeTree;
+
+/// <summary>
+/// The write side of one bucket's LSM tree: a memtable of rows in arrival order, each stamped with the next
+/// sequence number, flushed as a sorted, merged level-0 run when it is full or at commit. Files it wrote are
+/// reported once in a commit message and are invisible until that commit lands.
+/// </summary>
+public sealed class BucketWriter
+{
+    private readonly DataFileWriter _files;
+    private readonly TableSchema _schema;
+    private readonly KeyComparer _keys;
+    private readonly List<KeyValue> _buffer = [];
+    private readonly List<DataFileMeta> _newFiles = [];
+    private long _bufferBytes;
+
+    public BucketWriter(DataFileWriter files, TableSchema schema, object?[] partition, int bucket, long nextSequence)
+    {
+        _files = files;
+        _schema = schema;
+        _keys = new KeyComparer(schema.KeyIndices, schema);
+        Partition = partition;
+        Bucket = bucket;
+        NextSequence = nextSequence;
+    }
+
+    public object?[] Partition { get; }
+    public int Bucket { get; }
+    public long NextSequence { get; private set; }
+    public int BufferedRows => _buffer.Count;
+    public long BufferedBytes => _bufferBytes;
+    public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
+
+    /// <summary>Adds a validated row; returns its sequence number.</summary>
+    public long Write(Data.RowKind kind, object?[] row)
+    {
+        long seq = NextSequence++;
+        _buffer.Add(new KeyValue(row, seq, kind));
+        _bufferBytes += DataFileWriter.EstimateSize(row);
+        return seq;
+    }
+
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        if (_buffer.Count == 0) return;
+        IReadOnlyList<KeyValue> rows = _buffer;
+        if (_schema.Kind == TableKind.PrimaryKey)
+        {
+            // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
+            var sorted = _buffer.ToArray();
+            Array.Sort(sorted, _keys.WithSequence());
+            // Keep retractions: older runs may still hold the key.
+            rows = SortMergeReader.Merge([sorted], _keys, MergeFunctions.Create(_schema.CoreOptions.MergeEngine), dropRetracts: false).ToList();
+        }
+        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, rows, level: 0, ct).ConfigureAwait(false));
+        _buffer.Clear();
+        _bufferBytes = 0;
+    }
+
+    /// <summary>Flushes and hands over every file written since the last call.</summary>
+    public async Task<CommitMessage> PrepareCommitAsync(CancellationToken ct = default)
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList());
+        _newFiles.Clear();
+        return message;
+    }
+}

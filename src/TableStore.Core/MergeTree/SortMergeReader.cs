@@ -1,0 +1,56 @@
+using TableStore.Core.Data;
+
+namespace TableStore.Core.MergeTree;
+
+/// <summary>
+/// K-way merge of sorted runs. Each run is sorted by (key, sequence); the output visits keys in order and
+/// hands every version of a key, oldest first, to the merge function. With <c>dropRetracts</c> (reads and
+/// compactions into the last level) keys whose merged row is -U/-D disappear; otherwise the retraction is kept
+/// so it still shadows older runs.
+/// </summary>
+public static class SortMergeReader
+{
+    public static IEnumerable<KeyValue> Merge(IReadOnlyList<IReadOnlyList<KeyValue>> runs, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
+    {
+        if (runs.Count == 1) return MergeSingle(runs[0], keys, merge, dropRetracts);
+        return MergeMany(runs, keys, merge, dropRetracts);
+    }
+
+    private static IEnumerable<KeyValue> MergeSingle(IReadOnlyList<KeyValue> run, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
+    {
+        int i = 0;
+        while (i < run.Count)
+        {
+            merge.Reset();
+            var first = run[i];
+            merge.Add(first);
+            int j = i + 1;
+            while (j < run.Count && keys.Compare(run[j].Row, first.Row) == 0) merge.Add(run[j++]);
+            i = j;
+            if (merge.GetResult() is { } r && !(dropRetracts && r.Kind.IsRetract())) yield return r;
+        }
+    }
+
+    private static IEnumerable<KeyValue> MergeMany(IReadOnlyList<IReadOnlyList<KeyValue>> runs, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
+    {
+        var cmp = keys.WithSequence();
+        var heap = new PriorityQueue<(int Run, int Pos), KeyValue>(runs.Count, cmp);
+        for (int r = 0; r < runs.Count; r++)
+            if (runs[r].Count > 0) heap.Enqueue((r, 0), runs[r][0]);
+
+        while (heap.Count > 0)
+        {
+            merge.Reset();
+            heap.TryPeek(out _, out var head);
+            var current = head.Row;
+            while (heap.TryPeek(out var cursor, out var kv) && keys.Compare(kv.Row, current) == 0)
+            {
+                heap.Dequeue();
+                merge.Add(kv);
+                var run = runs[cursor.Run];
+                if (cursor.Pos + 1 < run.Count) heap.Enqueue((cursor.Run, cursor.Pos + 1), run[cursor.Pos + 1]);
+            }
+            if (merge.GetResult() is { } result && !(dropRetracts && result.Kind.IsRetract())) yield return result;
+        }
+    }
+}

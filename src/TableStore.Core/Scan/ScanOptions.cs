@@ -1,0 +1,19 @@
+using TableStore.Core.Manifest;
+
+namespace TableStore.Core.Scan;
+
+/// <summary>What to read: which snapshot (default latest), which columns (default all), which rows.</summary>
+public sealed record ScanOptions
+{
+    public long? SnapshotId { get; init; }
+    public DateTimeOffset? AsOf { get; init; }
+    public IReadOnlyList<string>? Columns { get; init; }
+    public string? Filter { get; init; }
+    public Predicate? Predicate { get; init; }
+    public long? Limit { get; init; }
+}
+
+/// <summary>The files of one bucket to merge-read together.</summary>
+public sealed record DataSplit(object?[] Partition, int Bucket, IReadOnlyList<DataFileMeta> Files);
+
+public sealed record ScanPlan(Snapshot? Snapshot, IReadOnlyList<DataSplit> Splits, int TotalFiles, int SkippedFiles);

@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TableStore.Core.IO;
+using TableStore.Core.Schema;
+using TableStore.Core.Utils;
+
+namespace TableStore.Core.Table;
+
+/// <summary>What a new table looks like; ids are assigned by the catalog.</summary>
+public sealed record TableDefinition(
+    IReadOnlyList<DataField> Columns,
+    IReadOnlyList<string>? PrimaryKeys = null,
+    IReadOnlyList<string>? PartitionKeys = null,
+    int Buckets = 1,
+    IReadOnlyDictionary<string, string>? Options = null);
+
+/// <summary>
+/// Tables of a warehouse, kept as files: a table exists when its <c>schema/schema-0</c> does. Creating a table
+/// is a put-if-absent of that file, so two concurrent creates cannot both succeed.
+/// </summary>
+public sealed partial class Catalog(IObjectStore store, TimeProvider? time = null, ILoggerFactory? loggers = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+
+    public IObjectStore Store => store;
+
+    public async Task<FileStoreTable> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct = default)
+    {
+        var schema = new TableSchema(0, definition.Columns, definition.PrimaryKeys, definition.PartitionKeys, definition.Buckets,
+            definition.Options, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var paths = new TablePaths(id.TableRoot);
+        var schemas = new SchemaManager(store, paths);
+        if (await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName);
+        // Leftovers of an interrupted drop must not resurface as the new table's history.
+        foreach (var o in await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false))
+            await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
+        if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName);
+        _loggers.CreateLogger<Catalog>().LogInformation("Created table {Table} ({Kind}, {Buckets} buckets)", id, schema.Kind, schema.BucketCount);
+        return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
+    }
+
+    public async Task<FileStoreTable> GetTableAsync(Identifier id, CancellationToken ct = default)
+    {
+        var schemas = new SchemaManager(store, new TablePaths(id.TableRoot));
+        if (!await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableNotFoundException(id.FullName);
+        var schema = await schemas.LatestAsync(ct).ConfigureAwait(false) ?? throw new TableNotFoundException(id.FullName);
+        return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
+    }
+
+    public async Task<bool> TableExistsAsync(Identifier id, CancellationToken ct = default) =>
+        await store.ExistsAsync(new TablePaths(id.TableRoot).SchemaFile(0), ct).ConfigureAwait(false);
+
+    public async Task<List<Identifier>> ListTablesAsync(CancellationToken ct = default)
+    {
+        var result = new List<Identifier>();
+        await foreach (var o in store.ListAsync("", ct).ConfigureAwait(false))
+        {
+            var m = SchemaZero().Match(o.Path);
+            if (m.Success) result.Add(new Identifier(m.Groups[1].Value, m.Groups[2].Value));
+        }
+        return result.OrderBy(i => i.FullName, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Drops a table: <c>schema-0</c> goes first, so the table stops existing before its files are removed.</summary>
+    public async Task DropTableAsync(Identifier id, CancellationToken ct = default)
+    {
+        var paths = new TablePaths(id.TableRoot);
+        var objects = await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false);
+        if (!objects.Any(o => o.Path == paths.SchemaFile(0))) throw new TableNotFoundException(id.FullName);
+        await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
+        foreach (var o in objects.Where(o => o.Path != paths.SchemaFile(0)))
+            await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
+        _loggers.CreateLogger<Catalog>().LogInformation("Dropped table {Table} ({Objects} objects)", id, objects.Count);
+    }
+
+    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*)\.db/([A-Za-z_][A-Za-z0-9_]*)/schema/schema-0$")]
+    private static partial Regex SchemaZero();
+}

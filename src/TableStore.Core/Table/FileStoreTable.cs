@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TableStore.Core.Commit;
+using TableStore.Core.Data;
+using TableStore.Core.Format;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.Scan;
+using TableStore.Core.Schema;
+using TableStore.Core.Utils;
+
+namespace TableStore.Core.Table;
+
+/// <summary>
+/// A table at one schema version: the entry point for writes, commits, scans and snapshot listing.
+/// Cheap to create; holds caches of immutable metadata only.
+/// </summary>
+public sealed class FileStoreTable
+{
+    internal FileStoreTable(Identifier identifier, TableSchema schema, IObjectStore store, SchemaManager schemas, TimeProvider time, ILoggerFactory loggers)
+    {
+        Identifier = identifier;
+        Schema = schema;
+        Store = store;
+        Paths = new TablePaths(identifier.TableRoot);
+        Schemas = schemas;
+        Time = time;
+        Loggers = loggers;
+        Snapshots = new SnapshotManager(store, Paths);
+        Manifests = new ManifestStore(store, Paths, schemas, schema);
+    }
+
+    public Identifier Identifier { get; }
+    public TableSchema Schema { get; }
+    public IObjectStore Store { get; }
+    public TablePaths Paths { get; }
+    public SchemaManager Schemas { get; }
+    public SnapshotManager Snapshots { get; }
+    public ManifestStore Manifests { get; }
+    public TimeProvider Time { get; }
+    internal ILoggerFactory Loggers { get; }
+
+    public Task<TableWrite> NewWriteAsync(CancellationToken ct = default) => TableWrite.CreateAsync(this, ct);
+
+    public FileStoreCommit NewCommit(string commitUser) =>
+        new(Store, Paths, Schema, Snapshots, Manifests, commitUser, Time, Loggers.CreateLogger<FileStoreCommit>());
+
+    /// <summary>
+    /// Writes rows and commits them as one snapshot (one atomic commit). If another writer added rows to one
+    /// of the same primary-key buckets meanwhile, the rows are written again with fresh sequence numbers.
+    /// </summary>
+    public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, string? commitUser = null, long commitIdentifier = 1,
+        CommitKind kind = CommitKind.Append, CancellationToken ct = default)
+    {
+        commitUser ??= Guid.NewGuid().ToString("N");
+        var commit = NewCommit(commitUser);
+        for (int attempt = 1; ; attempt++)
+        {
+            var write = await NewWriteAsync(ct).ConfigureAwait(false);
+            foreach (var row in rows) await write.WriteAsync(row, ct).ConfigureAwait(false);
+            var messages = await write.PrepareCommitAsync(ct).ConfigureAwait(false);
+            if (messages.Count == 0 && kind == CommitKind.Append) return null;
+            try
+            {
+                return await commit.CommitAsync(new CommitRequest(messages, commitIdentifier) { Kind = kind, BaseSnapshotId = write.BaseSnapshotId }, ct).ConfigureAwait(false);
+            }
+            catch (SequenceConflictException) when (attempt < Schema.CoreOptions.CommitMaxRetries)
+            {
+                await write.AbortAsync(messages, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public TableScan NewScan() => new(Schema, Snapshots, Manifests);
+
+    public TableRead NewRead() => new(Schema, new DataFileReader(Store, Paths, Schema, Schemas));
+
+    /// <summary>Reads a snapshot with projection, filter and limit. Columns are validated before any I/O on data.</summary>
+    public async Task<ScanResult> ScanAsync(ScanOptions options, CancellationToken ct = default)
+    {
+        var columns = options.Columns is { Count: > 0 }
+            ? options.Columns.Select(c => Schema.RequireFieldIndex(c.Trim())).ToArray()
+            : Enumerable.Range(0, Schema.Fields.Length).ToArray();
+        var filter = options.Predicate ?? (string.IsNullOrWhiteSpace(options.Filter) ? null : PredicateParser.Parse(options.Filter, Schema));
+        if (options.Limit is < 0) throw new InvalidInputException($"The limit must be zero or more, got {options.Limit}.");
+        var scan = NewScan();
+        var snapshot = await scan.ResolveSnapshotAsync(options, ct).ConfigureAwait(false);
+        var plan = await scan.PlanAsync(snapshot, filter, ct).ConfigureAwait(false);
+        var needed = new bool[Schema.Fields.Length];
+        foreach (var c in columns) needed[c] = true;
+        if (filter is not null) foreach (var f in filter.ReferencedFields()) needed[f] = true;
+        return new ScanResult(plan, columns.Select(c => Schema.Fields[c]).ToList(), ReadRows(plan, columns, needed, filter, options.Limit, ct));
+    }
+
+    private async IAsyncEnumerable<object?[]> ReadRows(ScanPlan plan, int[] columns, bool[] needed, Predicate? filter, long? limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (limit == 0) yield break;
+        long count = 0;
+        var read = NewRead();
+        bool identity = columns.Length == Schema.Fields.Length && columns.Select((c, i) => c == i).All(x => x);
+        foreach (var split in plan.Splits)
+        {
+            await foreach (var row in read.ReadAsync(split, (bool[])needed.Clone(), filter, ct).ConfigureAwait(false))
+            {
+                if (identity) yield return row;
+                else
+                {
+                    var projected = new object?[columns.Length];
+                    for (int i = 0; i < columns.Length; i++) projected[i] = row[columns[i]];
+                    yield return projected;
+                }
+                if (++count >= limit) yield break;
+            }
+        }
+    }
+}
+
+/// <summary>The outcome of <see cref="FileStoreTable.ScanAsync"/>: the plan, the output columns and the rows (lazy).</summary>
+public sealed record ScanResult(ScanPlan Plan, IReadOnlyList<DataField> Columns, IAsyncEnumerable<object?[]> Rows)
+{
+    public Snapshot? Snapshot => Plan.Snapshot;
+
+    public async Task<List<object?[]>> ToListAsync(CancellationToken ct = default)
+    {
+        var list = new List<object?[]>();
+        await foreach (var r in Rows.WithCancellation(ct).ConfigureAwait(false)) list.Add(r);
+        return list;
+    }
+}

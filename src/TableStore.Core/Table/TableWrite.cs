@@ -1,0 +1,92 @@
+using TableStore.Core.Commit;
+using TableStore.Core.Data;
+using TableStore.Core.Format;
+using TableStore.Core.Manifest;
+using TableStore.Core.MergeTree;
+using TableStore.Core.Utils;
+
+namespace TableStore.Core.Table;
+
+/// <summary>
+/// Routes rows to bucket writers by partition and bucket hash. Each bucket's sequence counter restarts above
+/// the largest sequence in the base snapshot's files of that bucket (read from file meta, never from memory),
+/// so rows written now always win the merge over rows committed before.
+/// </summary>
+public sealed class TableWrite
+{
+    private readonly FileStoreTable _table;
+    private readonly Dictionary<(PartitionKey, int), long> _maxSequence;
+    private readonly Dictionary<(PartitionKey, int), BucketWriter> _writers = [];
+    private readonly DataFileWriter _files;
+    private readonly BucketHasher _hasher;
+    private readonly RowValidator _validator;
+    private readonly int[] _partitionIndices;
+
+    private TableWrite(FileStoreTable table, Snapshot? baseSnapshot, Dictionary<(PartitionKey, int), long> maxSequence)
+    {
+        _table = table;
+        BaseSnapshotId = baseSnapshot?.Id;
+        _maxSequence = maxSequence;
+        _files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
+        _hasher = new BucketHasher(table.Schema);
+        _validator = new RowValidator(table.Schema);
+        _partitionIndices = [.. table.Schema.PartitionIndices];
+    }
+
+    public long? BaseSnapshotId { get; }
+    public long RowsWritten { get; private set; }
+
+    internal static async Task<TableWrite> CreateAsync(FileStoreTable table, CancellationToken ct)
+    {
+        var latest = await table.Snapshots.LatestAsync(ct).ConfigureAwait(false);
+        var maxSeq = new Dictionary<(PartitionKey, int), long>();
+        if (latest is not null)
+        {
+            foreach (var e in await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false))
+            {
+                var key = (PartitionKey.Of(e.Partition), e.Bucket);
+                maxSeq[key] = Math.Max(maxSeq.GetValueOrDefault(key, -1), e.File.MaxSequence);
+            }
+        }
+        return new TableWrite(table, latest, maxSeq);
+    }
+
+    /// <summary>Validates and buffers one row; flushes a bucket whose memtable is full.</summary>
+    public async ValueTask WriteAsync(ChangeRow row, CancellationToken ct = default)
+    {
+        var values = _validator.Validate(row.Kind, row.Values);
+        var partition = new object?[_partitionIndices.Length];
+        for (int i = 0; i < partition.Length; i++) partition[i] = values[_partitionIndices[i]];
+        int bucket = _hasher.Bucket(values);
+        var key = (PartitionKey.Of(partition), bucket);
+        if (!_writers.TryGetValue(key, out var writer))
+        {
+            long next = _maxSequence.TryGetValue(key, out var max) ? max + 1 : 0;
+            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next);
+            _writers[key] = writer;
+        }
+        writer.Write(row.Kind, values);
+        RowsWritten++;
+        if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Flushes every bucket and returns the commit messages of everything written so far.</summary>
+    public async Task<List<CommitMessage>> PrepareCommitAsync(CancellationToken ct = default)
+    {
+        var messages = new List<CommitMessage>();
+        foreach (var w in _writers.Values)
+        {
+            var m = await w.PrepareCommitAsync(ct).ConfigureAwait(false);
+            if (!m.IsEmpty) messages.Add(m);
+        }
+        return messages;
+    }
+
+    /// <summary>Deletes files of messages that will never be committed (e.g. after a sequence conflict).</summary>
+    internal async Task AbortAsync(IEnumerable<CommitMessage> messages, CancellationToken ct)
+    {
+        foreach (var m in messages)
+            foreach (var f in m.NewFiles)
+                await _table.Store.DeleteAsync(_table.Paths.DataFile(_table.Schema.PartitionKeys, m.Partition, m.Bucket, f.FileName), ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,34 @@
+namespace TableStore.Core;
+
+/// <summary>
+/// Base class of every error the engine reports to users. The message always says what was wrong
+/// and where (table, file, line, column) so that it can be printed as-is by the CLI.
+/// </summary>
+public class TableStoreException : Exception
+{
+    public TableStoreException(string message) : base(message) { }
+    public TableStoreException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>Bad user input: schema text, row values, predicates, names.</summary>
+public class InvalidInputException : TableStoreException
+{
+    public InvalidInputException(string message) : base(message) { }
+    public InvalidInputException(string message, Exception inner) : base(message, inner) { }
+}
+
+public sealed class TableNotFoundException(string table) : TableStoreException($"Table '{table}' does not exist.");
+
+public sealed class TableAlreadyExistsException(string table) : TableStoreException($"Table '{table}' already exists.");
+
+public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);
+
+/// <summary>A commit that cannot be applied on top of the latest snapshot; its files become orphans.</summary>
+public sealed class CommitConflictException(string message) : TableStoreException(message);
+
+/// <summary>A stored file is missing or unreadable: the message names the file.</summary>
+public sealed class CorruptFileException : TableStoreException
+{
+    public CorruptFileException(string message) : base(message) { }
+    public CorruptFileException(string message, Exception inner) : base(message, inner) { }
+}

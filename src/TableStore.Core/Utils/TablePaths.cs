@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using TableStore.Core.Data;
+
+namespace TableStore.Core.Utils;
+
+/// <summary>
+/// Where every object of one table lives, relative to the warehouse root:
+/// <c>&lt;db&gt;.db/&lt;table&gt;/{schema,snapshot,manifest}/...</c> and <c>&lt;partition path&gt;/bucket-&lt;b&gt;/data-*.parquet</c>.
+/// </summary>
+public sealed class TablePaths(string tableRoot)
+{
+    public const string SnapshotPrefix = "snapshot-";
+    public const string SchemaPrefix = "schema-";
+
+    public string Root { get; } = tableRoot.TrimEnd('/');
+
+    public string SchemaDir => Root + "/schema/";
+    public string SchemaFile(long id) => SchemaDir + SchemaPrefix + id.ToString(CultureInfo.InvariantCulture);
+    public string SnapshotDir => Root + "/snapshot/";
+    public string SnapshotFile(long id) => SnapshotDir + SnapshotPrefix + id.ToString(CultureInfo.InvariantCulture);
+    public string LatestHint => SnapshotDir + "LATEST";
+    public string EarliestHint => SnapshotDir + "EARLIEST";
+    public string ManifestDir => Root + "/manifest/";
+    public string ManifestFile(string name) => ManifestDir + name;
+
+    public static string NewManifestName() => "manifest-" + Guid.NewGuid().ToString("N");
+    public static string NewManifestListName() => "manifest-list-" + Guid.NewGuid().ToString("N");
+    public static string NewDataFileName() => "data-" + Guid.NewGuid().ToString("N") + ".parquet";
+
+    public string BucketDir(IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket)
+    {
+        var sb = new StringBuilder(Root).Append('/');
+        sb.Append(PartitionPath(partitionKeys, partition));
+        return sb.Append("bucket-").Append(bucket.ToString(CultureInfo.InvariantCulture)).ToString();
+    }
+
+    public string DataFile(IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket, string fileName) =>
+        BucketDir(partitionKeys, partition, bucket) + "/" + fileName;
+
+    /// <summary><c>k1=v1/k2=v2/</c> with Hive-style escaping, so any value makes exactly one safe path segment.</summary>
+    public static string PartitionPath(IReadOnlyList<string> keys, IReadOnlyList<object?> values)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < keys.Count; i++)
+            sb.Append(Escape(keys[i])).Append('=').Append(Escape(Values.Format(values[i]))).Append('/');
+        return sb.ToString();
+    }
+
+    private static string Escape(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(s))
+        {
+            char c = (char)b;
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !(sb.Length == 0 && c == '.'))
+                sb.Append(c);
+            else
+                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+}

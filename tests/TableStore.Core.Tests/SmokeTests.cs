@@ -1,0 +1,33 @@
+using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Scan;
+using TableStore.Core.Tests.Support;
+
+namespace TableStore.Core.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public async Task Upsert_delete_and_time_travel()
+    {
+        var store = new InMemoryObjectStore();
+        var table = await TestTables.CreateAsync(store, TestTables.Orders());
+        var r1 = await table.WriteAndCommitAsync([
+            new ChangeRow(RowKind.Insert, [1L, "ann", 10.5m, null]),
+            new ChangeRow(RowKind.Insert, [2L, "bob", 3m, "x"]),
+        ]);
+        var r2 = await table.WriteAndCommitAsync([
+            new ChangeRow(RowKind.UpdateAfter, [1L, "ann", 11m, "upd"]),
+            new ChangeRow(RowKind.Delete, [2L, null, null, null]),
+        ]);
+        Assert.Equal(1, r1!.SnapshotId);
+        Assert.Equal(2, r2!.SnapshotId);
+        var now = await (await table.ScanAsync(new ScanOptions())).ToListAsync();
+        Assert.Single(now);
+        Assert.Equal(11m, now[0][2]);
+        var before = await (await table.ScanAsync(new ScanOptions { SnapshotId = 1 })).ToListAsync();
+        Assert.Equal(2, before.Count);
+        var filtered = await (await table.ScanAsync(new ScanOptions { SnapshotId = 1, Filter = "amount > 5", Columns = ["customer"] })).ToListAsync();
+        Assert.Equal("ann", Assert.Single(filtered)[0]);
+    }
+}

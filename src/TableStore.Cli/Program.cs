@@ -1,1 +1,3 @@
-class P{static void Main(){}}
+using TableStore.Cli;
+
+return await CliApp.RunAsync(args, Console.In, Console.Out, Console.Error);

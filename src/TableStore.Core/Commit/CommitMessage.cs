@@ -36,6 +36,7 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
     public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
 }
 
+/// <param name="Attempts">Tries it took, counting lost races and rewrites after sequence conflicts.</param>
 public sealed record CommitResult(long SnapshotId, bool AlreadyCommitted, int Attempts);
 
 /// <summary>

@@ -44,7 +44,7 @@ public sealed class FileStoreCommit(
         {
             ct.ThrowIfCancellationRequested();
             var latest = await snapshots.LatestAsync(ct).ConfigureAwait(false);
-            if (await FindCommittedAsync(latest, request, ct).ConfigureAwait(false) is { } done)
+            if (await FindCommittedAsync(latest, request.CommitIdentifier, request.BaseSnapshotId, ct).ConfigureAwait(false) is { } done)
                 return new CommitResult(done, AlreadyCommitted: true, attempt);
 
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
@@ -131,16 +131,22 @@ public sealed class FileStoreCommit(
         return result;
     }
 
-    /// <summary>Scans snapshots after the request's base for this commit's identity (newest first).</summary>
-    private async Task<long?> FindCommittedAsync(Snapshot? latest, CommitRequest request, CancellationToken ct)
+    /// <summary>
+    /// The snapshot carrying (this commit user, <paramref name="commitIdentifier"/>), searched newest first down to
+    /// (excluding) <paramref name="sinceSnapshotId"/>; null searches every retained snapshot.
+    /// </summary>
+    public async Task<long?> FindCommittedAsync(long commitIdentifier, long? sinceSnapshotId, CancellationToken ct = default) =>
+        await FindCommittedAsync(await snapshots.LatestAsync(ct).ConfigureAwait(false), commitIdentifier, sinceSnapshotId, ct).ConfigureAwait(false);
+
+    private async Task<long?> FindCommittedAsync(Snapshot? latest, long commitIdentifier, long? sinceSnapshotId, CancellationToken ct)
     {
         if (latest is null) return null;
-        long floor = request.BaseSnapshotId ?? (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) ?? 1) - 1;
+        long floor = sinceSnapshotId ?? (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) ?? 1) - 1;
         for (long id = latest.Id; id > floor; id--)
         {
             var s = id == latest.Id ? latest : await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
             if (s is null) break; // expired below here
-            if (s.CommitUser == commitUser && s.CommitIdentifier == request.CommitIdentifier) return s.Id;
+            if (s.CommitUser == commitUser && s.CommitIdentifier == commitIdentifier) return s.Id;
         }
         return null;
     }

@@ -49,21 +49,31 @@ public sealed class FileStoreTable
     /// <summary>
     /// Writes rows and commits them as one snapshot (one atomic commit). If another writer added rows to one
     /// of the same primary-key buckets meanwhile, the rows are written again with fresh sequence numbers.
+    /// Returns null when there was nothing to commit.
     /// </summary>
-    public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, string? commitUser = null, long commitIdentifier = 1,
-        CommitKind kind = CommitKind.Append, CancellationToken ct = default)
+    /// <remarks>
+    /// To retry after a failure whose outcome is unknown, call again with the same <see cref="WriteOptions.CommitUser"/>,
+    /// <see cref="WriteOptions.CommitIdentifier"/> and <see cref="WriteOptions.KnownSnapshotId"/>: a commit that landed
+    /// is then found and returned instead of committed twice.
+    /// </remarks>
+    public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, WriteOptions? options = null, CancellationToken ct = default)
     {
-        commitUser ??= Guid.NewGuid().ToString("N");
-        var commit = NewCommit(commitUser);
+        options ??= new WriteOptions();
+        var commit = NewCommit(options.CommitUser);
+        long? floor = options.KnownSnapshotId ?? await Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
+        if (await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
+            return new CommitResult(done, AlreadyCommitted: true, 0);
         for (int attempt = 1; ; attempt++)
         {
             var write = await NewWriteAsync(ct).ConfigureAwait(false);
             foreach (var row in rows) await write.WriteAsync(row, ct).ConfigureAwait(false);
             var messages = await write.PrepareCommitAsync(ct).ConfigureAwait(false);
-            if (messages.Count == 0 && kind == CommitKind.Append) return null;
+            if (messages.Count == 0 && options.Kind == CommitKind.Append) return null;
             try
             {
-                return await commit.CommitAsync(new CommitRequest(messages, commitIdentifier) { Kind = kind, BaseSnapshotId = write.BaseSnapshotId }, ct).ConfigureAwait(false);
+                var request = new CommitRequest(messages, options.CommitIdentifier) { Kind = options.Kind, BaseSnapshotId = floor };
+                var result = await commit.CommitAsync(request, ct).ConfigureAwait(false);
+                return result with { Attempts = result.Attempts + attempt - 1 };
             }
             catch (SequenceConflictException) when (attempt < Schema.CoreOptions.CommitMaxRetries)
             {
@@ -114,6 +124,16 @@ public sealed class FileStoreTable
             }
         }
     }
+}
+
+/// <summary>Identity and kind of a <see cref="FileStoreTable.WriteAndCommitAsync"/>.</summary>
+public sealed record WriteOptions
+{
+    public string CommitUser { get; init; } = Guid.NewGuid().ToString("N");
+    public long CommitIdentifier { get; init; } = 1;
+    public CommitKind Kind { get; init; } = CommitKind.Append;
+    /// <summary>A snapshot id known to precede any earlier attempt of this commit; default: the latest now.</summary>
+    public long? KnownSnapshotId { get; init; }
 }
 
 /// <summary>The outcome of <see cref="FileStoreTable.ScanAsync"/>: the plan, the output columns and the rows (lazy).</summary>

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using TableStore.Cli.Commands;
+using TableStore.Core;
+
+namespace TableStore.Cli;
+
+/// <summary>
+/// The <c>tablestore</c> command line. <see cref="RunAsync"/> takes its streams and environment as arguments
+/// so tests run the real CLI in-process.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Runs one command line and returns the process exit code: 0 success, 1 any error.</summary>
+    /// <param name="env">The environment to read (TABLESTORE_WAREHOUSE, TABLESTORE_DEBUG); null: the process environment.
+    /// When given, it is the whole environment: nothing falls back to the process's variables.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr,
+        IDictionary<string, string?>? env = null, CancellationToken ct = default)
+    {
+        Func<string, string?> getEnv = env is null
+            ? Environment.GetEnvironmentVariable
+            : name => env.TryGetValue(name, out var v) ? v : null;
+        var context = new CliContext(stdin, getEnv);
+        try
+        {
+            var parse = BuildRootCommand(context).Parse(args);
+            if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(config, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return ReportError(e, stdout, stderr, context.Debug);
+        }
+    }
+
+    internal static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand("tablestore: create, write, scan and time-travel TableStore tables")
+        {
+            context.Warehouse,
+            TableCommands.Build(context),
+            WriteCommand.Build(context),
+            ScanCommand.Build(context),
+            SnapshotsCommand.Build(context),
+        };
+        return root;
+    }
+
+    /// <summary>
+    /// Prints an error as <c>error: message</c>. Errors of the engine and of the file system are expected (bad input,
+    /// missing tables, unreadable files): their messages say what and where, and no stack trace is shown. Anything
+    /// else is a bug: its type is named, and its stack trace is printed when TABLESTORE_DEBUG=1.
+    /// </summary>
+    internal static int ReportError(Exception e, TextWriter stdout, TextWriter stderr, bool debug)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerExceptions[0];
+        try { stdout.Flush(); }
+        catch (IOException) { }
+        switch (e)
+        {
+            case OperationCanceledException:
+                stderr.WriteLine("error: cancelled");
+                return 130;
+            case TableStoreException or IOException or UnauthorizedAccessException:
+                stderr.WriteLine($"error: {e.Message}");
+                return 1;
+            default:
+                stderr.WriteLine($"error: {e.Message}");
+                stderr.WriteLine(debug
+                    ? $"(unexpected {e.GetType().FullName})"
+                    : $"(unexpected {e.GetType().FullName}; run with {CliContext.DebugVariable}=1 for details)");
+                if (debug) stderr.WriteLine(e.ToString());
+                return 1;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using TableStore.Core;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Cli.Commands;
+
+/// <summary><c>tablestore table create|list|describe|drop</c>.</summary>
+internal static class TableCommands
+{
+    public static Command Build(CliContext context) => new("table", "Create, list, describe and drop tables")
+    {
+        Create(context),
+        List(context),
+        Describe(context),
+        Drop(context),
+    };
+
+    private static Command Create(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var schema = new Option<string>("--schema")
+        {
+            Description = "The columns: \"<col> <TYPE> [NOT NULL], ...\" (types: BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), STRING, BYTES, DATE, TIMESTAMP)",
+            Required = true,
+        };
+        var primaryKey = new Option<string?>("--primary-key") { Description = "Primary-key columns, comma-separated (none: an append-only table)" };
+        var partitionBy = new Option<string?>("--partition-by") { Description = "Partition columns, comma-separated" };
+        var buckets = new Option<int>("--buckets") { Description = "Number of buckets per partition", DefaultValueFactory = _ => 1 };
+        var options = new Option<string[]>("--option")
+        {
+            Description = "A table option key=value (repeatable)",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("create", "Create a table") { table, schema, primaryKey, partitionBy, buckets, options };
+        command.SetAction(async (pr, ct) =>
+        {
+            var id = Identifier.Parse(pr.GetValue(table));
+            var definition = new TableDefinition(
+                SchemaParser.ParseColumns(pr.GetValue(schema)!),
+                CommonOptions.SplitList(pr.GetValue(primaryKey), "--primary-key"),
+                CommonOptions.SplitList(pr.GetValue(partitionBy), "--partition-by"),
+                pr.GetValue(buckets),
+                ParseOptions(pr.GetValue(options) ?? []));
+            var created = await context.OpenCatalog(pr).CreateTableAsync(id, definition, ct).ConfigureAwait(false);
+            var s = created.Schema;
+            pr.Out().WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Created table {id.FullName} ({KindName(s.Kind)}, {s.Fields.Length} column{(s.Fields.Length == 1 ? "" : "s")}, {s.BucketCount} bucket{(s.BucketCount == 1 ? "" : "s")})."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "List the tables of the warehouse, one <database>.<table> per line");
+        command.SetAction(async (pr, ct) =>
+        {
+            var tables = await context.OpenCatalog(pr).ListTablesAsync(ct).ConfigureAwait(false);
+            foreach (var t in tables) pr.Out().WriteLine(t.FullName);
+            if (tables.Count == 0) pr.Err().WriteLine($"(no tables in {context.WarehouseLocation(pr)})");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Describe(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var command = new Command("describe", "Show a table's columns, keys, buckets, options and latest snapshot") { table };
+        command.SetAction(async (pr, ct) =>
+        {
+            var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
+            var latest = await t.Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
+            WriteDescription(pr.Out(), t.Identifier, t.Schema, latest);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Drop(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var command = new Command("drop", "Drop a table and delete all its files") { table };
+        command.SetAction(async (pr, ct) =>
+        {
+            var id = Identifier.Parse(pr.GetValue(table));
+            await context.OpenCatalog(pr).DropTableAsync(id, ct).ConfigureAwait(false);
+            pr.Out().WriteLine($"Dropped table {id.FullName}.");
+            return 0;
+        });
+        return command;
+    }
+
+    internal static Dictionary<string, string> ParseOptions(IEnumerable<string> items)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            int eq = item.IndexOf('=', StringComparison.Ordinal);
+            var key = eq < 0 ? "" : item[..eq].Trim();
+            if (key.Length == 0)
+                throw new InvalidInputException($"Invalid --option '{item}': expected key=value, e.g. --option file.compression=zstd.");
+            if (!result.TryAdd(key, item[(eq + 1)..].Trim()))
+                throw new InvalidInputException($"Table option '{key}' is given twice.");
+        }
+        return result;
+    }
+
+    private static string KindName(TableKind kind) => kind == TableKind.PrimaryKey ? "primary-key" : "append-only";
+
+    private static void WriteDescription(TextWriter w, Identifier id, TableSchema s, long? latestSnapshot)
+    {
+        static string Or(string text, string none) => text.Length == 0 ? none : text;
+        const string Label = "{0,-17}{1}";
+        var inv = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Format(inv, Label, "Table:", id.FullName));
+        w.WriteLine(string.Format(inv, Label, "Kind:", KindName(s.Kind)));
+        w.WriteLine("Columns:");
+        var rows = s.Fields.Select((f, i) => new[]
+        {
+            f.Name,
+            f.Type.TypeName,
+            f.Type.Nullable ? "NULL" : "NOT NULL",
+            Or(string.Join(", ", new[]
+            {
+                s.KeyIndices.Contains(i) ? "primary key" : "",
+                s.PartitionIndices.Contains(i) ? "partition key" : "",
+            }.Where(r => r.Length > 0)), ""),
+        }).ToList();
+        string[] header = ["name", "type", "nullable", "role"];
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
+        foreach (var r in rows.Prepend(header))
+            w.WriteLine(("  " + string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c])))).TrimEnd());
+        w.WriteLine(string.Format(inv, Label, "Primary key:", Or(string.Join(", ", s.PrimaryKeys), "(none)")));
+        w.WriteLine(string.Format(inv, Label, "Partition keys:", Or(string.Join(", ", s.PartitionKeys), "(none)")));
+        w.WriteLine(string.Format(inv, Label, "Buckets:", s.BucketCount));
+        if (s.Options.IsEmpty) w.WriteLine(string.Format(inv, Label, "Options:", "(none)"));
+        else
+        {
+            w.WriteLine("Options:");
+            foreach (var (key, value) in s.Options) w.WriteLine($"  {key} = {value}");
+        }
+        w.WriteLine(string.Format(inv, Label, "Schema id:", s.Id));
+        w.WriteLine(string.Format(inv, Label, "Latest snapshot:", latestSnapshot is { } l ? l.ToString(inv) : "(none)"));
+    }
+}

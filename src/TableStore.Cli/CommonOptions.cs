@@ -1,0 +1,75 @@
+using System.CommandLine;
+using TableStore.Core;
+using TableStore.Core.IO;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Cli;
+
+/// <summary>What every command may need from its surroundings: standard input, the environment and the global options.</summary>
+internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
+{
+    public const string WarehouseVariable = "TABLESTORE_WAREHOUSE";
+    public const string DebugVariable = "TABLESTORE_DEBUG";
+    public const string DefaultWarehouse = "./warehouse";
+
+    public TextReader Stdin => stdin;
+
+    public string? GetEnv(string name) => getEnv(name);
+
+    public bool Debug => GetEnv(DebugVariable) is "1" or "true" or "TRUE" or "True";
+
+    /// <summary>Global, recursive: accepted before or after the subcommand.</summary>
+    public Option<string> Warehouse { get; } = new("--warehouse")
+    {
+        Description = $"The warehouse: a folder path or a file:// URI (${WarehouseVariable}, else {DefaultWarehouse})",
+        HelpName = "URI",
+        Recursive = true,
+        DefaultValueFactory = _ => getEnv(WarehouseVariable) is { } w && !string.IsNullOrWhiteSpace(w) ? w : DefaultWarehouse,
+    };
+
+    public string WarehouseLocation(ParseResult pr) => pr.GetValue(Warehouse) ?? DefaultWarehouse;
+
+    /// <summary>Opens the warehouse; called by each command when it runs, never while parsing.</summary>
+    public Catalog OpenCatalog(ParseResult pr) => new(ObjectStoreExtensions.OpenWarehouse(WarehouseLocation(pr)));
+
+    public async Task<FileStoreTable> OpenTableAsync(ParseResult pr, string tableName, CancellationToken ct)
+    {
+        var id = Identifier.Parse(tableName);
+        return await OpenCatalog(pr).GetTableAsync(id, ct).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Factories for the arguments and options shared by several commands, and small parsing helpers.</summary>
+internal static class CommonOptions
+{
+    public static Argument<string> TableArgument() => new("table")
+    {
+        Description = "The table, as <database>.<table> (e.g. shop.orders)",
+    };
+
+    public static Option<string> Format(string defaultValue, params string[] allowed)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"Output format: {string.Join(", ", allowed)}",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    /// <summary>Splits <c>a, b,c</c> into names; null or blank gives an empty list, an empty item is an error.</summary>
+    public static IReadOnlyList<string> SplitList(string? text, string optionName)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var items = text.Split(',').Select(s => s.Trim()).ToList();
+        if (items.Any(s => s.Length == 0))
+            throw new InvalidInputException($"Invalid {optionName} '{text}': expected a comma-separated list of column names, found an empty item.");
+        return items;
+    }
+
+    public static TextWriter Out(this ParseResult pr) => pr.InvocationConfiguration.Output;
+
+    public static TextWriter Err(this ParseResult pr) => pr.InvocationConfiguration.Error;
+}

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using TableStore.Cli.Commands;
 using TableStore.Core;
 
@@ -11,7 +11,10 @@ namespace TableStore.Cli;
 /// </summary>
 public static class CliApp
 {
-    /// <summary>Runs one command line and returns the process exit code: 0 success, 1 any error.</summary>
+    /// <summary>Exit code of a command line that does not parse (as opposed to 1, a command that failed).</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Runs one command line and returns the process exit code: 0 success, 1 a failed command, 2 a command line that does not parse.</summary>
     /// <param name="env">The environment to read (TABLESTORE_WAREHOUSE, TABLESTORE_DEBUG); null: the process environment.
     /// When given, it is the whole environment: nothing falls back to the process's variables.</param>
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr,
@@ -24,7 +27,7 @@ public static class CliApp
         try
         {
             var parse = BuildRootCommand(context).Parse(args);
-            if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
+            if (parse.Errors.Count > 0) return ReportUsageErrors(parse, stderr);
             var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
             return await parse.InvokeAsync(config, ct).ConfigureAwait(false);
         }
@@ -45,6 +48,17 @@ public static class CliApp
             SnapshotsCommand.Build(context),
         };
         return root;
+    }
+
+    /// <summary>Command-line errors (unknown command, bad option value, ...): each as <c>error: ...</c>, then where to find help.</summary>
+    private static int ReportUsageErrors(ParseResult parse, TextWriter stderr)
+    {
+        foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as CommandResult) names.Insert(0, r.Command.Name);
+        names[0] = "tablestore";
+        stderr.WriteLine($"Run '{string.Join(' ', names)} --help' for usage.");
+        return UsageExitCode;
     }
 
     /// <summary>

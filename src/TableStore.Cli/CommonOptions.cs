@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
 using TableStore.Core;
 using TableStore.Core.IO;
 using TableStore.Core.Table;
@@ -58,6 +60,20 @@ internal static class CommonOptions
         option.AcceptOnlyFromAmong(allowed);
         return option;
     }
+
+    /// <summary>A whole-number option whose parse error names the option and the text, not a CLR type.</summary>
+    public static Option<T?> WholeNumber<T>(string name, string description, string helpName) where T : struct, IBinaryInteger<T> => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
+            result.AddError($"Invalid {name} '{text}': expected a whole number.");
+            return null;
+        },
+    };
 
     /// <summary>Splits <c>a, b,c</c> into names; null or blank gives an empty list, an empty item is an error.</summary>
     public static IReadOnlyList<string> SplitList(string? text, string optionName)

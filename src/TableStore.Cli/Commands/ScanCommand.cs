@@ -23,7 +23,7 @@ internal static class ScanCommand
     public static Command Build(CliContext context)
     {
         var table = CommonOptions.TableArgument();
-        var snapshot = new Option<long?>("--snapshot") { Description = "Read this snapshot id (default: the latest)", HelpName = "ID" };
+        var snapshot = CommonOptions.WholeNumber<long>("--snapshot", "Read this snapshot id (default: the latest)", "ID");
         var asOf = new Option<string?>("--as-of")
         {
             Description = "Read the latest snapshot committed at or before this time: 'yyyy-MM-dd HH:mm:ss[.fff]' (UTC), ISO 8601, or epoch milliseconds",
@@ -36,7 +36,7 @@ internal static class ScanCommand
             HelpName = "EXPR",
         };
         var format = CommonOptions.Format(RowFormatter.Table, RowFormatter.Formats);
-        var limit = new Option<long?>("--limit") { Description = "Output at most this many rows", HelpName = "N" };
+        var limit = CommonOptions.WholeNumber<long>("--limit", "Output at most this many rows", "N");
         var command = new Command("scan", "Read a table (optionally an older snapshot), with projection, filter and limit")
         {
             table, snapshot, asOf, select, where, format, limit,

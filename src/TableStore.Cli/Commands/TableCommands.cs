@@ -28,7 +28,7 @@ internal static class TableCommands
         };
         var primaryKey = new Option<string?>("--primary-key") { Description = "Primary-key columns, comma-separated (none: an append-only table)" };
         var partitionBy = new Option<string?>("--partition-by") { Description = "Partition columns, comma-separated" };
-        var buckets = new Option<int>("--buckets") { Description = "Number of buckets per partition", DefaultValueFactory = _ => 1 };
+        var buckets = CommonOptions.WholeNumber<int>("--buckets", "Number of buckets per partition [default: 1]", "N");
         var options = new Option<string[]>("--option")
         {
             Description = "A table option key=value (repeatable)",
@@ -43,7 +43,7 @@ internal static class TableCommands
                 SchemaParser.ParseColumns(pr.GetValue(schema)!),
                 CommonOptions.SplitList(pr.GetValue(primaryKey), "--primary-key"),
                 CommonOptions.SplitList(pr.GetValue(partitionBy), "--partition-by"),
-                pr.GetValue(buckets),
+                pr.GetValue(buckets) ?? 1,
                 ParseOptions(pr.GetValue(options) ?? []));
             var created = await context.OpenCatalog(pr).CreateTableAsync(id, definition, ct).ConfigureAwait(false);
             var s = created.Schema;

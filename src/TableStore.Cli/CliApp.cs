@@ -81,9 +81,7 @@ public static class CliApp
                 return 1;
             default:
                 stderr.WriteLine($"error: {e.Message}");
-                stderr.WriteLine(debug
-                    ? $"(unexpected {e.GetType().FullName})"
-                    : $"(unexpected {e.GetType().FullName}; run with {CliContext.DebugVariable}=1 for details)");
+                stderr.WriteLine($"(unexpected {e.GetType().FullName}; run with {CliContext.DebugVariable}=1 for details)");
                 if (debug) stderr.WriteLine(e.ToString());
                 return 1;
         }

@@ -53,7 +53,7 @@ internal static class ScanCommand
             {
                 SnapshotId = pr.GetValue(snapshot),
                 AsOf = pr.GetValue(asOf) is { } text ? ParseAsOf(text) : null,
-                Columns = CommonOptions.SplitList(pr.GetValue(select), "--select"),
+                Columns = ParseSelect(pr.GetValue(select)),
                 Filter = pr.GetValue(where),
                 Limit = pr.GetValue(limit),
             };
@@ -75,6 +75,16 @@ internal static class ScanCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The --select list; a column named twice is an error (JSON Lines output would repeat a key).</summary>
+    internal static IReadOnlyList<string> ParseSelect(string? text)
+    {
+        var columns = CommonOptions.SplitList(text, "--select");
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in columns)
+            if (!seen.Add(c)) throw new InvalidInputException($"Invalid --select '{text}': column '{c}' is selected twice.");
+        return columns;
     }
 
     /// <summary>

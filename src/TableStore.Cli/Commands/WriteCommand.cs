@@ -76,6 +76,8 @@ internal static class WriteCommand
     {
         // Empty input is "no rows", not "a CSV without a header": the CSV reader would reject it.
         int first = input.Read();
+        // A byte-order mark that the reader did not consume (piped input) is not part of the first column name.
+        if (first == '\uFEFF') first = input.Read();
         if (first < 0) return [];
         input = new PrefixedReader((char)first, input);
         return (format == "jsonl"

@@ -159,20 +159,19 @@ internal sealed class GridRowFormatter(TextWriter output, IReadOnlyList<OutputCo
             widths[c] = Columns[c].Name.Length;
             foreach (var r in _rows) widths[c] = Math.Max(widths[c], r[c].Length);
         }
-        Output.WriteLine(Line(Columns.Select(c => c.Name).ToArray(), widths, header: true));
+        Output.WriteLine(Line(Columns.Select(c => c.Name).ToArray(), widths));
         Output.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
-        foreach (var r in _rows) Output.WriteLine(Line(r, widths, header: false));
+        foreach (var r in _rows) Output.WriteLine(Line(r, widths));
         base.End();
     }
 
-    private string Line(string[] cells, int[] widths, bool header)
+    private string Line(string[] cells, int[] widths)
     {
         var sb = new StringBuilder();
         for (int c = 0; c < cells.Length; c++)
         {
             if (c > 0) sb.Append(ColumnSeparator);
-            bool right = !header && Columns[c].AlignRight;
-            sb.Append(right ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]));
+            sb.Append(Columns[c].AlignRight ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]));
         }
         return sb.ToString().TrimEnd();
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Parquet;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
@@ -33,7 +34,10 @@ internal static class ColumnWriter
         long nulls = 0;
         if (!pf.IsNullable)
         {
-            var values = new T[count];
+            // Pooled: column buffers are large and short-lived, and fresh ones would churn the large object heap.
+            var values = ArrayPool<T>.Shared.Rent(count);
+            try
+            {
             for (int i = 0; i < count; i++)
             {
                 var v = rows[offset + i].Row[index] ?? throw NullInNotNull(f);
@@ -43,21 +47,27 @@ internal static class ColumnWriter
                 else if (t.CompareTo(min) < 0) min = t;
                 else if (t.CompareTo(max) > 0) max = t;
             }
-            await rg.WriteAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
+            await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+            }
+            finally { ArrayPool<T>.Shared.Return(values); }
         }
         else
         {
-            var values = new T?[count];
+            var values = ArrayPool<T?>.Shared.Rent(count);
+            try
+            {
             for (int i = 0; i < count; i++)
             {
-                if (rows[offset + i].Row[index] is not { } v) { nulls++; continue; }
+                if (rows[offset + i].Row[index] is not { } v) { nulls++; values[i] = null; continue; }
                 var t = (T)v;
                 values[i] = t;
                 if (!any) { min = max = t; any = true; }
                 else if (t.CompareTo(min) < 0) min = t;
                 else if (t.CompareTo(max) > 0) max = t;
             }
-            await rg.WriteAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
+            await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+            }
+            finally { ArrayPool<T?>.Shared.Return(values); }
         }
         return new ColumnStats(f.Id, any ? min : null, any ? max : null, nulls);
     }
@@ -65,7 +75,7 @@ internal static class ColumnWriter
     private static async Task<ColumnStats> WriteString(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
         IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct)
     {
-        var values = new string[count];
+        var values = ArrayPool<string>.Shared.Rent(count);
         string? min = null, max = null;
         long nulls = 0;
         for (int i = 0; i < count; i++)
@@ -82,7 +92,8 @@ internal static class ColumnWriter
             if (min is null || string.CompareOrdinal(s, min) < 0) min = s;
             if (max is null || string.CompareOrdinal(s, max) > 0) max = s;
         }
-        await rg.WriteAsync(pf, values).ConfigureAwait(false);
+        try { await rg.WriteAsync(pf, new ArraySegment<string>(values, 0, count)).ConfigureAwait(false); }
+        finally { ArrayPool<string>.Shared.Return(values, clearArray: true); }
         return new ColumnStats(f.Id, min, max, nulls);
     }
 

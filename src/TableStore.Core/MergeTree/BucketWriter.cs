@@ -53,7 +53,7 @@ public sealed class BucketWriter
         {
             // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
             var sorted = _buffer.ToArray();
-            Array.Sort(sorted, _keys.WithSequence());
+            KeySorter.Sort(sorted, _schema, _keys);
             // Keep retractions: older runs may still hold the key.
             rows = SortMergeReader.Merge([sorted], _keys, MergeFunctions.Create(_schema.CoreOptions.MergeEngine), dropRetracts: false).ToList();
         }

@@ -13,6 +13,8 @@ public static class SortMergeReader
     public static IEnumerable<KeyValue> Merge(IReadOnlyList<IReadOnlyList<KeyValue>> runs, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
     {
         if (runs.Count == 1) return MergeSingle(runs[0], keys, merge, dropRetracts);
+        // For few runs a linear scan of the heads beats a heap: fewer comparisons and no queue upkeep.
+        if (runs.Count <= 8) return MergeFew(runs, keys, merge, dropRetracts);
         return MergeMany(runs, keys, merge, dropRetracts);
     }
 
@@ -28,6 +30,37 @@ public static class SortMergeReader
             while (j < run.Count && keys.Compare(run[j].Row, first.Row) == 0) merge.Add(run[j++]);
             i = j;
             if (merge.GetResult() is { } r && !(dropRetracts && r.Kind.IsRetract())) yield return r;
+        }
+    }
+
+    private static IEnumerable<KeyValue> MergeFew(IReadOnlyList<IReadOnlyList<KeyValue>> runs, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
+    {
+        int k = runs.Count;
+        var pos = new int[k];
+        while (true)
+        {
+            // The smallest head key; all versions of it, across runs, are merged in sequence order.
+            int min = -1;
+            for (int r = 0; r < k; r++)
+            {
+                if (pos[r] >= runs[r].Count) continue;
+                if (min < 0 || keys.Compare(runs[r][pos[r]].Row, runs[min][pos[min]].Row) < 0) min = r;
+            }
+            if (min < 0) yield break;
+            var current = runs[min][pos[min]].Row;
+            merge.Reset();
+            while (true)
+            {
+                int next = -1;
+                for (int r = 0; r < k; r++)
+                {
+                    if (pos[r] >= runs[r].Count || keys.Compare(runs[r][pos[r]].Row, current) != 0) continue;
+                    if (next < 0 || runs[r][pos[r]].Sequence < runs[next][pos[next]].Sequence) next = r;
+                }
+                if (next < 0) break;
+                merge.Add(runs[next][pos[next]++]);
+            }
+            if (merge.GetResult() is { } result && !(dropRetracts && result.Kind.IsRetract())) yield return result;
         }
     }
 

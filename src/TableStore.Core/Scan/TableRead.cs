@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TableStore.Core.Format;
 using TableStore.Core.MergeTree;
 using TableStore.Core.Schema;
@@ -14,26 +13,27 @@ public sealed class TableRead(TableSchema schema, DataFileReader files)
 {
     private readonly KeyComparer _keys = new(schema.KeyIndices, schema);
 
-    public async IAsyncEnumerable<object?[]> ReadAsync(DataSplit split, bool[] needed, Predicate? filter, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>Reads one split completely: merged, filtered, full-width rows in key (or write) order.</summary>
+    public async Task<List<object?[]>> ReadAsync(DataSplit split, bool[] needed, Predicate? filter, CancellationToken ct = default)
     {
+        var result = new List<object?[]>();
         if (schema.Kind == TableKind.PrimaryKey)
         {
+            needed = (bool[])needed.Clone();
             foreach (var k in schema.KeyIndices) needed[k] = true;
             var runs = new List<IReadOnlyList<KeyValue>>(split.Files.Count);
             foreach (var f in split.Files)
                 runs.Add(await files.ReadAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
             var merge = MergeFunctions.Create(schema.CoreOptions.MergeEngine);
             foreach (var kv in SortMergeReader.Merge(runs, _keys, merge, dropRetracts: true))
-                if (filter is null || filter.Matches(kv.Row)) yield return kv.Row;
+                if (filter is null || filter.Matches(kv.Row)) result.Add(kv.Row);
         }
         else
         {
             foreach (var f in split.Files.OrderBy(f => f.MinSequence))
-            {
-                var rows = await files.ReadAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false);
-                foreach (var kv in rows)
-                    if (filter is null || filter.Matches(kv.Row)) yield return kv.Row;
-            }
+                foreach (var kv in await files.ReadAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false))
+                    if (filter is null || filter.Matches(kv.Row)) result.Add(kv.Row);
         }
+        return result;
     }
 }

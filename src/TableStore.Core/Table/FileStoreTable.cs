@@ -109,19 +109,40 @@ public sealed class FileStoreTable
         long count = 0;
         var read = NewRead();
         bool identity = columns.Length == Schema.Fields.Length && columns.Select((c, i) => c == i).All(x => x);
-        foreach (var split in plan.Splits)
+        // Splits are read ahead, one per core, while the caller consumes the current one; in order.
+        int window = Math.Max(1, Environment.ProcessorCount);
+        var pending = new Queue<Task<List<object?[]>>>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        int next = 0;
+        try
         {
-            await foreach (var row in read.ReadAsync(split, (bool[])needed.Clone(), filter, ct).ConfigureAwait(false))
+            while (true)
             {
-                if (identity) yield return row;
-                else
+                while (pending.Count < window && next < plan.Splits.Count)
                 {
-                    var projected = new object?[columns.Length];
-                    for (int i = 0; i < columns.Length; i++) projected[i] = row[columns[i]];
-                    yield return projected;
+                    var split = plan.Splits[next++];
+                    pending.Enqueue(Task.Run(() => read.ReadAsync(split, needed, filter, stop.Token), stop.Token));
                 }
-                if (++count >= limit) yield break;
+                if (pending.Count == 0) yield break;
+                foreach (var row in await pending.Dequeue().ConfigureAwait(false))
+                {
+                    if (identity) yield return row;
+                    else
+                    {
+                        var projected = new object?[columns.Length];
+                        for (int i = 0; i < columns.Length; i++) projected[i] = row[columns[i]];
+                        yield return projected;
+                    }
+                    if (++count >= limit) yield break;
+                }
             }
+        }
+        finally
+        {
+            // Abandoned read-aheads (limit reached, consumer stopped) are cancelled and observed.
+            stop.Cancel();
+            foreach (var t in pending)
+                try { await t.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (TableStoreException) { }
         }
     }
 }

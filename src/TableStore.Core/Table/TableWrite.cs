@@ -73,13 +73,13 @@ public sealed class TableWrite
     /// <summary>Flushes every bucket and returns the commit messages of everything written so far.</summary>
     public async Task<List<CommitMessage>> PrepareCommitAsync(CancellationToken ct = default)
     {
-        var messages = new List<CommitMessage>();
-        foreach (var w in _writers.Values)
-        {
-            var m = await w.PrepareCommitAsync(ct).ConfigureAwait(false);
-            if (!m.IsEmpty) messages.Add(m);
-        }
-        return messages;
+        // Buckets are independent: sort, merge and encode them in parallel, one per core.
+        var writers = _writers.Values.ToList();
+        var results = new CommitMessage[writers.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            async (i, token) => results[i] = await writers[i].PrepareCommitAsync(token).ConfigureAwait(false)).ConfigureAwait(false);
+        return results.Where(m => !m.IsEmpty).ToList();
     }
 
     /// <summary>Deletes files of messages that will never be committed (e.g. after a sequence conflict).</summary>

@@ -17,9 +17,11 @@ public class InvalidInputException : TableStoreException
     public InvalidInputException(string message, Exception inner) : base(message, inner) { }
 }
 
-public sealed class TableNotFoundException(string table) : TableStoreException($"Table '{table}' does not exist.");
+public sealed class TableNotFoundException(string table, string warehouse)
+    : TableStoreException($"Table '{table}' does not exist in warehouse {warehouse}.");
 
-public sealed class TableAlreadyExistsException(string table) : TableStoreException($"Table '{table}' already exists.");
+public sealed class TableAlreadyExistsException(string table, string warehouse)
+    : TableStoreException($"Table '{table}' already exists in warehouse {warehouse}.");
 
 public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);
 

@@ -113,6 +113,7 @@ public sealed class CliAppTests : CliTestBase
     private sealed class FailingReader : TextReader
     {
         public override int Read() => throw new InvalidOperationException("stdin is broken");
+        public override int Peek() => throw new InvalidOperationException("stdin is broken");
     }
 
     [Fact]

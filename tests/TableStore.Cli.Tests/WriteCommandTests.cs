@@ -116,7 +116,7 @@ public sealed class WriteCommandTests : CliTestBase
         await CreateSeededOrdersAsync();
         var files = FilesUnderRoot();
         var r = await FailWithInputAsync("id,qty\n9,9\n", "write", "shop.nosuch");
-        Assert.Equal("error: Table 'shop.nosuch' does not exist.\n", r.Stderr);
+        Assert.Matches(@"^error: Table 'shop.nosuch' does not exist in warehouse file:///\S+\.\n$", r.Stderr);
         Assert.Equal("", r.Stdout);
         Assert.Equal(files, FilesUnderRoot());
     }

@@ -140,6 +140,27 @@ public class SchemaAndValueTests
         Assert.Equal(RowKind.Delete, rows[2].Kind);
     }
 
+    [Fact]
+    public void Empty_input_blank_lines_and_byte_order_marks_are_not_rows()
+    {
+        Assert.Empty(RowReaders.ReadCsv(new StringReader(""), Orders, "in.csv"));
+        Assert.Empty(RowReaders.ReadJsonLines(new StringReader("\uFEFF\n\n"), Orders, "in.jsonl"));
+        var rows = RowReaders.ReadCsv(new StringReader("\uFEFFid,name\n1,a\n\n2,b\n\n"), Orders, "in.csv").ToList();
+        Assert.Equal([1L, 2L], rows.Select(r => (long)r.Values[0]!));
+        var e = Assert.Throws<InvalidInputException>(() => RowReaders.ReadCsv(new StringReader("id,name\n\n1,a\n2,x,y\n"), Orders, "in.csv").ToList());
+        Assert.Contains("line 4", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_table_options_are_rejected_but_annotations_are_kept()
+    {
+        var cols = SchemaParser.ParseColumns("id INT");
+        var e = Assert.Throws<InvalidInputException>(() => new TableSchema(0, cols, ["id"], null, 1, new Dictionary<string, string> { ["target-file-sise"] = "1mb" }));
+        Assert.Contains("Unknown table option 'target-file-sise'", e.Message);
+        var s = new TableSchema(0, cols, ["id"], null, 1, new Dictionary<string, string> { ["meta.owner"] = "team-a" });
+        Assert.Equal("team-a", s.Options["meta.owner"]);
+    }
+
     [Theory]
     [InlineData("id,name,bogus\n1,a,2\n", "line 1, column 3: unknown column 'bogus'")]
     [InlineData("id,name\nx,a\n", "line 2, column 1 (id): 'x' is not a valid BIGINT")]
@@ -150,7 +171,7 @@ public class SchemaAndValueTests
     [InlineData("id,name,amount\n1,a,2\n2,b,3\n3,c,1.234\n", "line 4, column 3 (amount)")]
     [InlineData("id,name,_op\n1,a,+X\n", "invalid row kind '+X'")]
     [InlineData("id,id\n1,2\n", "appears twice")]
-    [InlineData("", "no header row")]
+    [InlineData("id,name\n1,a\n2,b,c\n", "line 3: expected 2 fields")]
     public void Bad_csv_names_file_line_and_column(string csv, string message)
     {
         var e = Assert.Throws<InvalidInputException>(() => RowReaders.ReadCsv(new StringReader(csv), Orders, "in.csv").ToList());

@@ -72,18 +72,10 @@ internal static class WriteCommand
     internal static string InferFormat(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".json" or ".ndjson" ? "jsonl" : "csv";
 
-    private static List<ChangeRow> ReadAll(TextReader input, string format, FileStoreTable table, string source)
-    {
-        // Empty input is "no rows", not "a CSV without a header": the CSV reader would reject it.
-        int first = input.Read();
-        // A byte-order mark that the reader did not consume (piped input) is not part of the first column name.
-        if (first == '\uFEFF') first = input.Read();
-        if (first < 0) return [];
-        input = new PrefixedReader((char)first, input);
-        return (format == "jsonl"
+    private static List<ChangeRow> ReadAll(TextReader input, string format, FileStoreTable table, string source) =>
+        (format == "jsonl"
             ? RowReaders.ReadJsonLines(input, table.Schema, source)
             : RowReaders.ReadCsv(input, table.Schema, source)).ToList();
-    }
 
     private static StreamReader OpenFile(string path)
     {
@@ -92,44 +84,5 @@ internal static class WriteCommand
         {
             throw new InvalidInputException($"Input file '{path}' does not exist.");
         }
-    }
-}
-
-/// <summary>A reader that gives one already-read character, then the rest of another reader (which it does not own).</summary>
-internal sealed class PrefixedReader(char first, TextReader rest) : TextReader
-{
-    private bool _firstPending = true;
-
-    public override int Peek() => _firstPending ? first : rest.Peek();
-
-    public override int Read()
-    {
-        if (!_firstPending) return rest.Read();
-        _firstPending = false;
-        return first;
-    }
-
-    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-    public override int Read(Span<char> buffer)
-    {
-        if (buffer.IsEmpty) return 0;
-        if (!_firstPending) return rest.Read(buffer);
-        _firstPending = false;
-        buffer[0] = first;
-        return 1;
-    }
-
-    public override string? ReadLine()
-    {
-        if (!_firstPending) return rest.ReadLine();
-        _firstPending = false;
-        if (first == '\n') return "";
-        if (first == '\r')
-        {
-            if (rest.Peek() == '\n') rest.Read();
-            return "";
-        }
-        return first + rest.ReadLine();
     }
 }

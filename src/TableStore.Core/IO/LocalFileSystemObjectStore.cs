@@ -12,10 +12,10 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
     internal const string TempMarker = ".tmp-";
     private readonly string _root;
 
+    /// <remarks>The root folder is created by the first write, so opening a mistyped location for reading creates nothing.</remarks>
     public LocalFileSystemObjectStore(string root)
     {
         _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(_root);
     }
 
     public string Location => new Uri(_root.EndsWith('/') ? _root : _root + "/").AbsoluteUri.TrimEnd('/');
@@ -107,7 +107,7 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
     {
         await Task.CompletedTask.ConfigureAwait(false);
         int slash = prefix.LastIndexOf('/');
-        var dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
+        var dir = slash < 0 ? _root : Path.Combine(_root, ObjectPaths.Validate(prefix[..slash]));
         if (!Directory.Exists(dir)) yield break;
         var results = new List<ObjectInfo>();
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))

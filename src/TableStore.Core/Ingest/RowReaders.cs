@@ -9,7 +9,7 @@ namespace TableStore.Core.Ingest;
 /// <summary>
 /// Reads changelog rows from CSV (header row required) or JSON Lines, typed and validated against a schema.
 /// An optional <c>_op</c> column/field holds +I, -U, +U or -D (default +I). Empty CSV fields and JSON nulls
-/// are null. Every error names the source, line and column; nothing is returned past the first error, so a
+/// are null; blank lines are skipped. Every error names the source, line and column; nothing is returned past the first error, so a
 /// caller that commits only after reading everything never commits part of a bad input.
 /// </summary>
 public static class RowReaders
@@ -17,6 +17,8 @@ public static class RowReaders
     public static IEnumerable<ChangeRow> ReadCsv(TextReader input, TableSchema schema, string source)
     {
         var validator = new RowValidator(schema);
+        SkipByteOrderMark(input);
+        if (input.Peek() < 0) yield break; // empty input: no header, no rows
         CsvDataReader csv;
         try
         {
@@ -48,6 +50,11 @@ public static class RowReaders
                 try { more = csv.Read(); }
                 catch (CsvFormatException e) { throw new InvalidInputException($"{source}: line {line}: malformed CSV: {e.Message}"); }
                 if (!more) yield break;
+                if (csv.RowFieldCount == 1 && width > 1 && csv.GetString(0).Length == 0)
+                {
+                    line += Math.Max(1, csv.GetRawRecordSpan().Count('\n'));
+                    continue; // a blank line (e.g. a trailing newline too many)
+                }
                 if (csv.RowFieldCount != width)
                     throw new InvalidInputException($"{source}: line {line}: expected {width} fields as in the header, found {csv.RowFieldCount}{(csv.RowFieldCount < width ? " (truncated line?)" : "")}.");
                 var values = new object?[schema.Fields.Length];
@@ -75,6 +82,7 @@ public static class RowReaders
     public static IEnumerable<ChangeRow> ReadJsonLines(TextReader input, TableSchema schema, string source)
     {
         var validator = new RowValidator(schema);
+        SkipByteOrderMark(input);
         int line = 0;
         string? text;
         while ((text = input.ReadLine()) is not null)
@@ -109,6 +117,12 @@ public static class RowReaders
                 yield return Validate(validator, kind, values, source, line);
             }
         }
+    }
+
+    /// <summary>Piped input may start with a byte-order mark that no decoder consumed; it is not data.</summary>
+    private static void SkipByteOrderMark(TextReader input)
+    {
+        if (input.Peek() == '\uFEFF') input.Read();
     }
 
     private static ChangeRow Validate(RowValidator validator, RowKind kind, object?[] values, string source, int line)

@@ -31,8 +31,21 @@ public sealed class CoreOptions
     public int ManifestMergeMinCount { get; }
     public int CommitMaxRetries { get; }
 
+    /// <summary>Keys under this prefix are the user's own annotations, stored and never interpreted.</summary>
+    public const string UserPrefix = "meta.";
+
+    public static readonly IReadOnlyList<string> KnownKeys =
+    [
+        MergeEngineKey, TargetFileSizeKey, WriteBufferSizeKey, CompressionKey, CompressionLevelKey, RowGroupRowsKey,
+        ManifestMergeMinCountKey, CommitMaxRetriesKey,
+    ];
+
     public CoreOptions(IReadOnlyDictionary<string, string> options)
     {
+        // A typo in an option name must not be silently ignored.
+        foreach (var key in options.Keys)
+            if (!KnownKeys.Contains(key) && !key.StartsWith(UserPrefix, StringComparison.Ordinal))
+                throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}; keys starting with '{UserPrefix}' are free-form annotations.");
         MergeEngine = Get(options, MergeEngineKey, "deduplicate", v => v.ToLowerInvariant() switch
         {
             "deduplicate" => MergeEngine.Deduplicate,

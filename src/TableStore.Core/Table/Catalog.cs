@@ -32,11 +32,11 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
             definition.Options, _time.GetUtcNow().ToUnixTimeMilliseconds());
         var paths = new TablePaths(id.TableRoot);
         var schemas = new SchemaManager(store, paths);
-        if (await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName);
+        if (await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
         // Leftovers of an interrupted drop must not resurface as the new table's history.
         foreach (var o in await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false))
             await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
-        if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName);
+        if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
         _loggers.CreateLogger<Catalog>().LogInformation("Created table {Table} ({Kind}, {Buckets} buckets)", id, schema.Kind, schema.BucketCount);
         return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
     }
@@ -44,8 +44,8 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
     public async Task<FileStoreTable> GetTableAsync(Identifier id, CancellationToken ct = default)
     {
         var schemas = new SchemaManager(store, new TablePaths(id.TableRoot));
-        if (!await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableNotFoundException(id.FullName);
-        var schema = await schemas.LatestAsync(ct).ConfigureAwait(false) ?? throw new TableNotFoundException(id.FullName);
+        if (!await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableNotFoundException(id.FullName, store.Location);
+        var schema = await schemas.LatestAsync(ct).ConfigureAwait(false) ?? throw new TableNotFoundException(id.FullName, store.Location);
         return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
     }
 
@@ -68,7 +68,7 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
     {
         var paths = new TablePaths(id.TableRoot);
         var objects = await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false);
-        if (!objects.Any(o => o.Path == paths.SchemaFile(0))) throw new TableNotFoundException(id.FullName);
+        if (!objects.Any(o => o.Path == paths.SchemaFile(0))) throw new TableNotFoundException(id.FullName, store.Location);
         await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
         foreach (var o in objects.Where(o => o.Path != paths.SchemaFile(0)))
             await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);

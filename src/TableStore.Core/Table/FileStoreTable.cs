@@ -92,6 +92,8 @@ public sealed class FileStoreTable
         var columns = options.Columns is { Count: > 0 }
             ? options.Columns.Select(c => Schema.RequireFieldIndex(c.Trim())).ToArray()
             : Enumerable.Range(0, Schema.Fields.Length).ToArray();
+        if (columns.Distinct().Count() != columns.Length)
+            throw new InvalidInputException($"A column is selected twice: {string.Join(", ", options.Columns!)}.");
         var filter = options.Predicate ?? (string.IsNullOrWhiteSpace(options.Filter) ? null : PredicateParser.Parse(options.Filter, Schema));
         if (options.Limit is < 0) throw new InvalidInputException($"The limit must be zero or more, got {options.Limit}.");
         var scan = NewScan();

@@ -45,7 +45,8 @@ foreach (var (name, ts, raw) in results)
 
 static double Measure(int runs, Func<Task> action)
 {
-    action().GetAwaiter().GetResult(); // warm-up
+    // Warm-up until tiered compilation has settled (OSR and tier-1 rejits), as a long-running service would be.
+    for (int i = 0; i < 3; i++) action().GetAwaiter().GetResult();
     var times = new List<double>();
     for (int i = 0; i < runs; i++)
     {

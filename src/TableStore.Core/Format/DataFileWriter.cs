@@ -20,7 +20,18 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
     private const int MaxStatsStringLength = 64;
 
     private readonly KeyComparer _keys = new(schema.SortKeyIndices, schema);
+    private readonly HashSet<int> _statsColumns = StatsColumns(schema);
     private readonly CoreOptions _options = schema.CoreOptions;
+
+    public RowSizeEstimator Estimator { get; } = new(schema);
+
+    /// <summary>
+    /// Columns that get min/max stats. In primary-key tables only key columns can prune files (a value column's
+    /// stats say nothing about whether a row is its key's latest version), so only those are computed.
+    /// </summary>
+    private static HashSet<int> StatsColumns(TableSchema schema) => schema.Kind == TableKind.PrimaryKey
+        ? [.. schema.KeyIndices]
+        : [.. Enumerable.Range(0, schema.Fields.Length)];
 
     public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default)
     {
@@ -46,21 +57,13 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         int i = start;
         while (i < rows.Count && size < budget)
         {
-            size += EstimateSize(rows[i].Row);
+            size += Estimator.Estimate(rows[i].Row);
             i++;
         }
         return i;
     }
 
-    internal static long EstimateSize(object?[] row)
-    {
-        long size = 16;
-        foreach (var v in row)
-            size += v switch { null => 1, string s => 4 + s.Length, byte[] b => 4 + b.Length, decimal => 16, _ => 8 };
-        return size;
-    }
-
-    internal async Task<(byte[] Bytes, DataFileMeta Meta)> EncodeAsync(string name, IReadOnlyList<KeyValue> rows, int offset, int count, int level, CancellationToken ct)
+    internal async Task<(ReadOnlyMemory<byte> Bytes, DataFileMeta Meta)> EncodeAsync(string name, IReadOnlyList<KeyValue> rows, int offset, int count, int level, CancellationToken ct)
     {
         var parquetSchema = ParquetSchemas.ForTable(schema);
         var dataFields = parquetSchema.GetDataFields();
@@ -84,7 +87,7 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
             if (rows[i].Kind.IsRetractKind()) deletes++;
         }
 
-        using var ms = new MemoryStream();
+        using var ms = new MemoryStream(capacity: (int)Math.Min(int.MaxValue / 2, Math.Max(1 << 16, count * 32L)));
         await using (var writer = await ParquetWriter.CreateAsync(parquetSchema, ms, options, cancellationToken: ct).ConfigureAwait(false))
         {
             writer.CustomMetadata = new Dictionary<string, string>
@@ -107,12 +110,12 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
                 }
                 for (int f = 0; f < schema.Fields.Length; f++)
                 {
-                    var s = await ColumnWriter.WriteAsync(rg, dataFields[col++], schema.Fields[f], f, rows, g, n, ct).ConfigureAwait(false);
+                    var s = await ColumnWriter.WriteAsync(rg, dataFields[col++], schema.Fields[f], f, rows, g, n, _statsColumns.Contains(f), ct).ConfigureAwait(false);
                     stats[f] = stats[f] is null ? s : Combine(stats[f], s);
                 }
             }
         }
-        var bytes = ms.ToArray();
+        var bytes = new ReadOnlyMemory<byte>(ms.GetBuffer(), 0, (int)ms.Length);
         var finalStats = stats.Select(s => s.Min is string a && a.Length > MaxStatsStringLength || s.Max is string b && b.Length > MaxStatsStringLength
             ? s with { Min = null, Max = null } : s).ToImmutableArray();
         object?[] minKey = [], maxKey = [];

@@ -41,7 +41,7 @@ public sealed class BucketWriter
     {
         long seq = NextSequence++;
         _buffer.Add(new KeyValue(row, seq, kind));
-        _bufferBytes += DataFileWriter.EstimateSize(row);
+        _bufferBytes += _files.Estimator.Estimate(row);
         return seq;
     }
 
@@ -53,9 +53,9 @@ public sealed class BucketWriter
         {
             // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
             var sorted = _buffer.ToArray();
-            KeySorter.Sort(sorted, _schema, _keys);
+            var sameKey = KeySorter.Sort(sorted, _schema, _keys);
             // Keep retractions: older runs may still hold the key.
-            rows = SortMergeReader.Merge([sorted], _keys, MergeFunctions.Create(_schema.CoreOptions.MergeEngine), dropRetracts: false).ToList();
+            rows = SortMergeReader.MergeSorted(sorted, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine), dropRetracts: false);
         }
         _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, rows, level: 0, ct).ConfigureAwait(false));
         _buffer.Clear();

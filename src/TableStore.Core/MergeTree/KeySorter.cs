@@ -9,7 +9,8 @@ namespace TableStore.Core.MergeTree;
 /// </summary>
 internal static class KeySorter
 {
-    public static void Sort(KeyValue[] rows, TableSchema schema, KeyComparer keys)
+    /// <summary>Sorts in place; returns, per position, whether that row has the same key as the one before it.</summary>
+    public static bool[] Sort(KeyValue[] rows, TableSchema schema, KeyComparer keys)
     {
         if (schema.KeyIndices.Length == 1)
         {
@@ -17,24 +18,27 @@ internal static class KeySorter
             switch (schema.Fields[k].Type.Kind)
             {
                 case DataTypeKind.BigInt:
-                    SortBy(rows, r => new LongKey((long)r.Row[k]!, r.Sequence));
-                    return;
+                    return SortBy(rows, r => new LongKey((long)r.Row[k]!, r.Sequence), (a, b) => a.Key == b.Key);
                 case DataTypeKind.Int:
-                    SortBy(rows, r => new LongKey((int)r.Row[k]!, r.Sequence));
-                    return;
+                    return SortBy(rows, r => new LongKey((int)r.Row[k]!, r.Sequence), (a, b) => a.Key == b.Key);
                 case DataTypeKind.String:
-                    SortBy(rows, r => new StringKey((string)r.Row[k]!, r.Sequence));
-                    return;
+                    return SortBy(rows, r => new StringKey((string)r.Row[k]!, r.Sequence), (a, b) => string.Equals(a.Key, b.Key, StringComparison.Ordinal));
             }
         }
         rows.AsSpan().Sort(new GeneralComparer(keys));
+        var same = new bool[rows.Length];
+        for (int i = 1; i < rows.Length; i++) same[i] = keys.Compare(rows[i].Row, rows[i - 1].Row) == 0;
+        return same;
     }
 
-    private static void SortBy<TKey>(KeyValue[] rows, Func<KeyValue, TKey> key) where TKey : IComparable<TKey>
+    private static bool[] SortBy<TKey>(KeyValue[] rows, Func<KeyValue, TKey> key, Func<TKey, TKey, bool> sameKey) where TKey : IComparable<TKey>
     {
         var keys = new TKey[rows.Length];
         for (int i = 0; i < rows.Length; i++) keys[i] = key(rows[i]);
         keys.AsSpan().Sort(rows.AsSpan());
+        var same = new bool[rows.Length];
+        for (int i = 1; i < rows.Length; i++) same[i] = sameKey(keys[i], keys[i - 1]);
+        return same;
     }
 
     private readonly record struct LongKey(long Key, long Sequence) : IComparable<LongKey>

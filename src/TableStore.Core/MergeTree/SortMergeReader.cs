@@ -18,6 +18,21 @@ public static class SortMergeReader
         return MergeMany(runs, keys, merge, dropRetracts);
     }
 
+    /// <summary>Merges one sorted run whose key groups are already known (from <see cref="KeySorter"/>).</summary>
+    public static List<KeyValue> MergeSorted(KeyValue[] run, bool[] sameKeyAsPrevious, IMergeFunction merge, bool dropRetracts)
+    {
+        var result = new List<KeyValue>(run.Length);
+        int i = 0;
+        while (i < run.Length)
+        {
+            merge.Reset();
+            merge.Add(run[i++]);
+            while (i < run.Length && sameKeyAsPrevious[i]) merge.Add(run[i++]);
+            if (merge.GetResult() is { } r && !(dropRetracts && r.Kind.IsRetract())) result.Add(r);
+        }
+        return result;
+    }
+
     private static IEnumerable<KeyValue> MergeSingle(IReadOnlyList<KeyValue> run, KeyComparer keys, IMergeFunction merge, bool dropRetracts)
     {
         int i = 0;

@@ -55,7 +55,7 @@ public sealed class TableWrite
     public async ValueTask WriteAsync(ChangeRow row, CancellationToken ct = default)
     {
         var values = _validator.Validate(row.Kind, row.Values);
-        var partition = new object?[_partitionIndices.Length];
+        var partition = _partitionIndices.Length == 0 ? [] : new object?[_partitionIndices.Length];
         for (int i = 0; i < partition.Length; i++) partition[i] = values[_partitionIndices[i]];
         int bucket = _hasher.Bucket(values);
         var key = (PartitionKey.Of(partition), bucket);

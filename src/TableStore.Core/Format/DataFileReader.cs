@@ -1,3 +1,4 @@
+using System.Buffers;
 using Parquet;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
@@ -21,6 +22,15 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
     /// <param name="needed">Per field of the current schema, whether to decode it; null means all.</param>
     public async Task<KeyValue[]> ReadAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
     {
+        using var batch = await ReadBatchAsync(partition, bucket, file, needed, ct).ConfigureAwait(false);
+        var rows = new KeyValue[batch.RowCount];
+        for (int i = 0; i < rows.Length; i++) rows[i] = new KeyValue(batch.Row(i), batch.Sequences[i], batch.Kind(i));
+        return rows;
+    }
+
+    /// <summary>Decodes the file into typed column vectors; the caller disposes the batch.</summary>
+    public async Task<ColumnBatch> ReadBatchAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
+    {
         var path = paths.DataFile(current.PartitionKeys, partition, bucket, file.FileName);
         byte[] bytes;
         try { bytes = await store.GetAsync(path, ct).ConfigureAwait(false); }
@@ -38,104 +48,117 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
         }
     }
 
-    private async Task<KeyValue[]> DecodeAsync(byte[] bytes, DataFileMeta file, bool[]? needed, CancellationToken ct)
+    private async Task<ColumnBatch> DecodeAsync(byte[] bytes, DataFileMeta file, bool[]? needed, CancellationToken ct)
     {
         var fileSchema = await schemas.GetAsync(file.SchemaId, ct).ConfigureAwait(false);
         using var ms = new MemoryStream(bytes, writable: false);
         await using var reader = await ParquetReader.CreateAsync(ms, ReadOptions, cancellationToken: ct).ConfigureAwait(false);
-        var result = new KeyValue[file.RowCount];
+        int total = checked((int)file.RowCount);
         int width = current.Fields.Length;
-        int row = 0;
-        bool pk = current.Kind == TableKind.PrimaryKey;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        var sequences = ArrayPool<long>.Shared.Rent(total);
+        var kinds = ArrayPool<byte>.Shared.Rent(total);
+        var columns = new ColumnVector?[width];
+        var batch = new ColumnBatch(total, sequences, kinds, columns);
+        try
         {
-            using var rg = reader.OpenRowGroupReader(g);
-            int n = checked((int)rg.RowCount);
-            if (row + n > result.Length) throw new CorruptFileException($"Data file '{file.FileName}' has more rows than its meta says ({file.RowCount}).");
-            var rows = new object?[n][];
-            for (int i = 0; i < n; i++) rows[i] = new object?[width];
-
+            var sources = new PDataField?[width];
             for (int f = 0; f < width; f++)
             {
                 if (needed is not null && !needed[f]) continue;
-                var field = current.Fields[f];
-                var fileField = fileSchema.Fields.FirstOrDefault(x => x.Id == field.Id);
+                var fileField = fileSchema.Fields.FirstOrDefault(x => x.Id == current.Fields[f].Id);
                 if (fileField is null) continue; // added after this file was written: null
-                var pf = reader.Schema.FindDataField(fileField.Name)
+                sources[f] = reader.Schema.FindDataField(fileField.Name)
                     ?? throw new CorruptFileException($"Data file '{file.FileName}' lacks column '{fileField.Name}'.");
-                await ColumnReader.ReadAsync(rg, pf, field.Type.Kind, rows, f, n, ct).ConfigureAwait(false);
+                columns[f] = ColumnReader.Allocate(current.Fields[f].Type.Kind, sources[f]!.IsNullable, total);
             }
-
-            if (pk)
+            bool pk = current.Kind == TableKind.PrimaryKey;
+            var seqField = pk ? reader.Schema.FindDataField(SystemColumns.SequenceNumber) : null;
+            var kindField = pk ? reader.Schema.FindDataField(SystemColumns.ValueKind) : null;
+            int row = 0;
+            for (int g = 0; g < reader.RowGroupCount; g++)
             {
-                var seq = new long[n];
-                var kind = new int[n];
-                await rg.ReadAsync<long>(reader.Schema.FindDataField(SystemColumns.SequenceNumber), seq, cancellationToken: ct).ConfigureAwait(false);
-                await rg.ReadAsync<int>(reader.Schema.FindDataField(SystemColumns.ValueKind), kind, cancellationToken: ct).ConfigureAwait(false);
-                for (int i = 0; i < n; i++) result[row + i] = new KeyValue(rows[i], seq[i], RowKindExtensions.FromByte((byte)kind[i]));
+                using var rg = reader.OpenRowGroupReader(g);
+                int n = checked((int)rg.RowCount);
+                if (row + n > total) throw new CorruptFileException($"Data file '{file.FileName}' has more rows than its meta says ({file.RowCount}).");
+                for (int f = 0; f < width; f++)
+                    if (sources[f] is { } pf) await ColumnReader.ReadAsync(rg, pf, columns[f]!, row, n, ct).ConfigureAwait(false);
+                if (pk)
+                {
+                    await rg.ReadAsync<long>(seqField!, sequences.AsMemory(row, n), cancellationToken: ct).ConfigureAwait(false);
+                    var k = ArrayPool<int>.Shared.Rent(n);
+                    try
+                    {
+                        await rg.ReadAsync<int>(kindField!, k.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                        for (int i = 0; i < n; i++) kinds[row + i] = (byte)RowKindExtensions.FromByte((byte)k[i]);
+                    }
+                    finally { ArrayPool<int>.Shared.Return(k); }
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++) { sequences[row + i] = file.MinSequence + row + i; kinds[row + i] = (byte)RowKind.Insert; }
+                }
+                row += n;
             }
-            else
-            {
-                for (int i = 0; i < n; i++) result[row + i] = new KeyValue(rows[i], file.MinSequence + row + i, RowKind.Insert);
-            }
-            row += n;
+            if (row != total) throw new CorruptFileException($"Data file '{file.FileName}' has {row} rows, its meta says {file.RowCount}.");
+            return batch;
         }
-        if (row != result.Length) throw new CorruptFileException($"Data file '{file.FileName}' has {row} rows, its meta says {file.RowCount}.");
-        return result;
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
     }
 }
 
 internal static class ColumnReader
 {
-    public static ValueTask ReadAsync(ParquetRowGroupReader rg, PDataField pf, DataTypeKind kind, object?[][] rows, int index, int n, CancellationToken ct) => kind switch
+    public static ColumnVector Allocate(DataTypeKind kind, bool nullable, int n) => kind switch
     {
-        DataTypeKind.Boolean => ReadStruct<bool>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Int => ReadStruct<int>(rg, pf, rows, index, n, ct),
-        DataTypeKind.BigInt => ReadStruct<long>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Float => ReadStruct<float>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Double => ReadStruct<double>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Decimal => ReadStruct<decimal>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Date => ReadStruct<DateOnly>(rg, pf, rows, index, n, ct),
-        DataTypeKind.Timestamp => ReadTimestamp(rg, pf, rows, index, n, ct),
-        DataTypeKind.String => ReadString(rg, pf, rows, index, n, ct),
-        DataTypeKind.Bytes => ReadBytes(rg, pf, rows, index, n, ct),
+        DataTypeKind.Boolean => Struct<bool>(nullable, n),
+        DataTypeKind.Int => Struct<int>(nullable, n),
+        DataTypeKind.BigInt => Struct<long>(nullable, n),
+        DataTypeKind.Float => Struct<float>(nullable, n),
+        DataTypeKind.Double => Struct<double>(nullable, n),
+        DataTypeKind.Decimal => Struct<decimal>(nullable, n),
+        DataTypeKind.Date => Struct<DateOnly>(nullable, n),
+        DataTypeKind.Timestamp => Struct<DateTime>(nullable, n),
+        DataTypeKind.String => new RefVector<string>(ArrayPool<string>.Shared.Rent(n)),
+        DataTypeKind.Bytes => new RefVector<byte[]>(ArrayPool<byte[]>.Shared.Rent(n)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    private static async ValueTask ReadStruct<T>(ParquetRowGroupReader rg, PDataField pf, object?[][] rows, int index, int n, CancellationToken ct) where T : struct
+    private static ColumnVector Struct<T>(bool nullable, int n) where T : struct =>
+        nullable ? new NullableVector<T>(ArrayPool<T?>.Shared.Rent(n)) : new ValueVector<T>(ArrayPool<T>.Shared.Rent(n));
+
+    public static async ValueTask ReadAsync(ParquetRowGroupReader rg, PDataField pf, ColumnVector vector, int offset, int n, CancellationToken ct)
     {
-        if (!pf.IsNullable)
+        switch (vector)
         {
-            var values = new T[n];
-            await rg.ReadAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
-            for (int i = 0; i < n; i++) rows[i][index] = values[i];
+            case ValueVector<bool> v: await rg.ReadAsync<bool>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<bool> v: await rg.ReadAsync<bool>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<int> v: await rg.ReadAsync<int>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<int> v: await rg.ReadAsync<int>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<long> v: await rg.ReadAsync<long>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<long> v: await rg.ReadAsync<long>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<float> v: await rg.ReadAsync<float>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<float> v: await rg.ReadAsync<float>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<double> v: await rg.ReadAsync<double>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<double> v: await rg.ReadAsync<double>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<decimal> v: await rg.ReadAsync<decimal>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<decimal> v: await rg.ReadAsync<decimal>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<DateOnly> v: await rg.ReadAsync<DateOnly>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case NullableVector<DateOnly> v: await rg.ReadAsync<DateOnly>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false); break;
+            case ValueVector<DateTime> v:
+                await rg.ReadAsync<DateTime>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false);
+                for (int i = offset; i < offset + n; i++) v.Values[i] = DateTime.SpecifyKind(v.Values[i], DateTimeKind.Utc);
+                break;
+            case NullableVector<DateTime> v:
+                await rg.ReadAsync<DateTime>(pf, v.Values.AsMemory(offset, n), cancellationToken: ct).ConfigureAwait(false);
+                for (int i = offset; i < offset + n; i++) if (v.Values[i] is { } t) v.Values[i] = DateTime.SpecifyKind(t, DateTimeKind.Utc);
+                break;
+            case RefVector<string> v: await rg.ReadAsync(pf, v.Values.AsMemory(offset, n)!, cancellationToken: ct).ConfigureAwait(false); break;
+            case RefVector<byte[]> v: await rg.ReadAsync(pf, v.Values.AsMemory(offset, n)!, cancellationToken: ct).ConfigureAwait(false); break;
+            default: throw new InvalidOperationException($"No reader for {vector.GetType().Name}.");
         }
-        else
-        {
-            var values = new T?[n];
-            await rg.ReadAsync<T>(pf, values, cancellationToken: ct).ConfigureAwait(false);
-            for (int i = 0; i < n; i++) rows[i][index] = values[i];
-        }
-    }
-
-    private static async ValueTask ReadTimestamp(ParquetRowGroupReader rg, PDataField pf, object?[][] rows, int index, int n, CancellationToken ct)
-    {
-        await ReadStruct<DateTime>(rg, pf, rows, index, n, ct).ConfigureAwait(false);
-        for (int i = 0; i < n; i++)
-            if (rows[i][index] is DateTime t && t.Kind != DateTimeKind.Utc) rows[i][index] = DateTime.SpecifyKind(t, DateTimeKind.Utc);
-    }
-
-    private static async ValueTask ReadString(ParquetRowGroupReader rg, PDataField pf, object?[][] rows, int index, int n, CancellationToken ct)
-    {
-        var values = new string[n];
-        await rg.ReadAsync(pf, values, cancellationToken: ct).ConfigureAwait(false);
-        for (int i = 0; i < n; i++) rows[i][index] = values[i];
-    }
-
-    private static async ValueTask ReadBytes(ParquetRowGroupReader rg, PDataField pf, object?[][] rows, int index, int n, CancellationToken ct)
-    {
-        var values = new byte[n][];
-        await rg.ReadAsync(pf, values, cancellationToken: ct).ConfigureAwait(false);
-        for (int i = 0; i < n; i++) rows[i][index] = values[i];
     }
 }

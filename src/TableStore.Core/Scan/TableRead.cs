@@ -11,8 +11,6 @@ namespace TableStore.Core.Scan;
 /// </summary>
 public sealed class TableRead(TableSchema schema, DataFileReader files)
 {
-    private readonly KeyComparer _keys = new(schema.KeyIndices, schema);
-
     /// <summary>Reads one split completely: merged, filtered, full-width rows in key (or write) order.</summary>
     public async Task<List<object?[]>> ReadAsync(DataSplit split, bool[] needed, Predicate? filter, CancellationToken ct = default)
     {
@@ -21,18 +19,31 @@ public sealed class TableRead(TableSchema schema, DataFileReader files)
         {
             needed = (bool[])needed.Clone();
             foreach (var k in schema.KeyIndices) needed[k] = true;
-            var runs = new List<IReadOnlyList<KeyValue>>(split.Files.Count);
-            foreach (var f in split.Files)
-                runs.Add(await files.ReadAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
-            var merge = MergeFunctions.Create(schema.CoreOptions.MergeEngine);
-            foreach (var kv in SortMergeReader.Merge(runs, _keys, merge, dropRetracts: true))
-                if (filter is null || filter.Matches(kv.Row)) result.Add(kv.Row);
+            var runs = new List<ColumnBatch>(split.Files.Count);
+            try
+            {
+                foreach (var f in split.Files)
+                    runs.Add(await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
+                var merge = MergeFunctions.Create(schema.CoreOptions.MergeEngine);
+                foreach (var row in new BatchMergeReader(runs, schema).Read(merge))
+                    if (filter is null || filter.Matches(row)) result.Add(row);
+            }
+            finally
+            {
+                foreach (var r in runs) r.Dispose();
+            }
         }
         else
         {
             foreach (var f in split.Files.OrderBy(f => f.MinSequence))
-                foreach (var kv in await files.ReadAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false))
-                    if (filter is null || filter.Matches(kv.Row)) result.Add(kv.Row);
+            {
+                using var batch = await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false);
+                for (int i = 0; i < batch.RowCount; i++)
+                {
+                    var row = batch.Row(i);
+                    if (filter is null || filter.Matches(row)) result.Add(row);
+                }
+            }
         }
         return result;
     }

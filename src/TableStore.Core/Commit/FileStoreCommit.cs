@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TableStore.Core.Diagnostics;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
@@ -36,6 +37,25 @@ public sealed class FileStoreCommit(
     public string CommitUser => commitUser;
 
     public async Task<CommitResult> CommitAsync(CommitRequest request, CancellationToken ct = default)
+    {
+        var started = time.GetTimestamp();
+        var table = TableStoreMetrics.Table(paths.TableName);
+        try
+        {
+            var result = await CommitOnceOrRetryAsync(request, ct).ConfigureAwait(false);
+            if (!result.AlreadyCommitted) TableStoreMetrics.Commits.Add(1, table);
+            TableStoreMetrics.CommitRetries.Add(result.Attempts - 1, table);
+            TableStoreMetrics.CommitDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, table);
+            return result;
+        }
+        catch (TableStoreException)
+        {
+            TableStoreMetrics.CommitConflicts.Add(1, table);
+            throw;
+        }
+    }
+
+    private async Task<CommitResult> CommitOnceOrRetryAsync(CommitRequest request, CancellationToken ct)
     {
         var changes = BuildEntries(request.Messages);
         ManifestFileMeta? delta = null;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Parquet;
+using TableStore.Core.Diagnostics;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
@@ -45,6 +46,10 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
             await store.PutAsync(paths.DataFile(schema.PartitionKeys, partition, bucket, name), bytes, ct).ConfigureAwait(false);
             files.Add(meta);
             start = end;
+            var table = TableStoreMetrics.Table(paths.TableName);
+            TableStoreMetrics.FilesWritten.Add(1, table);
+            TableStoreMetrics.RowsWritten.Add(meta.RowCount, table);
+            TableStoreMetrics.BytesWritten.Add(meta.FileSize, table);
         }
         return files;
     }

@@ -1,3 +1,4 @@
+using TableStore.Core.Diagnostics;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
 
@@ -43,6 +44,8 @@ public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, Man
             .OrderBy(s => s.Partition, Comparer<object?[]>.Create(ManifestStore.ComparePartitions))
             .ThenBy(s => s.Bucket)
             .ToList();
+        TableStoreMetrics.FilesScanned.Add(live.Count - skipped);
+        TableStoreMetrics.FilesSkipped.Add(skipped);
         return new ScanPlan(snapshot, ordered, live.Count, skipped);
     }
 

@@ -99,7 +99,7 @@ public sealed class FileStoreCommit(
             catch (IOException e)
             {
                 // Unknown outcome: the create may have happened. Read back what is at that id.
-                _log.LogWarning(e, "Creating snapshot {SnapshotId} of {Table} failed with an unknown outcome; checking", id, paths.Root);
+                _log.LogWarning(e, "Creating snapshot {SnapshotId} of {Table} failed with an unknown outcome; checking", id, paths.TableName);
                 var existing = await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
                 if (existing is null) throw;
                 won = existing.CommitUser == commitUser && existing.CommitIdentifier == request.CommitIdentifier;
@@ -110,16 +110,16 @@ public sealed class FileStoreCommit(
             {
                 await snapshots.WriteLatestHintAsync(id, ct).ConfigureAwait(false);
                 _log.LogInformation("Committed snapshot {SnapshotId} of {Table}: {Kind}, {Files} file changes, {Rows} rows, attempt {Attempt}",
-                    id, paths.Root, request.Kind, entries.Count, added - removed, attempt);
+                    id, paths.TableName, request.Kind, entries.Count, added - removed, attempt);
                 return new CommitResult(id, AlreadyCommitted: false, attempt);
             }
 
             // Another committer took this id. Our manifest lists are referenced by nothing: remove them.
             foreach (var f in written) await TryDeleteAsync(paths.ManifestFile(f), ct).ConfigureAwait(false);
             if (request.Kind == CommitKind.Overwrite) await TryDeleteAsync(paths.ManifestFile(attemptDelta.FileName), ct).ConfigureAwait(false);
-            _log.LogInformation("Lost the race for snapshot {SnapshotId} of {Table}; retrying (attempt {Attempt})", id, paths.Root, attempt);
+            _log.LogInformation("Lost the race for snapshot {SnapshotId} of {Table}; retrying (attempt {Attempt})", id, paths.TableName, attempt);
             if (attempt > maxRetries)
-                throw new CommitConflictException($"Commit to {paths.Root} gave up after {attempt} attempts: other committers kept winning the race for the next snapshot.");
+                throw new CommitConflictException($"Commit to {paths.TableName} gave up after {attempt} attempts: other committers kept winning the race for the next snapshot.");
         }
     }
 
@@ -176,19 +176,19 @@ public sealed class FileStoreCommit(
         var liveIds = live.Select(e => e.Identity).ToHashSet();
         foreach (var e in entries.Where(e => e.Kind == FileKind.Delete))
             if (!liveIds.Contains(e.Identity))
-                throw new CommitConflictException($"Commit to {paths.Root} conflicts with snapshot {latest?.Id}: file '{e.File.FileName}' of partition '{PartitionKey.Of(e.Partition)}' bucket {e.Bucket} is no longer live (another compaction or overwrite removed it).");
+                throw new CommitConflictException($"Commit to {paths.TableName} conflicts with snapshot {latest?.Id}: file '{e.File.FileName}' of partition '{PartitionKey.Of(e.Partition)}' bucket {e.Bucket} is no longer live (another compaction or overwrite removed it).");
 
         foreach (var m in messages)
         {
             if (m.TotalBuckets != schema.BucketCount)
-                throw new CommitConflictException($"Commit to {paths.Root} was written for {m.TotalBuckets} buckets, the table has {schema.BucketCount}.");
+                throw new CommitConflictException($"Commit to {paths.TableName} was written for {m.TotalBuckets} buckets, the table has {schema.BucketCount}.");
             if (schema.Kind != TableKind.PrimaryKey || m.NewFiles.Count == 0) continue;
             long ourMin = m.NewFiles.Min(f => f.MinSequence);
             var key = PartitionKey.Of(m.Partition);
             foreach (var e in live)
             {
                 if (e.Bucket != m.Bucket || e.File.MaxSequence < ourMin || !PartitionKey.Of(e.Partition).Equals(key)) continue;
-                throw new SequenceConflictException($"Bucket {m.Bucket} of partition '{key}' in {paths.Root} received rows up to sequence {e.File.MaxSequence} from another writer (snapshot {latest?.Id}) after this writer started at sequence {ourMin}.");
+                throw new SequenceConflictException($"Bucket {m.Bucket} of partition '{key}' in {paths.TableName} received rows up to sequence {e.File.MaxSequence} from another writer (snapshot {latest?.Id}) after this writer started at sequence {ourMin}.");
             }
         }
     }

@@ -16,9 +16,7 @@ public sealed class TablePaths(string tableRoot)
     public string Root { get; } = tableRoot.TrimEnd('/');
 
     /// <summary><c>db.table</c> for a root <c>db.db/table</c>: the name used in logs and metric tags.</summary>
-    public string TableName => Root.EndsWith('/') || !Root.Contains(".db/", StringComparison.Ordinal)
-        ? Root
-        : Root.Replace(".db/", ".", StringComparison.Ordinal);
+    public string TableName => Root.Replace(".db/", ".", StringComparison.Ordinal);
 
     public string SchemaDir => Root + "/schema/";
     public string SchemaFile(long id) => SchemaDir + SchemaPrefix + id.ToString(CultureInfo.InvariantCulture);

@@ -23,7 +23,7 @@ public static class CliApp
         Func<string, string?> getEnv = env is null
             ? Environment.GetEnvironmentVariable
             : name => env.TryGetValue(name, out var v) ? v : null;
-        var context = new CliContext(stdin, getEnv);
+        var context = new CliContext(stdin, getEnv) { ShowProgress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected };
         try
         {
             var parse = BuildRootCommand(context).Parse(args);

@@ -14,6 +14,9 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
 
     public TextReader Stdin => stdin;
 
+    /// <summary>Progress lines for long operations go to stderr only when a person is watching a terminal.</summary>
+    public bool ShowProgress { get; init; }
+
     public string? GetEnv(string name) => getEnv(name);
 
     public bool Debug => GetEnv(DebugVariable) is "1" or "true" or "TRUE" or "True";

@@ -41,15 +41,16 @@ internal static class WriteCommand
             bool fromStdin = path is null or "-";
             var inputFormat = pr.GetValue(format) ?? (fromStdin ? "csv" : InferFormat(path!));
 
+            var err = pr.Err();
             List<ChangeRow> rows;
-            if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, t, StdinName);
+            if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, t, StdinName, context.ShowProgress ? err : null);
             else
             {
                 using var reader = OpenFile(path!);
-                rows = ReadAll(reader, inputFormat, t, path!);
+                rows = ReadAll(reader, inputFormat, t, path!, context.ShowProgress ? err : null);
             }
+            if (context.ShowProgress && rows.Count >= ProgressEvery) err.WriteLine($"\rRead {rows.Count:N0} rows; writing and committing…");
 
-            var err = pr.Err();
             if (rows.Count == 0)
             {
                 err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {t.Identifier.FullName}.");
@@ -72,10 +73,20 @@ internal static class WriteCommand
     internal static string InferFormat(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".json" or ".ndjson" ? "jsonl" : "csv";
 
-    private static List<ChangeRow> ReadAll(TextReader input, string format, FileStoreTable table, string source) =>
-        (format == "jsonl"
+    private const int ProgressEvery = 100_000;
+
+    private static List<ChangeRow> ReadAll(TextReader input, string format, FileStoreTable table, string source, TextWriter? progress)
+    {
+        var rows = new List<ChangeRow>();
+        foreach (var row in format == "jsonl"
             ? RowReaders.ReadJsonLines(input, table.Schema, source)
-            : RowReaders.ReadCsv(input, table.Schema, source)).ToList();
+            : RowReaders.ReadCsv(input, table.Schema, source))
+        {
+            rows.Add(row);
+            if (progress is not null && rows.Count % ProgressEvery == 0) progress.Write($"\rRead and validated {rows.Count:N0} rows of {source}…");
+        }
+        return rows;
+    }
 
     private static StreamReader OpenFile(string path)
     {

@@ -73,7 +73,7 @@ public class ModelBasedTests(ITestOutputHelper output)
                     ? [id, region, null, null, null, null, null, null, null]
                     : [id, region, random.Next(-5, 100), Math.Round((decimal)random.NextDouble() * 1000, 2),
                        random.Next(4) == 0 ? null : $"n{random.Next(1000)}", new DateOnly(2024, 1, 1).AddDays(random.Next(365)),
-                       new DateTime(2024, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(random.NextInt64(0, TimeSpan.TicksPerDay) / 10 * 10),
+                       new DateTime(2024, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(random.NextInt64(0, TimeSpan.TicksPerDay) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond),
                        random.Next(2) == 0, random.NextDouble()];
                 var row = new ChangeRow(kind, values);
                 batch.Add(row);

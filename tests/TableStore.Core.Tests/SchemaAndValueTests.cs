@@ -61,7 +61,9 @@ public class SchemaAndValueTests
     [InlineData("STRING", " spaced, \"quoted\" ")]
     [InlineData("BYTES", "AQID")]
     [InlineData("DATE", "2024-02-29")]
-    [InlineData("TIMESTAMP", "2024-02-29 23:59:59.123456")]
+    [InlineData("TIMESTAMP", "2024-02-29 23:59:59.123")]
+    [InlineData("DECIMAL(10,2)", "1.50")]
+    [InlineData("DECIMAL(10,2)", "0.00")]
     [InlineData("TIMESTAMP", "2024-02-29 23:59:59")]
     public void Values_round_trip_through_text(string type, string text)
     {
@@ -79,10 +81,24 @@ public class SchemaAndValueTests
     [InlineData("DATE", "01/02/2024")]
     [InlineData("TIMESTAMP", "noon")]
     [InlineData("BYTES", "!!")]
+    [InlineData("TIMESTAMP", "2024-02-29 23:59:59.1234")]
     public void Wrong_values_are_rejected(string type, string text)
     {
         var e = Assert.Throws<InvalidInputException>(() => Values.Parse(text, DataType.Parse(type)));
         Assert.Contains(text, e.Message);
+    }
+
+    [Fact]
+    public void Decimals_are_held_at_the_column_scale()
+    {
+        var t = DataType.Parse("DECIMAL(10,2)");
+        Assert.Equal("1.50", Values.Format(Values.Parse("1.5", t)));
+        Assert.Equal("0.00", Values.Format(Values.Parse("-0.00", t)));
+        Assert.Equal("3.00", Values.Format(Values.Coerce(3, t)));
+        Assert.Equal(TablePaths.PartitionPath(["p"], [Values.Parse("1.5", t)]), TablePaths.PartitionPath(["p"], [Values.Parse("1.50", t)]));
+        var schema = new TableSchema(0, SchemaParser.ParseColumns("m DECIMAL(10,2)"), ["m"], null, 8);
+        var hasher = new BucketHasher(schema);
+        Assert.Equal(hasher.Bucket([Values.Parse("0", t)]), hasher.Bucket([Values.Parse("-0.00", t)]));
     }
 
     [Fact]
@@ -152,13 +168,18 @@ public class SchemaAndValueTests
     }
 
     [Fact]
-    public void Unknown_table_options_are_rejected_but_annotations_are_kept()
+    public async Task Unknown_table_options_are_rejected_at_create_but_annotations_are_kept()
     {
+        var catalog = new Catalog(new InMemoryObjectStore());
         var cols = SchemaParser.ParseColumns("id INT");
-        var e = Assert.Throws<InvalidInputException>(() => new TableSchema(0, cols, ["id"], null, 1, new Dictionary<string, string> { ["target-file-sise"] = "1mb" }));
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => catalog.CreateTableAsync(Identifier.Parse("db.t"),
+            new TableDefinition(cols, ["id"], Options: new Dictionary<string, string> { ["target-file-sise"] = "1mb" })));
         Assert.Contains("Unknown table option 'target-file-sise'", e.Message);
-        var s = new TableSchema(0, cols, ["id"], null, 1, new Dictionary<string, string> { ["meta.owner"] = "team-a" });
-        Assert.Equal("team-a", s.Options["meta.owner"]);
+        Assert.Empty(await catalog.ListTablesAsync());
+        var t = await catalog.CreateTableAsync(Identifier.Parse("db.t"), new TableDefinition(cols, ["id"], Options: new Dictionary<string, string> { ["meta.owner"] = "team-a" }));
+        Assert.Equal("team-a", t.Schema.Options["meta.owner"]);
+        // A schema written by a newer version with an option this one does not know still reads.
+        Assert.Equal("x", new TableSchema(1, cols, ["id"], null, 1, new Dictionary<string, string> { ["future-option"] = "x" }).Options["future-option"]);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public static class Values
                 ok = DateOnly.TryParseExact(t, "yyyy-MM-dd", inv, DateTimeStyles.None, out var date); result = date; break;
             case DataTypeKind.Timestamp:
                 ok = DateTime.TryParseExact(t, TimestampFormats, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var ts);
-                result = ok ? TruncateToMicros(ts) : null; break;
+                result = ok ? CheckTimestamp(ts) : null; break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type));
         }
@@ -87,7 +87,7 @@ public static class Values
         var intDigits = type.Precision - type.Scale;
         if (Math.Abs(decimal.Truncate(m)) >= Pow10(intDigits))
             throw new InvalidInputException($"{m.ToString(CultureInfo.InvariantCulture)} has more than {intDigits} integer digits for {type.TypeName}.");
-        return m;
+        return ToScale(m, type.Scale);
     }
 
     private static decimal Pow10(int n)
@@ -97,9 +97,26 @@ public static class Values
         return r;
     }
 
-    /// <summary>TIMESTAMP keeps microseconds (the Parquet unit); finer ticks are dropped so values round-trip.</summary>
-    public static DateTime TruncateToMicros(DateTime t) =>
-        new(t.Ticks - t.Ticks % 10, DateTimeKind.Utc);
+    /// <summary>
+    /// TIMESTAMP has millisecond precision (see docs/decisions.md): finer digits are rejected rather than
+    /// silently dropped, as extra decimal places are for DECIMAL.
+    /// </summary>
+    public static DateTime CheckTimestamp(DateTime t)
+    {
+        if (t.Ticks % TimeSpan.TicksPerMillisecond != 0)
+            throw new InvalidInputException($"{t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)} has digits below the millisecond, the precision of TIMESTAMP.");
+        return DateTime.SpecifyKind(t, DateTimeKind.Utc);
+    }
+
+    /// <summary>
+    /// DECIMAL values are held at exactly the column's scale, so 1.5 and 1.50 (and -0.00 and 0.00) are one key,
+    /// one bucket, one partition path and print the same.
+    /// </summary>
+    private static decimal ToScale(decimal m, int scale)
+    {
+        var r = decimal.Round(m, scale) + new decimal(0, 0, 0, false, (byte)scale);
+        return r == 0m ? new decimal(0, 0, 0, false, (byte)scale) : r;
+    }
 
     private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
 
@@ -127,8 +144,8 @@ public static class Values
             case DataTypeKind.Bytes when value is byte[]: return value;
             case DataTypeKind.Date when value is DateOnly: return value;
             case DataTypeKind.Date when value is DateTime dt && dt.TimeOfDay == TimeSpan.Zero: return DateOnly.FromDateTime(dt);
-            case DataTypeKind.Timestamp when value is DateTime t: return TruncateToMicros(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t);
-            case DataTypeKind.Timestamp when value is DateTimeOffset o: return TruncateToMicros(o.UtcDateTime);
+            case DataTypeKind.Timestamp when value is DateTime t: return CheckTimestamp(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t);
+            case DataTypeKind.Timestamp when value is DateTimeOffset o: return CheckTimestamp(o.UtcDateTime);
         }
         throw new InvalidInputException($"A value of type {value.GetType().Name} ({Shorten(Format(value))}) is not a valid {type.TypeName}.");
     }
@@ -182,7 +199,7 @@ public static class Values
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         byte[] bytes => Convert.ToBase64String(bytes),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

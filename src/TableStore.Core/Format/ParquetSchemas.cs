@@ -20,8 +20,10 @@ internal static class ParquetSchemas
             DataTypeKind.String => new DataField<string>(f.Name, nullable: n),
             DataTypeKind.Bytes => new DataField<byte[]>(f.Name, nullable: n),
             DataTypeKind.Date => n ? new DataField<DateOnly?>(f.Name) : new DataField<DateOnly>(f.Name),
-            // Not adjusted to UTC: TIMESTAMP is a zone-less local date-time, which DuckDB reads as TIMESTAMP.
-            DataTypeKind.Timestamp => new DateTimeDataField(f.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Micros, isNullable: n),
+            // Not adjusted to UTC: TIMESTAMP is a zone-less date-time, which DuckDB reads as TIMESTAMP.
+            // Milliseconds: Parquet.Net 6.1 writes the footer min/max of MICROS columns in milliseconds,
+            // which makes other engines' filters skip matching row groups (see docs/decisions.md).
+            DataTypeKind.Timestamp => new DateTimeDataField(f.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Millis, isNullable: n),
             _ => throw new ArgumentOutOfRangeException(nameof(f)),
         };
         p.FieldId = f.Id;

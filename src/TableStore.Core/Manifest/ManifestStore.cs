@@ -39,6 +39,7 @@ public sealed class ManifestStore(IObjectStore store, TablePaths paths, SchemaMa
         var path = paths.ManifestFile(name);
         var bytes = await ReadRequiredAsync(path, ct).ConfigureAwait(false);
         var json = Json.Deserialize<ManifestJson>(bytes, path);
+        if (json.Version != 1) throw new CorruptFileException($"Manifest '{path}' has unsupported format version {json.Version}.");
         foreach (var id in json.Entries.Select(e => e.File.SchemaId).Distinct())
             await schemas.GetAsync(id, ct).ConfigureAwait(false);
         var entries = json.Entries.Select(e => ManifestCodec.Decode(e, schema, schemas.GetCached, path)).ToList();
@@ -59,6 +60,7 @@ public sealed class ManifestStore(IObjectStore store, TablePaths paths, SchemaMa
         var path = paths.ManifestFile(name);
         var bytes = await ReadRequiredAsync(path, ct).ConfigureAwait(false);
         var json = Json.Deserialize<ManifestListJson>(bytes, path);
+        if (json.Version != 1) throw new CorruptFileException($"Manifest list '{path}' has unsupported format version {json.Version}.");
         return json.Manifests.Select(m => ManifestCodec.Decode(m, schema, path)).ToList();
     }
 

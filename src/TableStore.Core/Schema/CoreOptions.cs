@@ -40,12 +40,19 @@ public sealed class CoreOptions
         ManifestMergeMinCountKey, CommitMaxRetriesKey,
     ];
 
-    public CoreOptions(IReadOnlyDictionary<string, string> options)
+    /// <summary>
+    /// Rejects option names this version does not know, so a typo is not silently ignored. Checked when a
+    /// table is created, not when a stored schema is read: a table written by a newer version stays readable.
+    /// </summary>
+    public static void ValidateKeys(IEnumerable<string> keys)
     {
-        // A typo in an option name must not be silently ignored.
-        foreach (var key in options.Keys)
+        foreach (var key in keys)
             if (!KnownKeys.Contains(key) && !key.StartsWith(UserPrefix, StringComparison.Ordinal))
                 throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}; keys starting with '{UserPrefix}' are free-form annotations.");
+    }
+
+    public CoreOptions(IReadOnlyDictionary<string, string> options)
+    {
         MergeEngine = Get(options, MergeEngineKey, "deduplicate", v => v.ToLowerInvariant() switch
         {
             "deduplicate" => MergeEngine.Deduplicate,

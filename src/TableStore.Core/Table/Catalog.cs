@@ -28,6 +28,7 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
 
     public async Task<FileStoreTable> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct = default)
     {
+        CoreOptions.ValidateKeys(definition.Options?.Keys ?? []);
         var schema = new TableSchema(0, definition.Columns, definition.PrimaryKeys, definition.PartitionKeys, definition.Buckets,
             definition.Options, _time.GetUtcNow().ToUnixTimeMilliseconds());
         var paths = new TablePaths(id.TableRoot);

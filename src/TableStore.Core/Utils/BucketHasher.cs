@@ -44,7 +44,9 @@ public sealed class BucketHasher(TableSchema schema)
             case float v: BinaryPrimitives.WriteSingleLittleEndian(span, v == 0 ? 0f : v); return n + 4;
             case double v: BinaryPrimitives.WriteDoubleLittleEndian(span, v == 0 ? 0d : v); return n + 8;
             case decimal m:
-                // 1.5 and 1.50 are the same key: hash the unscaled integer at the column's scale.
+                // 1.5 and 1.50 are the same key: hash the unscaled integer at the column's scale (values are
+                // normalised on input, -0 included; Truncate of a product can still carry a sign on zero).
+                if (m == 0m) m = 0m;
                 Span<int> bits = stackalloc int[4];
                 decimal.GetBits(decimal.Truncate(m * Pow10(_scales[field])), bits);
                 for (int k = 0; k < 4; k++) BinaryPrimitives.WriteInt32LittleEndian(span[(k * 4)..], bits[k]);

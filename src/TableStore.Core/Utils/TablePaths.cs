@@ -23,7 +23,6 @@ public sealed class TablePaths(string tableRoot)
     public string SnapshotDir => Root + "/snapshot/";
     public string SnapshotFile(long id) => SnapshotDir + SnapshotPrefix + id.ToString(CultureInfo.InvariantCulture);
     public string LatestHint => SnapshotDir + "LATEST";
-    public string EarliestHint => SnapshotDir + "EARLIEST";
     public string ManifestDir => Root + "/manifest/";
     public string ManifestFile(string name) => ManifestDir + name;
 

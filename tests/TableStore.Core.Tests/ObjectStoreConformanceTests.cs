@@ -65,6 +65,26 @@ public abstract class ObjectStoreConformanceTests : IDisposable
         Assert.Empty(await Store.ListAllAsync("d/"));
     }
 
+    [Fact]
+    public async Task Racing_put_if_absent_has_exactly_one_winner_every_time()
+    {
+        for (int round = 0; round < 100; round++)
+        {
+            var path = $"race/snapshot-{round}";
+            using var start = new ManualResetEventSlim();
+            var tasks = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                return await Store.PutIfAbsentAsync(path, new[] { (byte)i });
+            })).ToArray();
+            start.Set();
+            var results = await Task.WhenAll(tasks);
+            Assert.True(results.Count(r => r) == 1, $"round {round}: {results.Count(r => r)} winners");
+            Assert.Equal(new[] { (byte)Array.IndexOf(results, true) }, await Store.GetAsync(path));
+        }
+        Assert.Equal(100, (await Store.ListAllAsync("race/")).Count);
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("/abs")]

@@ -130,10 +130,29 @@ public class SchemaAndValueTests
     [InlineData("db.t.x")]
     [InlineData("db.t x")]
     [InlineData("db..t")]
+    [InlineData("db.t\n")]
+    [InlineData("db\n.t")]
     public void Path_like_table_names_are_rejected(string name)
     {
         var e = Assert.Throws<InvalidInputException>(() => Identifier.Parse(name));
         Assert.Contains("name", e.Message);
+    }
+
+    [Fact]
+    public void Values_from_the_api_are_widened_only_when_exact_and_must_be_valid_text()
+    {
+        var f = DataType.Parse("FLOAT");
+        var d = DataType.Parse("DOUBLE");
+        Assert.Equal(3f, Values.Coerce(3, f));
+        Assert.Equal(0.5f, Values.Coerce(0.5, f));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce(16777217, f));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce(0.1, f));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce((1L << 53) + 1, d));
+        Assert.Equal((double)(1L << 53), Values.Coerce(1L << 53, d));
+        Assert.Equal(0.1f, Values.FromJson(System.Text.Json.JsonDocument.Parse("0.1").RootElement, f));
+        Assert.Contains("unpaired", Assert.Throws<InvalidInputException>(() => Values.Coerce("a\uD800", DataType.Parse("STRING"))).Message);
+        Assert.Equal("a\uD83D\uDE00", Values.Coerce("a\uD83D\uDE00", DataType.Parse("STRING")));
+        Assert.Throws<InvalidInputException>(() => SchemaParser.ParseColumns("col\n INT"));
     }
 
     [Fact]
@@ -165,6 +184,8 @@ public class SchemaAndValueTests
         Assert.Equal([1L, 2L], rows.Select(r => (long)r.Values[0]!));
         var e = Assert.Throws<InvalidInputException>(() => RowReaders.ReadCsv(new StringReader("id,name\n\n1,a\n2,x,y\n"), Orders, "in.csv").ToList());
         Assert.Contains("line 4", e.Message);
+        var single = new TableSchema(0, SchemaParser.ParseColumns("v INT"));
+        Assert.Equal([1, 2], RowReaders.ReadCsv(new StringReader("v\n1\n\n2\n\n"), single, "in.csv").Select(r => (int)r.Values[0]!));
     }
 
     [Fact]
@@ -207,6 +228,7 @@ public class SchemaAndValueTests
     [InlineData("{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"na", "line 2, column")]
     [InlineData("[1,2]", "expected a JSON object")]
     [InlineData("{\"id\":1.5,\"name\":\"a\"}", "not a valid BIGINT")]
+    [InlineData("{\"id\":1,\"name\":\"a\",\"id\":2}", "field 'id' appears twice")]
     public void Bad_jsonl_names_line_and_field(string jsonl, string message)
     {
         var e = Assert.Throws<InvalidInputException>(() => RowReaders.ReadJsonLines(new StringReader(jsonl), Orders, "in.jsonl").ToList());
@@ -239,6 +261,60 @@ public class SchemaAndValueTests
         Assert.Empty(await catalog.Store.ListAllAsync("a.db/"));
         var again = await catalog.CreateTableAsync(Identifier.Parse("a.t1"), def);
         Assert.Null(await again.Snapshots.LatestIdAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_of_one_table_have_one_winner_and_an_interrupted_drop_blocks_create_until_finished()
+    {
+        var store = new InMemoryObjectStore();
+        var def = new TableDefinition(SchemaParser.ParseColumns("id INT"), ["id"]);
+        for (int round = 0; round < 20; round++)
+        {
+            var id = Identifier.Parse($"db.t{round}");
+            var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                try { await new Catalog(store).CreateTableAsync(id, def); return true; }
+                catch (TableAlreadyExistsException) { return false; }
+            })));
+            Assert.Equal(1, results.Count(r => r));
+        }
+
+        var catalog = new Catalog(store);
+        var t = await catalog.GetTableAsync(Identifier.Parse("db.t0"));
+        await t.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1])]);
+        await store.DeleteAsync("db.db/t0/schema/schema-0"); // a drop interrupted after its first step
+        await Assert.ThrowsAsync<TableNotFoundException>(() => catalog.GetTableAsync(Identifier.Parse("db.t0")));
+        var blocked = await Assert.ThrowsAsync<InvalidInputException>(() => catalog.CreateTableAsync(Identifier.Parse("db.t0"), def));
+        Assert.Contains("interrupted drop", blocked.Message);
+        await catalog.DropTableAsync(Identifier.Parse("db.t0"));
+        var fresh = await catalog.CreateTableAsync(Identifier.Parse("db.t0"), def);
+        Assert.Null(await fresh.Snapshots.LatestIdAsync());
+    }
+
+    [Fact]
+    public async Task A_restarted_writer_retrying_with_its_identity_is_recognised_without_a_known_snapshot()
+    {
+        var table = await new Catalog(new InMemoryObjectStore()).CreateTableAsync(Identifier.Parse("db.t"), new TableDefinition(SchemaParser.ParseColumns("id INT, v STRING"), ["id"]));
+        var options = new WriteOptions { CommitUser = "job", CommitIdentifier = 42 };
+        var first = await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1, "a"])], options);
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1, "newer"])]);
+        var retry = await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1, "a"])], options);
+        Assert.True(retry!.AlreadyCommitted);
+        Assert.Equal(first!.SnapshotId, retry.SnapshotId);
+        Assert.Equal("newer", (await (await table.ScanAsync(new Scan.ScanOptions())).ToListAsync()).Single()[1]);
+    }
+
+    [Fact]
+    public async Task Partition_filtered_scans_work_after_an_overwrite_across_partitions()
+    {
+        var table = await new Catalog(new InMemoryObjectStore()).CreateTableAsync(Identifier.Parse("db.t"),
+            new TableDefinition(SchemaParser.ParseColumns("id INT, p INT"), ["id", "p"], ["p"]));
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1, 1]), new ChangeRow(RowKind.Insert, [2, 2])]);
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [3, 5])], new WriteOptions { Kind = Manifest.CommitKind.Overwrite });
+        Assert.Equal([3], (await (await table.ScanAsync(new Scan.ScanOptions { Filter = "p = 5" })).ToListAsync()).Select(r => (int)r[0]!));
+        Assert.Empty(await (await table.ScanAsync(new Scan.ScanOptions { Filter = "p = 1" })).ToListAsync());
+        Assert.Single(await (await table.ScanAsync(new Scan.ScanOptions())).ToListAsync());
+        Assert.Equal(Manifest.CommitKind.Overwrite, (await table.Snapshots.LatestAsync())!.CommitKind);
     }
 
     [Fact]

@@ -108,7 +108,8 @@ public sealed class FileStoreCommit(
 
             if (won)
             {
-                await snapshots.WriteLatestHintAsync(id, ct).ConfigureAwait(false);
+                // Past the commit point: nothing may turn this success into a failure, not even cancellation.
+                await snapshots.WriteLatestHintAsync(id, CancellationToken.None).ConfigureAwait(false);
                 _log.LogInformation("Committed snapshot {SnapshotId} of {Table}: {Kind}, {Files} file changes, {Rows} rows, attempt {Attempt}",
                     id, paths.TableName, request.Kind, entries.Count, added - removed, attempt);
                 return new CommitResult(id, AlreadyCommitted: false, attempt);

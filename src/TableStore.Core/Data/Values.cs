@@ -98,6 +98,23 @@ public static class Values
     }
 
     /// <summary>
+    /// Rejects strings with unpaired surrogates: they cannot be written as UTF-8, so Parquet would replace them
+    /// and two different keys could become one.
+    /// </summary>
+    public static string CheckString(string s)
+    {
+        var span = s.AsSpan();
+        if (span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0) return s;
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (!char.IsSurrogate(span[i])) continue;
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1])) { i++; continue; }
+            throw new InvalidInputException($"Text '{Shorten(s)}' has an unpaired UTF-16 surrogate at position {i}; it is not valid Unicode.");
+        }
+        return s;
+    }
+
+    /// <summary>
     /// TIMESTAMP has millisecond precision (see docs/decisions.md): finer digits are rejected rather than
     /// silently dropped, as extra decimal places are for DECIMAL.
     /// </summary>
@@ -135,12 +152,16 @@ public static class Values
             case DataTypeKind.BigInt when value is long: return value;
             case DataTypeKind.BigInt when value is int or short or byte or sbyte: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
             case DataTypeKind.Float when value is float: return value;
-            case DataTypeKind.Float when value is int or long or double: return Convert.ToSingle(value, CultureInfo.InvariantCulture);
+            // Widening only where the value survives exactly: 16777217 or 0.1 would change as a FLOAT.
+            case DataTypeKind.Float when value is int i && (int)(float)i == i: return (float)i;
+            case DataTypeKind.Float when value is long l && (long)(float)l == l && Math.Abs(l) < (1L << 24): return (float)l;
+            case DataTypeKind.Float when value is double d && ((double)(float)d == d || double.IsNaN(d)): return (float)d;
             case DataTypeKind.Double when value is double: return value;
-            case DataTypeKind.Double when value is float or int or long: return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.Double when value is float or int: return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            case DataTypeKind.Double when value is long l && Math.Abs(l) <= (1L << 53): return (double)l;
             case DataTypeKind.Decimal when value is decimal m: return CheckDecimal(m, type);
             case DataTypeKind.Decimal when value is int or long: return CheckDecimal(Convert.ToDecimal(value, CultureInfo.InvariantCulture), type);
-            case DataTypeKind.String when value is string: return value;
+            case DataTypeKind.String when value is string str: return CheckString(str);
             case DataTypeKind.Bytes when value is byte[]: return value;
             case DataTypeKind.Date when value is DateOnly: return value;
             case DataTypeKind.Date when value is DateTime dt && dt.TimeOfDay == TimeSpan.Zero: return DateOnly.FromDateTime(dt);
@@ -163,7 +184,9 @@ public static class Values
                 {
                     case DataTypeKind.Int when e.TryGetInt32(out var i): return i;
                     case DataTypeKind.BigInt when e.TryGetInt64(out var l): return l;
-                    case DataTypeKind.Float when e.TryGetDouble(out var d): return (float)d;
+                    // Parse the literal as a float directly: rounding a decimal literal to the nearest float is what
+                    // reading "0.1" into a FLOAT means, whereas going through double would round twice.
+                    case DataTypeKind.Float: return Parse(e.GetRawText(), type);
                     case DataTypeKind.Double when e.TryGetDouble(out var d2): return d2;
                     case DataTypeKind.Decimal when e.TryGetDecimal(out var m): return CheckDecimal(m, type);
                 }

@@ -4,8 +4,9 @@ namespace TableStore.Core.IO;
 
 /// <summary>
 /// Objects as files under a root folder. Writes go to a hidden temp file that is flushed to disk and then
-/// renamed into place, so a crash never leaves a partial object. Put-if-absent publishes the temp file with
-/// a no-replace move (link(2) on Unix), which fails when the target exists: create-new with full content.
+/// renamed into place, so a crash never leaves a partial object; the folder is fsynced after, so the new name
+/// survives a power loss too. Put-if-absent publishes the temp file with link(2), which fails atomically when
+/// the target exists: create-new with full content (on Windows, a move without replace, also atomic).
 /// </summary>
 public sealed class LocalFileSystemObjectStore : IObjectStore
 {
@@ -54,6 +55,7 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
         var temp = await WriteTempAsync(target, data, cancellationToken).ConfigureAwait(false);
         try { File.Move(temp, target, overwrite: true); }
         catch { TryDelete(temp); throw; }
+        SyncDirectory(target);
     }
 
     public async Task<bool> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
@@ -63,19 +65,27 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
         var temp = await WriteTempAsync(target, data, cancellationToken).ConfigureAwait(false);
         try
         {
-            File.Move(temp, target, overwrite: false);
+            if (OperatingSystem.IsWindows())
+            {
+                try { File.Move(temp, target, overwrite: false); }
+                catch (IOException) when (File.Exists(target)) { return false; }
+            }
+            else if (!PosixFiles.TryLinkNoReplace(temp, target))
+            {
+                return false;
+            }
+            SyncDirectory(target);
             return true;
         }
-        catch (IOException) when (File.Exists(target))
+        finally
         {
-            TryDelete(temp);
-            return false;
+            TryDelete(temp); // after link(2) the temp name is a second link to the published file
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+    }
+
+    private static void SyncDirectory(string file)
+    {
+        if (!OperatingSystem.IsWindows()) PosixFiles.FsyncDirectory(Path.GetDirectoryName(file)!);
     }
 
     private static async Task<string> WriteTempAsync(string target, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ public static class RowReaders
                 try { more = csv.Read(); }
                 catch (CsvFormatException e) { throw new InvalidInputException($"{source}: line {line}: malformed CSV: {e.Message}"); }
                 if (!more) yield break;
-                if (csv.RowFieldCount == 1 && width > 1 && csv.GetString(0).Length == 0)
+                if (csv.RowFieldCount == 1 && csv.GetString(0).Length == 0)
                 {
                     line += Math.Max(1, csv.GetRawRecordSpan().Count('\n'));
                     continue; // a blank line (e.g. a trailing newline too many)
@@ -101,8 +101,11 @@ public static class RowReaders
                     throw new InvalidInputException($"{source}: line {line}: expected a JSON object per line, found {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
                 var values = new object?[schema.Fields.Length];
                 var kind = RowKind.Insert;
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var p in doc.RootElement.EnumerateObject())
                 {
+                    if (!seen.Add(p.Name))
+                        throw new InvalidInputException($"{source}: line {line}: field '{p.Name}' appears twice in the object.");
                     if (string.Equals(p.Name, SystemColumns.Op, StringComparison.OrdinalIgnoreCase))
                     {
                         if (p.Value.ValueKind != JsonValueKind.String || !RowKindExtensions.TryParse(p.Value.GetString()!, out kind))

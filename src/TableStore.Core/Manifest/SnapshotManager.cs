@@ -52,7 +52,7 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
     public async Task WriteLatestHintAsync(long id, CancellationToken ct = default)
     {
         try { await store.PutAsync(paths.LatestHint, Encoding.ASCII.GetBytes(id.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false); }
-        catch (IOException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException or TableStoreException) { }
     }
 
     /// <summary>Latest committed snapshot id, or null when there is none.</summary>

@@ -80,6 +80,6 @@ public sealed partial record DataType(DataTypeKind Kind, bool Nullable = true, i
         return new DataType(DataTypeKind.Decimal, nullable, precision, scale);
     }
 
-    [GeneratedRegex(@"^\s*(?<name>[A-Za-z]+)\s*(\(\s*(?<p>\d+)\s*(,\s*(?<s>\d+)\s*)?\))?\s*(?<notnull>NOT\s+NULL)?\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?<name>[A-Za-z]+)\s*(\(\s*(?<p>\d+)\s*(,\s*(?<s>\d+)\s*)?\))?\s*(?<notnull>NOT\s+NULL)?\s*\z", RegexOptions.IgnoreCase)]
     private static partial Regex TypePattern();
 }

@@ -128,7 +128,7 @@ public sealed partial class TableSchema
             throw new InvalidInputException($"Column name '{name}' is reserved for a system column.");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}\\z")]
     private static partial Regex ColumnNamePattern();
 }
 

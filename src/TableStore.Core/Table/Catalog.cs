@@ -34,9 +34,10 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         var paths = new TablePaths(id.TableRoot);
         var schemas = new SchemaManager(store, paths);
         if (await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
-        // Leftovers of an interrupted drop must not resurface as the new table's history.
-        foreach (var o in await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false))
-            await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
+        // Leftovers of an interrupted drop must not resurface as the new table's history. Create never deletes
+        // them itself: a concurrent creator's fresh files would look the same. Finishing the drop removes them.
+        if ((await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false)).Count > 0)
+            throw new InvalidInputException($"Table '{id}' cannot be created: its folder in {store.Location} still holds files of an interrupted drop. Drop '{id}' again to finish removing them.");
         if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
         _loggers.CreateLogger<Catalog>().LogInformation("Created table {Table} ({Kind}, {Buckets} buckets)", id, schema.Kind, schema.BucketCount);
         return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
@@ -64,18 +65,21 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         return result.OrderBy(i => i.FullName, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Drops a table: <c>schema-0</c> goes first, so the table stops existing before its files are removed.</summary>
+    /// <summary>
+    /// Drops a table: <c>schema-0</c> goes first, so the table stops existing before its files are removed. Dropping
+    /// again finishes a drop that was interrupted (the folder holds files but no <c>schema-0</c>).
+    /// </summary>
     public async Task DropTableAsync(Identifier id, CancellationToken ct = default)
     {
         var paths = new TablePaths(id.TableRoot);
         var objects = await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false);
-        if (!objects.Any(o => o.Path == paths.SchemaFile(0))) throw new TableNotFoundException(id.FullName, store.Location);
+        if (objects.Count == 0) throw new TableNotFoundException(id.FullName, store.Location);
         await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
         foreach (var o in objects.Where(o => o.Path != paths.SchemaFile(0)))
             await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
         _loggers.CreateLogger<Catalog>().LogInformation("Dropped table {Table} ({Objects} objects)", id, objects.Count);
     }
 
-    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*)\.db/([A-Za-z_][A-Za-z0-9_]*)/schema/schema-0$")]
+    [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*)\.db/([A-Za-z_][A-Za-z0-9_]*)/schema/schema-0\z")]
     private static partial Regex SchemaZero();
 }

@@ -49,7 +49,8 @@ public sealed class FileStoreTable
     /// <summary>
     /// Writes rows and commits them as one snapshot (one atomic commit). If another writer added rows to one
     /// of the same primary-key buckets meanwhile, the rows are written again with fresh sequence numbers.
-    /// Returns null when there was nothing to commit.
+    /// Returns null when there was nothing to commit. The rows' value arrays are taken over by the write
+    /// (validated and converted in place, then buffered): do not reuse them.
     /// </summary>
     /// <remarks>
     /// To retry after a failure whose outcome is unknown, call again with the same <see cref="WriteOptions.CommitUser"/>,
@@ -60,7 +61,7 @@ public sealed class FileStoreTable
     {
         options ??= new WriteOptions();
         var commit = NewCommit(options.CommitUser);
-        long? floor = options.KnownSnapshotId ?? await Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
+        long? floor = options.KnownSnapshotId;
         if (await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
             return new CommitResult(done, AlreadyCommitted: true, 0);
         for (int attempt = 1; ; attempt++)
@@ -155,7 +156,11 @@ public sealed record WriteOptions
     public string CommitUser { get; init; } = Guid.NewGuid().ToString("N");
     public long CommitIdentifier { get; init; } = 1;
     public CommitKind Kind { get; init; } = CommitKind.Append;
-    /// <summary>A snapshot id known to precede any earlier attempt of this commit; default: the latest now.</summary>
+    /// <summary>
+    /// A snapshot id known to precede any earlier attempt of this commit; the search for an earlier attempt
+    /// starts after it. Null searches every retained snapshot (always correct, slower on long histories).
+    /// A caller with a fresh commit user can pass the latest id: no earlier attempt can exist.
+    /// </summary>
     public long? KnownSnapshotId { get; init; }
 }
 

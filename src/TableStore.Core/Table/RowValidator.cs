@@ -30,7 +30,7 @@ public sealed class RowValidator(TableSchema schema)
                     throw new InvalidInputException($"Column '{field.Name}' is NOT NULL and cannot be null.");
                 continue;
             }
-            if (v.GetType() != field.Type.ClrType || field.Type.Kind is DataTypeKind.Decimal or DataTypeKind.Timestamp)
+            if (v.GetType() != field.Type.ClrType || field.Type.Kind is DataTypeKind.Decimal or DataTypeKind.Timestamp or DataTypeKind.String)
             {
                 try { values[i] = Values.Coerce(v, field.Type); }
                 catch (InvalidInputException e) { throw new InvalidInputException($"Column '{field.Name}': {e.Message}"); }

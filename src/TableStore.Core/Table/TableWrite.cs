@@ -51,7 +51,10 @@ public sealed class TableWrite
         return new TableWrite(table, latest, maxSeq);
     }
 
-    /// <summary>Validates and buffers one row; flushes a bucket whose memtable is full.</summary>
+    /// <summary>
+    /// Validates and buffers one row; flushes a bucket whose memtable is full. The row's value array is taken
+    /// over (converted in place and kept until the files are written): the caller must not reuse it.
+    /// </summary>
     public async ValueTask WriteAsync(ChangeRow row, CancellationToken ct = default)
     {
         var values = _validator.Validate(row.Kind, row.Values);

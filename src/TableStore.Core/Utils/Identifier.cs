@@ -31,6 +31,6 @@ public sealed partial record Identifier(string Database, string Table)
             throw new InvalidInputException($"Invalid {what} name '{part}' in '{text}': use letters, digits and '_', starting with a letter or '_', at most 64 characters.");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}\\z")]
     private static partial Regex NamePattern();
 }

@@ -12,7 +12,7 @@ Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Vers
 var data = OrderData.Generate(rows, seed: 1);
 Console.WriteLine($"# generated {data.Rows.Count:N0} rows over {data.DistinctKeys:N0} keys");
 
-var results = new List<(string Name, double TableStore, double Raw)>();
+var results = new List<(string Name, Result TableStore, Result Raw)>();
 using var bench = new WriteScanBench(data);
 if (args.Length > 2 && args[2] == "breakdown")
 {
@@ -22,40 +22,58 @@ if (args.Length > 2 && args[2] == "breakdown")
 }
 if (args.Length > 2)
 {
-    // Profiling mode: run one side only, e.g. under dotnet-trace: ... -- 1000000 3 write|scan
+    // Profiling mode: run one side only, e.g. under dotnet-trace or perf: ... -- 1000000 3 write|scan
+    if (args[2] == "scan") await bench.TableStoreWriteAsync();
     for (int i = 0; i < runs; i++)
     {
-        await bench.TableStoreWriteAsync();
         if (args[2] == "scan") await bench.TableStoreScanAsync();
+        else await bench.TableStoreWriteAsync();
     }
     return;
 }
-var write = Measure(runs, bench.TableStoreWriteAsync);
-var rawWrite = Measure(runs, bench.RawParquetWriteAsync);
-results.Add(("write (rows/s)", rows / write, rows / rawWrite));
-var scan = Measure(runs, bench.TableStoreScanAsync);
-var rawScan = Measure(runs, bench.RawParquetScanAsync);
-results.Add(("merged full scan (rows/s)", bench.ScannedRows / scan, bench.ScannedRows / rawScan));
+
+var (write, rawWrite) = MeasurePair(runs, bench.TableStoreWriteAsync, bench.RawParquetWriteAsync);
+results.Add(("write, 4 commits (rows/s)", write.Rate(rows), rawWrite.Rate(rows)));
+var (scan, rawScan) = MeasurePair(runs, bench.TableStoreScanAsync, bench.RawParquetScanAsync);
+results.Add(("merged full scan (rows/s)", scan.Rate(bench.ScannedRows), rawScan.Rate(bench.ScannedRows)));
 
 Console.WriteLine();
-Console.WriteLine("| benchmark | TableStore | raw Parquet.Net | ratio |");
+Console.WriteLine("| benchmark | TableStore (median, min–max) | raw Parquet.Net (median, min–max) | ratio of medians |");
 Console.WriteLine("| --- | ---: | ---: | ---: |");
 foreach (var (name, ts, raw) in results)
-    Console.WriteLine($"| {name} | {ts:N0} | {raw:N0} | {ts / raw:P0} |");
+    Console.WriteLine($"| {name} | {ts.Median:N0} ({ts.Min:N0}–{ts.Max:N0}) | {raw.Median:N0} ({raw.Min:N0}–{raw.Max:N0}) | {ts.Median / raw.Median:P0} |");
 
-static double Measure(int runs, Func<Task> action)
+// The two sides run alternately (A B A B ...) after a shared warm-up, so drift in machine load and GC
+// state hits both alike.
+static (Timings A, Timings B) MeasurePair(int runs, Func<Task> a, Func<Task> b)
 {
-    // Warm-up until tiered compilation has settled (OSR and tier-1 rejits), as a long-running service would be.
-    for (int i = 0; i < 3; i++) action().GetAwaiter().GetResult();
-    var times = new List<double>();
+    for (int i = 0; i < 3; i++) { a().GetAwaiter().GetResult(); b().GetAwaiter().GetResult(); }
+    var ta = new List<double>();
+    var tb = new List<double>();
     for (int i = 0; i < runs; i++)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var sw = Stopwatch.StartNew();
-        action().GetAwaiter().GetResult();
-        times.Add(sw.Elapsed.TotalSeconds);
+        ta.Add(Time(a));
+        tb.Add(Time(b));
     }
-    times.Sort();
-    return times[times.Count / 2];
+    return (new Timings(ta), new Timings(tb));
 }
+
+static double Time(Func<Task> action)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    var sw = Stopwatch.StartNew();
+    action().GetAwaiter().GetResult();
+    return sw.Elapsed.TotalSeconds;
+}
+
+internal sealed record Timings(List<double> Seconds)
+{
+    public Result Rate(long rows)
+    {
+        var rates = Seconds.Select(s => rows / s).Order().ToList();
+        return new Result(rates[rates.Count / 2], rates[0], rates[^1]);
+    }
+}
+
+internal sealed record Result(double Median, double Min, double Max);

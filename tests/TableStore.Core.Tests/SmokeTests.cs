@@ -31,3 +31,20 @@ public class SmokeTests
         Assert.Equal("ann", Assert.Single(filtered)[0]);
     }
 }
+
+public class ScanLifetimeTests
+{
+    [Fact]
+    public async Task Rows_stay_valid_after_their_scan_ends_and_buffers_are_reused()
+    {
+        var table = await TestTables.CreateAsync(new InMemoryObjectStore(), TestTables.Orders(buckets: 4));
+        await table.WriteAndCommitAsync(Enumerable.Range(0, 2000).Select(i => new ChangeRow(RowKind.Insert, [(long)i, $"c{i}", (decimal)i, i % 3 == 0 ? null : $"n{i}"])).ToList());
+        var first = await (await table.ScanAsync(new ScanOptions { Limit = 25 })).ToListAsync();
+        var snapshot = first.Select(r => string.Join("|", r.Select(Values.Format))).ToList();
+        // Another scan reuses the pooled column buffers the first one returned.
+        var all = await (await table.ScanAsync(new ScanOptions { Columns = ["note", "id"] })).ToListAsync();
+        Assert.Equal(2000, all.Count);
+        Assert.Equal(snapshot, first.Select(r => string.Join("|", r.Select(Values.Format))).ToList());
+        Assert.All(all, r => Assert.Equal((long)r[1]! % 3 == 0 ? null : $"n{r[1]}", r[0]));
+    }
+}

@@ -90,7 +90,7 @@ internal static class ColumnWriter
                 values[i] = null!;
                 continue;
             }
-            values[i] = new string(s.AsSpan());
+            values[i] = s;
             if (!minMax) continue;
             if (min is null || string.CompareOrdinal(s, min) < 0) min = s;
             if (max is null || string.CompareOrdinal(s, max) > 0) max = s;

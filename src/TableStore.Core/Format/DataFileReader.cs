@@ -32,15 +32,16 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
     public async Task<ColumnBatch> ReadBatchAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
     {
         var path = paths.DataFile(current.PartitionKeys, partition, bucket, file.FileName);
-        byte[] bytes;
-        try { bytes = await store.GetAsync(path, ct).ConfigureAwait(false); }
+        Stream stream;
+        try { stream = await store.OpenReadAsync(path, ct).ConfigureAwait(false); }
         catch (ObjectNotFoundException)
         {
             throw new CorruptFileException($"Data file '{path}' named by the manifest is missing: the snapshot may have expired or the table is damaged.");
         }
         try
         {
-            return await DecodeAsync(bytes, file, needed, ct).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+                return await DecodeAsync(stream, file, needed, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not TableStoreException)
         {
@@ -48,11 +49,10 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
         }
     }
 
-    private async Task<ColumnBatch> DecodeAsync(byte[] bytes, DataFileMeta file, bool[]? needed, CancellationToken ct)
+    private async Task<ColumnBatch> DecodeAsync(Stream stream, DataFileMeta file, bool[]? needed, CancellationToken ct)
     {
         var fileSchema = await schemas.GetAsync(file.SchemaId, ct).ConfigureAwait(false);
-        using var ms = new MemoryStream(bytes, writable: false);
-        await using var reader = await ParquetReader.CreateAsync(ms, ReadOptions, cancellationToken: ct).ConfigureAwait(false);
+        await using var reader = await ParquetReader.CreateAsync(stream, ReadOptions, cancellationToken: ct).ConfigureAwait(false);
         int total = checked((int)file.RowCount);
         int width = current.Fields.Length;
         var sequences = ArrayPool<long>.Shared.Rent(total);

@@ -18,6 +18,14 @@ public interface IObjectStore
     /// <exception cref="ObjectNotFoundException">The object does not exist.</exception>
     Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens the object for reading as a seekable stream (Parquet readers seek to the footer). The default
+    /// downloads it whole; stores with cheap random access (local files) stream it instead.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">The object does not exist.</exception>
+    async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) =>
+        new MemoryStream(await GetAsync(path, cancellationToken).ConfigureAwait(false), writable: false);
+
     /// <summary>Creates or replaces the object atomically.</summary>
     Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 

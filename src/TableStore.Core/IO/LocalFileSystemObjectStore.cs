@@ -29,6 +29,20 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ObjectNotFoundException(Location, path); }
     }
 
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // No read-ahead buffer: Parquet readers jump between the footer and column chunks.
+            return Task.FromResult<Stream>(new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                bufferSize: 0, FileOptions.RandomAccess | FileOptions.Asynchronous));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromException<Stream>(new ObjectNotFoundException(Location, path));
+        }
+    }
+
     public async Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
     {
         try

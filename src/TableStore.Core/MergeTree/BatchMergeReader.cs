@@ -4,6 +4,9 @@ using TableStore.Core.Schema;
 
 namespace TableStore.Core.MergeTree;
 
+/// <summary>One row of a merge result: a version in a run, or (other merge engines) a merged row.</summary>
+public readonly record struct MergePick(int Run, int Row, object?[]? Merged);
+
 /// <summary>
 /// K-way merge over decoded files (sorted runs) of one bucket, comparing keys in their typed columns. It
 /// yields each key's merged row once, in key order. For the deduplicate engine the winner is simply the
@@ -23,9 +26,14 @@ public sealed class BatchMergeReader
         _compareKeys = KeyComparison(runs, schema);
     }
 
-    /// <summary>Merged rows (full width, read columns filled), retractions dropped.</summary>
-    public IEnumerable<object?[]> Read(IMergeFunction merge)
+    /// <summary>
+    /// The merged result as picks: for the deduplicate engine a pick names the winning version (run, row) and
+    /// nothing is boxed here, so the caller can materialize rows lazily; other engines' merged rows are carried
+    /// in the pick. Retractions are dropped.
+    /// </summary>
+    public List<MergePick> Merge(IMergeFunction merge)
     {
+        var picks = new List<MergePick>(_runs.Max(r => r.RowCount));
         bool dedupe = merge is DeduplicateMergeFunction;
         var group = new List<int>(_runs.Count);
         var heap = _runs.Count > 8 ? new PriorityQueue<int, int>(Comparer<int>.Create(CompareHeads)) : null;
@@ -51,22 +59,20 @@ public sealed class BatchMergeReader
                 group.Add(first);
                 while (heap.TryPeek(out var next, out _) && CompareHeadKeys(next, first) == 0) group.Add(heap.Dequeue());
             }
-            if (group.Count == 0) yield break;
+            if (group.Count == 0) return picks;
 
-            object?[]? result;
             if (dedupe || group.Count == 1)
             {
                 int win = group[0];
                 foreach (var r in group) if (Seq(r) > Seq(win)) win = r;
-                var batch = _runs[win];
-                result = batch.Kind(_pos[win]).IsRetract() ? null : batch.Row(_pos[win]);
+                if (!_runs[win].Kind(_pos[win]).IsRetract()) picks.Add(new MergePick(win, _pos[win], null));
             }
             else
             {
                 group.Sort((a, b) => Seq(a).CompareTo(Seq(b)));
                 merge.Reset();
                 foreach (var r in group) merge.Add(new KeyValue(_runs[r].Row(_pos[r]), Seq(r), _runs[r].Kind(_pos[r])));
-                result = merge.GetResult() is { } kv && !kv.Kind.IsRetract() ? kv.Row : null;
+                if (merge.GetResult() is { } kv && !kv.Kind.IsRetract()) picks.Add(new MergePick(-1, -1, kv.Row));
             }
 
             foreach (var r in group)
@@ -74,8 +80,13 @@ public sealed class BatchMergeReader
                 _pos[r]++;
                 if (heap is not null && _pos[r] < _runs[r].RowCount) heap.Enqueue(r, r);
             }
-            if (result is not null) yield return result;
         }
+    }
+
+    /// <summary>Rows of a merge result, materialized on demand.</summary>
+    public static IEnumerable<object?[]> Rows(IReadOnlyList<ColumnBatch> runs, List<MergePick> picks)
+    {
+        foreach (var p in picks) yield return p.Merged ?? runs[p.Run].Row(p.Row);
     }
 
     private long Seq(int run) => _runs[run].Sequences[_pos[run]];

@@ -11,40 +11,49 @@ namespace TableStore.Core.Scan;
 /// </summary>
 public sealed class TableRead(TableSchema schema, DataFileReader files)
 {
-    /// <summary>Reads one split completely: merged, filtered, full-width rows in key (or write) order.</summary>
-    public async Task<List<object?[]>> ReadAsync(DataSplit split, bool[] needed, Predicate? filter, CancellationToken ct = default)
+    /// <summary>
+    /// Decodes and merges one split. The expensive part (decompression, decoding, the merge) happens here,
+    /// typically ahead on another core; rows are boxed later, one at a time, by <see cref="PreparedSplit.Rows"/>,
+    /// so a scan's rows die young instead of piling up per split.
+    /// </summary>
+    public async Task<PreparedSplit> PrepareAsync(DataSplit split, bool[] needed, CancellationToken ct = default)
     {
-        var result = new List<object?[]>();
         if (schema.Kind == TableKind.PrimaryKey)
         {
             needed = (bool[])needed.Clone();
             foreach (var k in schema.KeyIndices) needed[k] = true;
-            var runs = new List<ColumnBatch>(split.Files.Count);
-            try
-            {
-                foreach (var f in split.Files)
-                    runs.Add(await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
-                var merge = MergeFunctions.Create(schema.CoreOptions.MergeEngine);
-                foreach (var row in new BatchMergeReader(runs, schema).Read(merge))
-                    if (filter is null || filter.Matches(row)) result.Add(row);
-            }
-            finally
-            {
-                foreach (var r in runs) r.Dispose();
-            }
         }
-        else
+        var runs = new List<ColumnBatch>(split.Files.Count);
+        try
         {
-            foreach (var f in split.Files.OrderBy(f => f.MinSequence))
-            {
-                using var batch = await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false);
-                for (int i = 0; i < batch.RowCount; i++)
-                {
-                    var row = batch.Row(i);
-                    if (filter is null || filter.Matches(row)) result.Add(row);
-                }
-            }
+            var ordered = schema.Kind == TableKind.PrimaryKey ? split.Files : split.Files.OrderBy(f => f.MinSequence).ToList();
+            foreach (var f in ordered)
+                runs.Add(await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
+            var picks = schema.Kind == TableKind.PrimaryKey
+                ? new BatchMergeReader(runs, schema).Merge(MergeFunctions.Create(schema.CoreOptions.MergeEngine))
+                : null;
+            return new PreparedSplit(runs, picks);
         }
-        return result;
+        catch
+        {
+            foreach (var r in runs) r.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A decoded, merged split whose rows are produced on demand. Dispose returns its buffers.</summary>
+public sealed class PreparedSplit(IReadOnlyList<ColumnBatch> runs, List<MergePick>? picks) : IDisposable
+{
+    /// <summary>Full-width rows (read columns filled) in key order, or write order for append-only tables.</summary>
+    public IEnumerable<object?[]> Rows()
+    {
+        if (picks is not null) return BatchMergeReader.Rows(runs, picks);
+        return runs.SelectMany(r => Enumerable.Range(0, r.RowCount).Select(r.Row));
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in runs) r.Dispose();
     }
 }

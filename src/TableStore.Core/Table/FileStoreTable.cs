@@ -112,9 +112,9 @@ public sealed class FileStoreTable
         long count = 0;
         var read = NewRead();
         bool identity = columns.Length == Schema.Fields.Length && columns.Select((c, i) => c == i).All(x => x);
-        // Splits are read ahead, one per core, while the caller consumes the current one; in order.
+        // Splits are decoded and merged ahead, one per core, while the caller consumes the current one, in order.
         int window = Math.Max(1, Environment.ProcessorCount);
-        var pending = new Queue<Task<List<object?[]>>>();
+        var pending = new Queue<Task<PreparedSplit>>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int next = 0;
         try
@@ -124,11 +124,13 @@ public sealed class FileStoreTable
                 while (pending.Count < window && next < plan.Splits.Count)
                 {
                     var split = plan.Splits[next++];
-                    pending.Enqueue(Task.Run(() => read.ReadAsync(split, needed, filter, stop.Token), stop.Token));
+                    pending.Enqueue(Task.Run(() => read.PrepareAsync(split, needed, stop.Token), stop.Token));
                 }
                 if (pending.Count == 0) yield break;
-                foreach (var row in await pending.Dequeue().ConfigureAwait(false))
+                using var prepared = await pending.Dequeue().ConfigureAwait(false);
+                foreach (var row in prepared.Rows())
                 {
+                    if (filter is not null && !filter.Matches(row)) continue;
                     if (identity) yield return row;
                     else
                     {
@@ -142,10 +144,14 @@ public sealed class FileStoreTable
         }
         finally
         {
-            // Abandoned read-aheads (limit reached, consumer stopped) are cancelled and observed.
+            // Abandoned read-aheads (limit reached, consumer stopped) are cancelled, awaited and released.
             stop.Cancel();
             foreach (var t in pending)
-                try { await t.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (TableStoreException) { }
+            {
+                try { (await t.ConfigureAwait(false)).Dispose(); }
+                catch (OperationCanceledException) { }
+                catch (TableStoreException) { }
+            }
         }
     }
 }

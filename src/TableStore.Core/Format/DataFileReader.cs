@@ -19,16 +19,8 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
 {
     private static readonly ParquetOptions ReadOptions = new() { UseDateOnlyTypeForDates = true };
 
-    /// <param name="needed">Per field of the current schema, whether to decode it; null means all.</param>
-    public async Task<KeyValue[]> ReadAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
-    {
-        using var batch = await ReadBatchAsync(partition, bucket, file, needed, ct).ConfigureAwait(false);
-        var rows = new KeyValue[batch.RowCount];
-        for (int i = 0; i < rows.Length; i++) rows[i] = new KeyValue(batch.Row(i), batch.Sequences[i], batch.Kind(i));
-        return rows;
-    }
-
     /// <summary>Decodes the file into typed column vectors; the caller disposes the batch.</summary>
+    /// <param name="needed">Per field of the current schema, whether to decode it; null means all.</param>
     public async Task<ColumnBatch> ReadBatchAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
     {
         var path = paths.DataFile(current.PartitionKeys, partition, bucket, file.FileName);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Parquet;
+using TableStore.Core.Data;
 using TableStore.Core.Diagnostics;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
@@ -89,7 +90,7 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         {
             minSeq = Math.Min(minSeq, rows[i].Sequence);
             maxSeq = Math.Max(maxSeq, rows[i].Sequence);
-            if (rows[i].Kind.IsRetractKind()) deletes++;
+            if (rows[i].Kind.IsRetract()) deletes++;
         }
 
         using var ms = new MemoryStream(capacity: (int)Math.Min(int.MaxValue / 2, Math.Max(1 << 16, count * 32L)));
@@ -138,9 +139,4 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         a.Min is null ? b.Min : b.Min is null ? a.Min : Data.Values.Compare(a.Min, b.Min) <= 0 ? a.Min : b.Min,
         a.Max is null ? b.Max : b.Max is null ? a.Max : Data.Values.Compare(a.Max, b.Max) >= 0 ? a.Max : b.Max,
         a.NullCount + b.NullCount);
-}
-
-internal static class RowKindFileExtensions
-{
-    public static bool IsRetractKind(this Data.RowKind kind) => kind is Data.RowKind.Delete or Data.RowKind.UpdateBefore;
 }

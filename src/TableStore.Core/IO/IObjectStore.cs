@@ -61,6 +61,4 @@ public static class ObjectPaths
                 throw new ArgumentException($"Invalid object path '{path}'.", nameof(path));
         return path;
     }
-
-    public static string Combine(params string[] parts) => string.Join('/', parts.Where(p => p.Length > 0).Select(p => p.Trim('/')));
 }

@@ -135,11 +135,4 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
         }
         return await GetAsync(ids[found], ct).ConfigureAwait(false);
     }
-
-    /// <summary>Snapshots after <paramref name="afterId"/> (exclusive) up to the latest, in id order.</summary>
-    public async IAsyncEnumerable<Snapshot> SinceAsync(long afterId, long latestId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-    {
-        for (long id = afterId + 1; id <= latestId; id++)
-            if (await TryGetAsync(id, ct).ConfigureAwait(false) is { } s) yield return s;
-    }
 }

@@ -32,8 +32,6 @@ public sealed class BucketWriter
     public object?[] Partition { get; }
     public int Bucket { get; }
     public long NextSequence { get; private set; }
-    public int BufferedRows => _buffer.Count;
-    public long BufferedBytes => _bufferBytes;
     public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
 
     /// <summary>Adds a validated row; returns its sequence number.</summary>
@@ -55,11 +53,26 @@ public sealed class BucketWriter
             var sorted = _buffer.ToArray();
             var sameKey = KeySorter.Sort(sorted, _schema, _keys);
             // Keep retractions: older runs may still hold the key.
-            rows = SortMergeReader.MergeSorted(sorted, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine), dropRetracts: false);
+            rows = MergeSorted(sorted, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine));
         }
         _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, rows, level: 0, ct).ConfigureAwait(false));
         _buffer.Clear();
         _bufferBytes = 0;
+    }
+
+    /// <summary>Folds each key's versions (sorted, grouped) into one row; retractions stay, older runs may hold the key.</summary>
+    private static List<KeyValue> MergeSorted(KeyValue[] run, bool[] sameKeyAsPrevious, IMergeFunction merge)
+    {
+        var result = new List<KeyValue>(run.Length);
+        int i = 0;
+        while (i < run.Length)
+        {
+            merge.Reset();
+            merge.Add(run[i++]);
+            while (i < run.Length && sameKeyAsPrevious[i]) merge.Add(run[i++]);
+            if (merge.GetResult() is { } r) result.Add(r);
+        }
+        return result;
     }
 
     /// <summary>Flushes and hands over every file written since the last call.</summary>

@@ -42,27 +42,6 @@ public sealed class KeyComparer : IComparer<object?[]>
         return 0;
     }
 
-    /// <summary>Compares a full row's key with an extracted key (as stored in file meta).</summary>
-    public int CompareRowToKey(object?[] row, object?[] key)
-    {
-        for (int k = 0; k < _indices.Length; k++)
-        {
-            int c = Values.CompareNullable(row[_indices[k]], key[k]);
-            if (c != 0) return c;
-        }
-        return 0;
-    }
-
-    public static int CompareKeys(object?[] a, object?[] b)
-    {
-        for (int k = 0; k < a.Length; k++)
-        {
-            int c = Values.CompareNullable(a[k], b[k]);
-            if (c != 0) return c;
-        }
-        return 0;
-    }
-
     public object?[] ExtractKey(object?[] row)
     {
         var key = new object?[_indices.Length];
@@ -70,10 +49,4 @@ public sealed class KeyComparer : IComparer<object?[]>
         return key;
     }
 
-    /// <summary>(key, sequence) order: the order of the memtable, of files and of the merge.</summary>
-    public IComparer<KeyValue> WithSequence() => Comparer<KeyValue>.Create((x, y) =>
-    {
-        int c = Compare(x.Row, y.Row);
-        return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-    });
 }

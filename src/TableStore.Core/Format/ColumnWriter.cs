@@ -11,23 +11,23 @@ namespace TableStore.Core.Format;
 internal static class ColumnWriter
 {
     public static Task<ColumnStats> WriteAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
-        IReadOnlyList<KeyValue> rows, int offset, int count, bool minMax, CancellationToken ct) => f.Type.Kind switch
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) => f.Type.Kind switch
         {
-            DataTypeKind.Boolean => WriteStruct<bool>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Int => WriteStruct<int>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.BigInt => WriteStruct<long>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Float => WriteStruct<float>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Double => WriteStruct<double>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Decimal => WriteStruct<decimal>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Date => WriteStruct<DateOnly>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.Timestamp => WriteStruct<DateTime>(rg, pf, f, index, rows, offset, count, minMax, ct),
-            DataTypeKind.String => WriteString(rg, pf, f, index, rows, offset, count, minMax, ct),
+            DataTypeKind.Boolean => WriteStruct<bool>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Int => WriteStruct<int>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.BigInt => WriteStruct<long>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Float => WriteStruct<float>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Double => WriteStruct<double>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Decimal => WriteStruct<decimal>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Date => WriteStruct<DateOnly>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.Timestamp => WriteStruct<DateTime>(rg, pf, f, index, rows, offset, count, ct),
+            DataTypeKind.String => WriteString(rg, pf, f, index, rows, offset, count, ct),
             DataTypeKind.Bytes => WriteBytes(rg, pf, f, index, rows, offset, count, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(f)),
         };
 
     private static async Task<ColumnStats> WriteStruct<T>(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
-        IReadOnlyList<KeyValue> rows, int offset, int count, bool minMax, CancellationToken ct) where T : struct, IComparable<T>
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) where T : struct, IComparable<T>
     {
         bool any = false;
         T min = default, max = default;
@@ -43,7 +43,6 @@ internal static class ColumnWriter
                 var v = rows[offset + i].Row[index] ?? throw NullInNotNull(f);
                 var t = (T)v;
                 values[i] = t;
-                if (!minMax) continue;
                 if (!any) { min = max = t; any = true; }
                 else if (t.CompareTo(min) < 0) min = t;
                 else if (t.CompareTo(max) > 0) max = t;
@@ -62,7 +61,6 @@ internal static class ColumnWriter
                 if (rows[offset + i].Row[index] is not { } v) { nulls++; values[i] = null; continue; }
                 var t = (T)v;
                 values[i] = t;
-                if (!minMax) continue;
                 if (!any) { min = max = t; any = true; }
                 else if (t.CompareTo(min) < 0) min = t;
                 else if (t.CompareTo(max) > 0) max = t;
@@ -75,7 +73,7 @@ internal static class ColumnWriter
     }
 
     private static async Task<ColumnStats> WriteString(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
-        IReadOnlyList<KeyValue> rows, int offset, int count, bool minMax, CancellationToken ct)
+        IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct)
     {
         var values = ArrayPool<string>.Shared.Rent(count);
         string? min = null, max = null;
@@ -91,7 +89,6 @@ internal static class ColumnWriter
                 continue;
             }
             values[i] = s;
-            if (!minMax) continue;
             if (min is null || string.CompareOrdinal(s, min) < 0) min = s;
             if (max is null || string.CompareOrdinal(s, max) > 0) max = s;
         }

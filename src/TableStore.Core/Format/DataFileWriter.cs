@@ -22,18 +22,9 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
     private const int MaxStatsStringLength = 64;
 
     private readonly KeyComparer _keys = new(schema.SortKeyIndices, schema);
-    private readonly HashSet<int> _statsColumns = StatsColumns(schema);
     private readonly CoreOptions _options = schema.CoreOptions;
 
     public RowSizeEstimator Estimator { get; } = new(schema);
-
-    /// <summary>
-    /// Columns that get min/max stats. In primary-key tables only key columns can prune files (a value column's
-    /// stats say nothing about whether a row is its key's latest version), so only those are computed.
-    /// </summary>
-    private static HashSet<int> StatsColumns(TableSchema schema) => schema.Kind == TableKind.PrimaryKey
-        ? [.. schema.KeyIndices]
-        : [.. Enumerable.Range(0, schema.Fields.Length)];
 
     public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default)
     {
@@ -116,7 +107,7 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
                 }
                 for (int f = 0; f < schema.Fields.Length; f++)
                 {
-                    var s = await ColumnWriter.WriteAsync(rg, dataFields[col++], schema.Fields[f], f, rows, g, n, _statsColumns.Contains(f), ct).ConfigureAwait(false);
+                    var s = await ColumnWriter.WriteAsync(rg, dataFields[col++], schema.Fields[f], f, rows, g, n, ct).ConfigureAwait(false);
                     stats[f] = stats[f] is null ? s : Combine(stats[f], s);
                 }
             }

@@ -279,7 +279,7 @@ public sealed class ScanCommandTests : CliTestBase
     [Theory]
     [InlineData("nosuch", "Unknown column 'nosuch'")]
     [InlineData("id,,qty", "empty item")]
-    [InlineData("id,qty,ID", "column 'ID' is selected twice")]
+    [InlineData("id,qty,ID", "Column 'id' is selected twice")]
     public async Task An_invalid_select_fails(string select, string expected)
     {
         await CreateSeededOrdersAsync();

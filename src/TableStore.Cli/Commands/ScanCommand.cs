@@ -53,7 +53,7 @@ internal static class ScanCommand
             {
                 SnapshotId = pr.GetValue(snapshot),
                 AsOf = pr.GetValue(asOf) is { } text ? ParseAsOf(text) : null,
-                Columns = ParseSelect(pr.GetValue(select)),
+                Columns = CommonOptions.SplitList(pr.GetValue(select), "--select"),
                 Filter = pr.GetValue(where),
                 Limit = pr.GetValue(limit),
             };
@@ -75,16 +75,6 @@ internal static class ScanCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The --select list; a column named twice is an error (JSON Lines output would repeat a key).</summary>
-    internal static IReadOnlyList<string> ParseSelect(string? text)
-    {
-        var columns = CommonOptions.SplitList(text, "--select");
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var c in columns)
-            if (!seen.Add(c)) throw new InvalidInputException($"Invalid --select '{text}': column '{c}' is selected twice.");
-        return columns;
     }
 
     /// <summary>

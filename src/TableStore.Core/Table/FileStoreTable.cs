@@ -94,7 +94,7 @@ public sealed class FileStoreTable
             ? options.Columns.Select(c => Schema.RequireFieldIndex(c.Trim())).ToArray()
             : Enumerable.Range(0, Schema.Fields.Length).ToArray();
         if (columns.Distinct().Count() != columns.Length)
-            throw new InvalidInputException($"A column is selected twice: {string.Join(", ", options.Columns!)}.");
+            throw new InvalidInputException($"Column '{Schema.Fields[columns.GroupBy(c => c).First(g => g.Count() > 1).Key].Name}' is selected twice in {string.Join(",", options.Columns!)}.");
         var filter = options.Predicate ?? (string.IsNullOrWhiteSpace(options.Filter) ? null : PredicateParser.Parse(options.Filter, Schema));
         if (options.Limit is < 0) throw new InvalidInputException($"The limit must be zero or more, got {options.Limit}.");
         var scan = NewScan();

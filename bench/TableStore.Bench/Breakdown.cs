@@ -51,21 +51,7 @@ internal static class Breakdown
             {
                 var bytes = await store.GetAsync(table.Paths.DataFile([], split.Partition, split.Bucket, f.FileName));
                 sw.Restart();
-                using var ms = new MemoryStream(bytes);
-                await using var r = await Parquet.ParquetReader.CreateAsync(ms);
-                var fields = r.Schema.GetDataFields();
-                for (int g = 0; g < r.RowGroupCount; g++)
-                {
-                    using var rg = r.OpenRowGroupReader(g);
-                    int count = (int)rg.RowCount;
-                    await rg.ReadAsync<long>(fields[0], new long[count]);
-                    await rg.ReadAsync<int>(fields[1], new int[count]);
-                    await rg.ReadAsync<long>(fields[2], new long[count]);
-                    await rg.ReadAsync(fields[3], new string[count]);
-                    await rg.ReadAsync<int>(fields[4], new int?[count]);
-                    await rg.ReadAsync<double>(fields[5], new double?[count]);
-                    await rg.ReadAsync<long>(fields[6], new long?[count]);
-                }
+                await WriteScanBench.ReadAllColumnsAsync(new MemoryStream(bytes));
                 Report($"raw Parquet.Net read of the same file ({f.RowCount:N0} rows)", sw);
             }
         var needed = Enumerable.Repeat(true, table.Schema.Fields.Length).ToArray();

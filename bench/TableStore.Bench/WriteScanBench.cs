@@ -74,21 +74,27 @@ internal sealed class WriteScanBench(OrderData data) : IDisposable
             foreach (var f in split.Files)
             {
                 await using var fs = File.OpenRead(Path.Combine(dir, _last.Paths.DataFile([], split.Partition, split.Bucket, f.FileName)));
-                await using var r = await ParquetReader.CreateAsync(fs);
-                var fields = r.Schema.GetDataFields();
-                for (int g = 0; g < r.RowGroupCount; g++)
-                {
-                    using var rg = r.OpenRowGroupReader(g);
-                    int rows = (int)rg.RowCount;
-                    await rg.ReadAsync<long>(fields[0], new long[rows]);
-                    await rg.ReadAsync<int>(fields[1], new int[rows]);
-                    await rg.ReadAsync<long>(fields[2], new long[rows]);
-                    await rg.ReadAsync(fields[3], new string[rows]);
-                    await rg.ReadAsync<int>(fields[4], new int?[rows]);
-                    await rg.ReadAsync<double>(fields[5], new double?[rows]);
-                    await rg.ReadAsync<long>(fields[6], new long?[rows]);
-                }
+                await ReadAllColumnsAsync(fs);
             }
+    }
+
+    /// <summary>The raw peer's read: every column of a table data file into typed arrays.</summary>
+    public static async Task ReadAllColumnsAsync(Stream file)
+    {
+        await using var r = await ParquetReader.CreateAsync(file);
+        var fields = r.Schema.GetDataFields();
+        for (int g = 0; g < r.RowGroupCount; g++)
+        {
+            using var rg = r.OpenRowGroupReader(g);
+            int rows = (int)rg.RowCount;
+            await rg.ReadAsync<long>(fields[0], new long[rows]);
+            await rg.ReadAsync<int>(fields[1], new int[rows]);
+            await rg.ReadAsync<long>(fields[2], new long[rows]);
+            await rg.ReadAsync(fields[3], new string[rows]);
+            await rg.ReadAsync<int>(fields[4], new int?[rows]);
+            await rg.ReadAsync<double>(fields[5], new double?[rows]);
+            await rg.ReadAsync<long>(fields[6], new long?[rows]);
+        }
     }
 
     public void Dispose()

@@ -29,25 +29,17 @@ internal static class ColumnWriter
     private static async Task<ColumnStats> WriteStruct<T>(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
         IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) where T : struct, IComparable<T>
     {
-        bool any = false;
-        T min = default, max = default;
+        var range = new MinMax<T>();
         long nulls = 0;
+        // Pooled: column buffers are large and short-lived, and fresh ones would churn the large object heap.
         if (!pf.IsNullable)
         {
-            // Pooled: column buffers are large and short-lived, and fresh ones would churn the large object heap.
             var values = ArrayPool<T>.Shared.Rent(count);
             try
             {
-            for (int i = 0; i < count; i++)
-            {
-                var v = rows[offset + i].Row[index] ?? throw NullInNotNull(f);
-                var t = (T)v;
-                values[i] = t;
-                if (!any) { min = max = t; any = true; }
-                else if (t.CompareTo(min) < 0) min = t;
-                else if (t.CompareTo(max) > 0) max = t;
-            }
-            await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+                for (int i = 0; i < count; i++)
+                    range.Add(values[i] = (T)(rows[offset + i].Row[index] ?? throw NullInNotNull(f)));
+                await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
             }
             finally { ArrayPool<T>.Shared.Return(values); }
         }
@@ -56,20 +48,32 @@ internal static class ColumnWriter
             var values = ArrayPool<T?>.Shared.Rent(count);
             try
             {
-            for (int i = 0; i < count; i++)
-            {
-                if (rows[offset + i].Row[index] is not { } v) { nulls++; values[i] = null; continue; }
-                var t = (T)v;
-                values[i] = t;
-                if (!any) { min = max = t; any = true; }
-                else if (t.CompareTo(min) < 0) min = t;
-                else if (t.CompareTo(max) > 0) max = t;
-            }
-            await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+                for (int i = 0; i < count; i++)
+                {
+                    if (rows[offset + i].Row[index] is T t) range.Add((values[i] = t).Value);
+                    else { values[i] = null; nulls++; }
+                }
+                await rg.WriteAsync<T>(pf, values.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
             }
             finally { ArrayPool<T?>.Shared.Return(values); }
         }
-        return new ColumnStats(f.Id, any ? min : null, any ? max : null, nulls);
+        return new ColumnStats(f.Id, range.Min, range.Max, nulls);
+    }
+
+    private struct MinMax<T> where T : struct, IComparable<T>
+    {
+        private bool _any;
+        private T _min, _max;
+
+        public void Add(T value)
+        {
+            if (!_any) { _min = _max = value; _any = true; }
+            else if (value.CompareTo(_min) < 0) _min = value;
+            else if (value.CompareTo(_max) > 0) _max = value;
+        }
+
+        public readonly object? Min => _any ? _min : null;
+        public readonly object? Max => _any ? _max : null;
     }
 
     private static async Task<ColumnStats> WriteString(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,

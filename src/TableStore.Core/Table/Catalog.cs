@@ -36,7 +36,9 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         if (await TableExistsAsync(id, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
         // Leftovers of an interrupted drop must not resurface as the new table's history. Create never deletes
         // them itself: a concurrent creator's fresh files would look the same. Finishing the drop removes them.
-        if ((await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false)).Count > 0)
+        var existing = await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false);
+        if (existing.Any(o => o.Path == paths.SchemaFile(0))) throw new TableAlreadyExistsException(id.FullName, store.Location); // a racing creator won
+        if (existing.Count > 0)
             throw new InvalidInputException($"Table '{id}' cannot be created: its folder in {store.Location} still holds files of an interrupted drop. Drop '{id}' again to finish removing them.");
         if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
         _loggers.CreateLogger<Catalog>().LogInformation("Created table {Table} ({Kind}, {Buckets} buckets)", id, schema.Kind, schema.BucketCount);

@@ -48,7 +48,7 @@ public sealed class FileStoreCommit(
             TableStoreMetrics.CommitDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, table);
             return result;
         }
-        catch (TableStoreException)
+        catch (Exception e) when (e is CommitConflictException or SequenceConflictException)
         {
             TableStoreMetrics.CommitConflicts.Add(1, table);
             throw;

@@ -184,4 +184,29 @@ public sealed class WriteCommandTests : CliTestBase
         Assert.Contains("append-only", bad.Stderr);
         Assert.Equal(state, await TableStateAsync("logs.lines"));
     }
+
+    [Fact]
+    public async Task A_named_write_rerun_after_it_committed_is_not_committed_again()
+    {
+        await CreateSeededOrdersAsync();
+        const string input = "id,customer,qty\n10,zed,1\n";
+        var first = await OkWithInputAsync(input, "write", Orders, "--commit-user", "nightly-load", "--commit-id", "7");
+        var other = await OkWithInputAsync("id,customer,qty\n10,zed-updated,2\n", "write", Orders);
+        var rerun = await OkWithInputAsync(input, "write", Orders, "--commit-user", "nightly-load", "--commit-id", "7");
+        Assert.Equal(first.Stdout, rerun.Stdout);
+        Assert.Contains("Already committed as snapshot", rerun.Stderr);
+        Assert.NotEqual(first.Stdout, other.Stdout);
+        // The rerun did not bring the old row back over the newer one.
+        Assert.Contains("10,zed-updated,", (await OkAsync("scan", Orders, "--format", "csv")).Stdout);
+        var next = await OkWithInputAsync(input, "write", Orders, "--commit-user", "nightly-load", "--commit-id", "8");
+        Assert.NotEqual(first.Stdout, next.Stdout);
+    }
+
+    [Fact]
+    public async Task A_commit_id_needs_a_commit_user()
+    {
+        await CreateOrdersAsync();
+        var r = await FailWithInputAsync("id\n1\n", "write", Orders, "--commit-id", "3");
+        Assert.Contains("--commit-id needs --commit-user", r.Stderr);
+    }
 }

@@ -30,10 +30,21 @@ internal static class WriteCommand
             Description = "Input format: csv (header row) or jsonl (default: jsonl for .jsonl/.json files, else csv)",
         };
         format.AcceptOnlyFromAmong("csv", "jsonl");
+        var commitUser = new Option<string?>("--commit-user")
+        {
+            Description = "Name this writer, with --commit-id, to make the write safe to retry: a rerun of a write that already committed prints its snapshot id instead of committing again",
+            HelpName = "NAME",
+        };
+        var commitId = CommonOptions.WholeNumber<long>("--commit-id", "The write's identifier for --commit-user (e.g. a batch number); default 1", "N");
         var command = new Command("write", "Write rows from CSV or JSON Lines as one commit; an optional _op column holds +I, -U, +U or -D")
         {
-            table, file, format,
+            table, file, format, commitUser, commitId,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(commitId) is { Implicit: false } && result.GetResult(commitUser) is null)
+                result.AddError("--commit-id needs --commit-user.");
+        });
         command.SetAction(async (pr, ct) =>
         {
             var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
@@ -56,15 +67,23 @@ internal static class WriteCommand
                 err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {t.Identifier.FullName}.");
                 return 0;
             }
-            var result = await t.WriteAndCommitAsync(rows, ct: ct).ConfigureAwait(false);
+            // A named writer may be retrying a write that already landed: every retained snapshot is searched.
+            // An anonymous write gets a fresh identity, so nothing before the latest snapshot can be its own.
+            var user = pr.GetValue(commitUser);
+            var options = user is null
+                ? new WriteOptions { KnownSnapshotId = await t.Snapshots.LatestIdAsync(ct).ConfigureAwait(false) }
+                : new WriteOptions { CommitUser = user, CommitIdentifier = pr.GetValue(commitId) ?? 1 };
+            var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
             if (result is null)
             {
                 err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {t.Identifier.FullName}.");
                 return 0;
             }
             pr.Out().WriteLine(result.SnapshotId.ToString(CultureInfo.InvariantCulture));
-            err.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Committed snapshot {result.SnapshotId} of {t.Identifier.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
+            var inv = CultureInfo.InvariantCulture;
+            err.WriteLine(result.AlreadyCommitted
+                ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {t.Identifier.FullName} by {user} #{pr.GetValue(commitId) ?? 1}: nothing written again")
+                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {t.Identifier.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
             return 0;
         });
         return command;

@@ -202,11 +202,14 @@ public sealed class WriteCommandTests : CliTestBase
         Assert.NotEqual(first.Stdout, next.Stdout);
     }
 
-    [Fact]
-    public async Task A_commit_id_needs_a_commit_user()
+    [Theory]
+    [InlineData("--commit-id", "3", "--commit-id needs --commit-user")]
+    [InlineData("--commit-user", "nightly", "--commit-user needs --commit-id")]
+    public async Task Commit_user_and_commit_id_go_together(string option, string value, string message)
     {
         await CreateOrdersAsync();
-        var r = await FailWithInputAsync("id\n1\n", "write", Orders, "--commit-id", "3");
-        Assert.Contains("--commit-id needs --commit-user", r.Stderr);
+        var r = await FailWithInputAsync("id\n1\n", "write", Orders, option, value);
+        Assert.Contains(message, r.Stderr);
+        Assert.Equal("", (await OkAsync("snapshots", Orders, "--format", "csv")).Stdout.Split('\n', 2)[1]);
     }
 }

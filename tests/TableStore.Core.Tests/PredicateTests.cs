@@ -42,6 +42,8 @@ public class PredicateTests
     [InlineData("NOT (ok = true OR score < 0)", new long[] { })] // row 2: NOT (false OR unknown) is unknown
     [InlineData("not (id = 1) and (name is null or name = 'bob')", new long[] { 2, 4 })]
     [InlineData("score >= -2.0e0 AND score < 1", new long[] { 3, 4 })]
+    [InlineData("amount < 10.505", new long[] { 1, 4 })]
+    [InlineData("amount = 10.501", new long[] { })]
     public void Filters_rows_with_three_valued_logic(string filter, long[] expected)
     {
         var p = PredicateParser.Parse(filter, Schema);
@@ -53,7 +55,6 @@ public class PredicateTests
     [InlineData("nosuch = 1", "unknown column 'nosuch'")]
     [InlineData("id = 'x'", "not a valid BIGINT")]
     [InlineData("name = 5", "quote the value")]
-    [InlineData("amount = 1.234", "more than 2 decimal places")]
     [InlineData("day = '2024-13-01'", "not a valid DATE")]
     [InlineData("id = NULL", "IS NULL")]
     [InlineData("id = 1 AND", "expected a column name")]

@@ -148,6 +148,9 @@ public class SchemaAndValueTests
         Assert.Throws<InvalidInputException>(() => Values.Coerce(16777217, f));
         Assert.Throws<InvalidInputException>(() => Values.Coerce(0.1, f));
         Assert.Throws<InvalidInputException>(() => Values.Coerce((1L << 53) + 1, d));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce(int.MaxValue, f));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce(long.MinValue, f));
+        Assert.Throws<InvalidInputException>(() => Values.Coerce(long.MinValue, d));
         Assert.Equal((double)(1L << 53), Values.Coerce(1L << 53, d));
         Assert.Equal(0.1f, Values.FromJson(System.Text.Json.JsonDocument.Parse("0.1").RootElement, f));
         Assert.Contains("unpaired", Assert.Throws<InvalidInputException>(() => Values.Coerce("a\uD800", DataType.Parse("STRING"))).Message);
@@ -227,6 +230,7 @@ public class SchemaAndValueTests
     [InlineData("{\"id\":1,\"name\":null}", "Column 'name' is NOT NULL")]
     [InlineData("{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"na", "line 2, column")]
     [InlineData("[1,2]", "expected a JSON object")]
+    [InlineData("{\"id\":1,\"name\":\"a\\ud800\"}", "line 1, field name: JSON string")]
     [InlineData("{\"id\":1.5,\"name\":\"a\"}", "not a valid BIGINT")]
     [InlineData("{\"id\":1,\"name\":\"a\",\"id\":2}", "field 'id' appears twice")]
     public void Bad_jsonl_names_line_and_field(string jsonl, string message)
@@ -315,6 +319,16 @@ public class SchemaAndValueTests
         Assert.Empty(await (await table.ScanAsync(new Scan.ScanOptions { Filter = "p = 1" })).ToListAsync());
         Assert.Single(await (await table.ScanAsync(new Scan.ScanOptions())).ToListAsync());
         Assert.Equal(Manifest.CommitKind.Overwrite, (await table.Snapshots.LatestAsync())!.CommitKind);
+    }
+
+    [Fact]
+    public async Task Overwriting_a_partition_named_at_another_decimal_scale_replaces_it()
+    {
+        var table = await new Catalog(new InMemoryObjectStore()).CreateTableAsync(Identifier.Parse("db.t"),
+            new TableDefinition(SchemaParser.ParseColumns("id INT, p DECIMAL(5,2)"), ["id", "p"], ["p"]));
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1, 1.50m]), new ChangeRow(RowKind.Insert, [2, 2m])]);
+        await table.NewCommit("ow").CommitAsync(new Commit.CommitRequest([], 1) { Kind = Manifest.CommitKind.Overwrite, OverwritePartitions = [[1.5m]], BaseSnapshotId = 1 });
+        Assert.Equal([2], (await (await table.ScanAsync(new Scan.ScanOptions())).ToListAsync()).Select(r => (int)r[0]!));
     }
 
     [Fact]

@@ -34,6 +34,33 @@ public class SmokeTests
 
 public class ScanLifetimeTests
 {
+    /// <summary>Fails every data-file open in one bucket, as a broken disk would.</summary>
+    private sealed class BrokenBucketStore(IObjectStore inner, string bucket) : IObjectStore
+    {
+        public string Location => inner.Location;
+        public Task<Stream> OpenReadAsync(string path, CancellationToken ct = default) =>
+            path.Contains(bucket) ? Task.FromException<Stream>(new IOException($"EIO reading {path}")) : inner.OpenReadAsync(path, ct);
+        public Task<byte[]> GetAsync(string path, CancellationToken ct = default) => inner.GetAsync(path, ct);
+        public Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken ct = default) => inner.GetRangeAsync(path, offset, length, ct);
+        public Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct = default) => inner.PutAsync(path, data, ct);
+        public Task<bool> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct = default) => inner.PutIfAbsentAsync(path, data, ct);
+        public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken ct = default) => inner.ListAsync(prefix, ct);
+        public Task DeleteAsync(string path, CancellationToken ct = default) => inner.DeleteAsync(path, ct);
+        public Task<bool> ExistsAsync(string path, CancellationToken ct = default) => inner.ExistsAsync(path, ct);
+    }
+
+    [Fact]
+    public async Task A_failing_read_ahead_fails_only_a_scan_that_reaches_it()
+    {
+        var inner = new InMemoryObjectStore();
+        await (await TestTables.CreateAsync(inner, TestTables.Orders(buckets: 4)))
+            .WriteAndCommitAsync(Enumerable.Range(0, 200).Select(i => new ChangeRow(RowKind.Insert, [(long)i, $"c{i}", 1m, null])).ToList());
+        var table = await new TableStore.Core.Table.Catalog(new BrokenBucketStore(inner, "bucket-1/")).GetTableAsync(TableStore.Core.Utils.Identifier.Parse("db.t"));
+        Assert.Single(await (await table.ScanAsync(new ScanOptions { Limit = 1 })).ToListAsync());
+        var e = await Assert.ThrowsAsync<IOException>(async () => await (await table.ScanAsync(new ScanOptions())).ToListAsync());
+        Assert.Contains("bucket-1/", e.Message);
+    }
+
     [Fact]
     public async Task Rows_stay_valid_after_their_scan_ends_and_buffers_are_reused()
     {

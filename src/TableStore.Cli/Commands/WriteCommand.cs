@@ -35,15 +35,17 @@ internal static class WriteCommand
             Description = "Name this writer, with --commit-id, to make the write safe to retry: a rerun of a write that already committed prints its snapshot id instead of committing again",
             HelpName = "NAME",
         };
-        var commitId = CommonOptions.WholeNumber<long>("--commit-id", "The write's identifier for --commit-user (e.g. a batch number); default 1", "N");
+        var commitId = CommonOptions.WholeNumber<long>("--commit-id", "The write's identifier for --commit-user, e.g. a batch number; each distinct write needs a new one", "N");
         var command = new Command("write", "Write rows from CSV or JSON Lines as one commit; an optional _op column holds +I, -U, +U or -D")
         {
             table, file, format, commitUser, commitId,
         };
         command.Validators.Add(result =>
         {
-            if (result.GetResult(commitId) is { Implicit: false } && result.GetResult(commitUser) is null)
-                result.AddError("--commit-id needs --commit-user.");
+            // Both or neither: a defaulted id would make every later batch of that user look already committed.
+            bool hasId = result.GetResult(commitId) is { Implicit: false }, hasUser = result.GetResult(commitUser) is not null;
+            if (hasId && !hasUser) result.AddError("--commit-id needs --commit-user.");
+            if (hasUser && !hasId) result.AddError("--commit-user needs --commit-id: the identifier of this write, new for each distinct write.");
         });
         command.SetAction(async (pr, ct) =>
         {
@@ -67,12 +69,8 @@ internal static class WriteCommand
                 err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {t.Identifier.FullName}.");
                 return 0;
             }
-            // A named writer may be retrying a write that already landed: every retained snapshot is searched.
-            // An anonymous write gets a fresh identity, so nothing before the latest snapshot can be its own.
             var user = pr.GetValue(commitUser);
-            var options = user is null
-                ? new WriteOptions { KnownSnapshotId = await t.Snapshots.LatestIdAsync(ct).ConfigureAwait(false) }
-                : new WriteOptions { CommitUser = user, CommitIdentifier = pr.GetValue(commitId) ?? 1 };
+            var options = user is null ? null : new WriteOptions { CommitUser = user, CommitIdentifier = pr.GetValue(commitId)!.Value };
             var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
             if (result is null)
             {
@@ -82,7 +80,7 @@ internal static class WriteCommand
             pr.Out().WriteLine(result.SnapshotId.ToString(CultureInfo.InvariantCulture));
             var inv = CultureInfo.InvariantCulture;
             err.WriteLine(result.AlreadyCommitted
-                ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {t.Identifier.FullName} by {user} #{pr.GetValue(commitId) ?? 1}: nothing written again")
+                ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {t.Identifier.FullName} by {user} #{pr.GetValue(commitId)}: nothing written again")
                 : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {t.Identifier.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
             return 0;
         });

@@ -136,9 +136,9 @@ public sealed class FileStoreCommit(
         return entries;
     }
 
-    private static List<ManifestEntry> AddOverwriteDeletes(List<ManifestEntry> changes, List<ManifestEntry> live, CommitRequest request)
+    private List<ManifestEntry> AddOverwriteDeletes(List<ManifestEntry> changes, List<ManifestEntry> live, CommitRequest request)
     {
-        var targets = request.OverwritePartitions?.Select(PartitionKey.Of).ToHashSet();
+        var targets = request.OverwritePartitions?.Select(p => PartitionKey.Of(TypedPartition(p))).ToHashSet();
         var result = live
             .Where(e => targets is null || targets.Contains(PartitionKey.Of(e.Partition)))
             .Select(e => e with { Kind = FileKind.Delete })
@@ -150,6 +150,17 @@ public sealed class FileStoreCommit(
             if (c.Kind == FileKind.Add) result.Add(c);
         }
         return result;
+    }
+
+    /// <summary>Partition values given by a caller, checked and normalised like row values (1.5 → 1.50).</summary>
+    private object?[] TypedPartition(object?[] values)
+    {
+        var fields = schema.PartitionIndices.Select(i => schema.Fields[i]).ToList();
+        if (values.Length != fields.Count)
+            throw new InvalidInputException($"A partition of {paths.TableName} has {fields.Count} values ({string.Join(", ", fields.Select(f => f.Name))}), got {values.Length}.");
+        return values.Select((v, i) => v is null
+            ? throw new InvalidInputException($"Partition column '{fields[i].Name}' cannot be null.")
+            : Data.Values.Coerce(v, fields[i].Type)).ToArray();
     }
 
     /// <summary>

@@ -55,6 +55,25 @@ public static class Values
         return result;
     }
 
+    /// <summary>
+    /// Parses a filter literal: like <see cref="Parse"/> but without the storage limits of the column (a filter
+    /// may compare a DECIMAL(12,3) column with 1.0005, or a TIMESTAMP with a microsecond literal).
+    /// </summary>
+    public static object ParseLiteral(string text, DataType type)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var t = text.Trim();
+        switch (type.Kind)
+        {
+            case DataTypeKind.Decimal when decimal.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, inv, out var m):
+                return m;
+            case DataTypeKind.Timestamp when DateTime.TryParseExact(t, TimestampFormats, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var ts):
+                return DateTime.SpecifyKind(ts, DateTimeKind.Utc);
+            default:
+                return Parse(text, type);
+        }
+    }
+
     private static string Hint(DataType type) => type.Kind switch
     {
         DataTypeKind.Boolean => " (expected true or false)",
@@ -153,12 +172,13 @@ public static class Values
             case DataTypeKind.BigInt when value is int or short or byte or sbyte: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
             case DataTypeKind.Float when value is float: return value;
             // Widening only where the value survives exactly: 16777217 or 0.1 would change as a FLOAT.
-            case DataTypeKind.Float when value is int i && (int)(float)i == i: return (float)i;
-            case DataTypeKind.Float when value is long l && (long)(float)l == l && Math.Abs(l) < (1L << 24): return (float)l;
+            // (Range checks, not round trips: float-to-int conversions saturate on some platforms.)
+            case DataTypeKind.Float when value is int i && i is > -(1 << 24) and < (1 << 24): return (float)i;
+            case DataTypeKind.Float when value is long l && l is > -(1L << 24) and < (1L << 24): return (float)l;
             case DataTypeKind.Float when value is double d && ((double)(float)d == d || double.IsNaN(d)): return (float)d;
             case DataTypeKind.Double when value is double: return value;
             case DataTypeKind.Double when value is float or int: return Convert.ToDouble(value, CultureInfo.InvariantCulture);
-            case DataTypeKind.Double when value is long l && Math.Abs(l) <= (1L << 53): return (double)l;
+            case DataTypeKind.Double when value is long l && l is >= -(1L << 53) and <= (1L << 53): return (double)l;
             case DataTypeKind.Decimal when value is decimal m: return CheckDecimal(m, type);
             case DataTypeKind.Decimal when value is int or long: return CheckDecimal(Convert.ToDecimal(value, CultureInfo.InvariantCulture), type);
             case DataTypeKind.String when value is string str: return CheckString(str);
@@ -177,7 +197,11 @@ public static class Values
         switch (e.ValueKind)
         {
             case JsonValueKind.Null: return null;
-            case JsonValueKind.String: return Parse(e.GetString()!, type);
+            case JsonValueKind.String:
+                string text;
+                try { text = e.GetString()!; }
+                catch (InvalidOperationException) { throw new InvalidInputException($"JSON string {Shorten(e.GetRawText())} has an unpaired UTF-16 surrogate escape; it is not valid Unicode."); }
+                return Parse(text, type);
             case JsonValueKind.True or JsonValueKind.False when type.Kind == DataTypeKind.Boolean: return e.GetBoolean();
             case JsonValueKind.Number:
                 switch (type.Kind)

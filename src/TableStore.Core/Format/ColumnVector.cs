@@ -55,8 +55,13 @@ public sealed class ColumnBatch(int rowCount, long[] sequences, byte[] kinds, Co
         return values;
     }
 
+    private bool _disposed;
+
+    /// <summary>Returns the buffers to the pool, once: a second return would hand one array to two users.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (var c in Columns) c?.Dispose();
         ArrayPool<long>.Shared.Return(Sequences);
         ArrayPool<byte>.Shared.Return(Kinds);

@@ -79,22 +79,64 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
         var temp = await WriteTempAsync(target, data, cancellationToken).ConfigureAwait(false);
         try
         {
+            bool created;
             if (OperatingSystem.IsWindows())
             {
-                try { File.Move(temp, target, overwrite: false); }
-                catch (IOException) when (File.Exists(target)) { return false; }
+                try { File.Move(temp, target, overwrite: false); created = true; }
+                catch (IOException) when (File.Exists(target)) { created = false; }
             }
-            else if (!PosixFiles.TryLinkNoReplace(temp, target))
+            else
             {
-                return false;
+                created = PosixFiles.TryLinkNoReplace(temp, target) switch
+                {
+                    PosixFiles.LinkResult.Created => true,
+                    // NFS may report EEXIST for a link it made on a resent request: the object holding exactly
+                    // our bytes (which include unique names) means the create was ours.
+                    PosixFiles.LinkResult.Exists => await HoldsAsync(target, data, cancellationToken).ConfigureAwait(false),
+                    _ => await CreateExclusiveAsync(target, data, cancellationToken).ConfigureAwait(false),
+                };
             }
-            SyncDirectory(target);
-            return true;
+            if (created) SyncDirectory(target);
+            return created;
         }
         finally
         {
             TryDelete(temp); // after link(2) the temp name is a second link to the published file
         }
+    }
+
+    private static async Task<bool> HoldsAsync(string file, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        try { return (await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false)).AsSpan().SequenceEqual(data.Span); }
+        catch (FileNotFoundException) { return false; }
+    }
+
+    /// <summary>
+    /// For file systems without hard links: an exclusive create, then the bytes. Still exactly one winner, but a
+    /// reader racing the writer may see the file short for a moment (it then fails to parse and retries).
+    /// </summary>
+    private static async Task<bool> CreateExclusiveAsync(string target, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        FileStream fs;
+        try { fs = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous); }
+        catch (IOException) when (File.Exists(target)) { return false; }
+        await using (fs.ConfigureAwait(false))
+        {
+            await fs.WriteAsync(data, ct).ConfigureAwait(false);
+            fs.Flush(flushToDisk: true);
+        }
+        return true;
+    }
+
+    /// <summary>Creates missing folders and fsyncs the parent of each, so a power loss cannot drop a new folder.</summary>
+    private static void CreateDirectoryDurably(string dir)
+    {
+        if (Directory.Exists(dir)) return;
+        var missing = new Stack<string>();
+        for (var d = dir; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+        Directory.CreateDirectory(dir);
+        if (OperatingSystem.IsWindows()) return;
+        foreach (var created in missing) PosixFiles.FsyncDirectory(Path.GetDirectoryName(created)!);
     }
 
     private static void SyncDirectory(string file)
@@ -105,7 +147,7 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
     private static async Task<string> WriteTempAsync(string target, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var dir = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(dir);
+        CreateDirectoryDurably(dir);
         var temp = Path.Combine(dir, "." + Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
         try
         {

@@ -37,7 +37,8 @@ public readonly struct PartitionKey : IEquatable<PartitionKey>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        foreach (var v in Values ?? []) h.Add(Data.Values.Format(v));
+        // Value hashes, consistent with the value equality above (1.5m and 1.50m hash alike).
+        foreach (var v in Values ?? []) h.Add(v is byte[] b ? Convert.ToBase64String(b) : v);
         return h.ToHashCode();
     }
 

@@ -131,7 +131,7 @@ public sealed class PredicateParser
             throw ErrorAt(t, t.Kind == Tok.End ? "expected a value, found the end of the filter" : $"expected a value, found '{t.Text}'");
         if (t.Kind == Tok.Number && type.Kind is DataTypeKind.String or DataTypeKind.Date or DataTypeKind.Timestamp or DataTypeKind.Bytes)
             throw ErrorAt(t, $"column '{column}' is {type.TypeName}: quote the value ('{t.Text}')");
-        try { return Values.Parse(t.Text, type); }
+        try { return Values.ParseLiteral(t.Text, type); }
         catch (InvalidInputException e) { throw ErrorAt(t, $"for column '{column}': {e.Message}"); }
     }
 

@@ -54,6 +54,6 @@ public sealed class PreparedSplit(IReadOnlyList<ColumnBatch> runs, List<MergePic
 
     public void Dispose()
     {
-        foreach (var r in runs) r.Dispose();
+        foreach (var r in runs) r.Dispose(); // each batch returns its buffers once, however often this runs
     }
 }

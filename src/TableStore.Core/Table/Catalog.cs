@@ -76,7 +76,8 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         var paths = new TablePaths(id.TableRoot);
         var objects = await store.ListAllAsync(paths.Root + "/", ct).ConfigureAwait(false);
         if (objects.Count == 0) throw new TableNotFoundException(id.FullName, store.Location);
-        await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
+        // Only what was listed: a table created after the listing (by a racing create) is not ours to delete.
+        if (objects.Any(o => o.Path == paths.SchemaFile(0))) await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
         foreach (var o in objects.Where(o => o.Path != paths.SchemaFile(0)))
             await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
         _loggers.CreateLogger<Catalog>().LogInformation("Dropped table {Table} ({Objects} objects)", id, objects.Count);

@@ -60,8 +60,10 @@ public sealed class FileStoreTable
     public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, WriteOptions? options = null, CancellationToken ct = default)
     {
         options ??= new WriteOptions();
-        var commit = NewCommit(options.CommitUser);
-        long? floor = options.KnownSnapshotId;
+        var commit = NewCommit(options.CommitUser ?? Guid.NewGuid().ToString("N"));
+        // A fresh commit user has no earlier attempts: nothing before the latest snapshot needs searching.
+        long? floor = options.KnownSnapshotId
+            ?? (options.CommitUser is null ? await Snapshots.LatestIdAsync(ct).ConfigureAwait(false) : null);
         if (await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
             return new CommitResult(done, AlreadyCommitted: true, 0);
         for (int attempt = 1; ; attempt++)
@@ -79,6 +81,12 @@ public sealed class FileStoreTable
             catch (SequenceConflictException) when (attempt < Schema.CoreOptions.CommitMaxRetries)
             {
                 await write.AbortAsync(messages, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SequenceConflictException or CommitConflictException)
+            {
+                // A conflict is found before the snapshot is put, so these files are certainly not committed.
+                await write.AbortAsync(messages, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
         }
     }
@@ -148,9 +156,9 @@ public sealed class FileStoreTable
             stop.Cancel();
             foreach (var t in pending)
             {
+                // Their outcome no longer matters: a failure there must not fail a scan that already ended.
                 try { (await t.ConfigureAwait(false)).Dispose(); }
-                catch (OperationCanceledException) { }
-                catch (TableStoreException) { }
+                catch (Exception) { }
             }
         }
     }
@@ -159,13 +167,14 @@ public sealed class FileStoreTable
 /// <summary>Identity and kind of a <see cref="FileStoreTable.WriteAndCommitAsync"/>.</summary>
 public sealed record WriteOptions
 {
-    public string CommitUser { get; init; } = Guid.NewGuid().ToString("N");
+    /// <summary>Who commits; null: a fresh identity for this one write (so it is never mistaken for a retry).</summary>
+    public string? CommitUser { get; init; }
     public long CommitIdentifier { get; init; } = 1;
     public CommitKind Kind { get; init; } = CommitKind.Append;
     /// <summary>
     /// A snapshot id known to precede any earlier attempt of this commit; the search for an earlier attempt
     /// starts after it. Null searches every retained snapshot (always correct, slower on long histories).
-    /// A caller with a fresh commit user can pass the latest id: no earlier attempt can exist.
+    /// Without a <see cref="CommitUser"/> the latest id is used: a fresh identity has no earlier attempts.
     /// </summary>
     public long? KnownSnapshotId { get; init; }
 }

@@ -33,9 +33,14 @@ internal static class KeySorter
 
     private static bool[] SortBy<TKey>(KeyValue[] rows, Func<KeyValue, TKey> key, Func<TKey, TKey, bool> sameKey) where TKey : IComparable<TKey>
     {
+        // Sort keys with a 4-byte permutation, then move each row once: swapping the rows themselves
+        // (object reference + sequence + kind) during the sort costs more, with a GC write barrier per swap.
         var keys = new TKey[rows.Length];
-        for (int i = 0; i < rows.Length; i++) keys[i] = key(rows[i]);
-        keys.AsSpan().Sort(rows.AsSpan());
+        var order = new int[rows.Length];
+        for (int i = 0; i < rows.Length; i++) { keys[i] = key(rows[i]); order[i] = i; }
+        keys.AsSpan().Sort(order.AsSpan());
+        var original = (KeyValue[])rows.Clone();
+        for (int i = 0; i < rows.Length; i++) rows[i] = original[order[i]];
         var same = new bool[rows.Length];
         for (int i = 1; i < rows.Length; i++) same[i] = sameKey(keys[i], keys[i - 1]);
         return same;

@@ -17,11 +17,15 @@ public class CrashInjectionTests
     private static readonly Identifier Id = Identifier.Parse("db.crash");
 
     [Theory]
-    [InlineData(FaultKind.FailBefore)]
-    [InlineData(FaultKind.FailAfter)]
-    [InlineData(FaultKind.Crash)]
-    public async Task Every_failing_call_leaves_before_or_after_and_a_retry_commits_once(FaultKind kind)
+    [InlineData(FaultKind.FailBefore, "memory")]
+    [InlineData(FaultKind.FailAfter, "memory")]
+    [InlineData(FaultKind.Crash, "memory")]
+    [InlineData(FaultKind.FailBefore, "local")]
+    [InlineData(FaultKind.FailAfter, "local")]
+    [InlineData(FaultKind.Crash, "local")]
+    public async Task Every_failing_call_leaves_before_or_after_and_a_retry_commits_once(FaultKind kind, string storeKind)
     {
+        using var dir = new TempDir();
         var batch = new List<ChangeRow>
         {
             new(RowKind.UpdateAfter, [1L, "ann", 99m, "changed"]),
@@ -32,7 +36,7 @@ public class CrashInjectionTests
         int hits = 0;
         for (int n = 1; ; n++)
         {
-            var (inner, before) = await SeedAsync();
+            var (inner, before) = await SeedAsync(storeKind == "memory" ? new InMemoryObjectStore() : new LocalFileSystemObjectStore(Path.Combine(dir.Path, $"run-{n}")));
             var after = new KeyedModel();
             foreach (var r in before.Values) after.Apply(new ChangeRow(RowKind.Insert, r));
             foreach (var r in batch) after.Apply(r);
@@ -76,9 +80,8 @@ public class CrashInjectionTests
         Assert.True(hits > 10, $"only {hits} fault points were exercised");
     }
 
-    private static async Task<(InMemoryObjectStore Store, Dictionary<long, object?[]> State)> SeedAsync()
+    private static async Task<(IObjectStore Store, Dictionary<long, object?[]> State)> SeedAsync(IObjectStore store)
     {
-        var store = new InMemoryObjectStore();
         var table = await new Catalog(store).CreateTableAsync(Id, TestTables.Orders(buckets: 2));
         var model = new KeyedModel();
         for (int c = 0; c < 3; c++)

@@ -26,8 +26,10 @@ if (args.Length > 2)
     if (args[2] == "scan") await bench.TableStoreWriteAsync();
     for (int i = 0; i < runs; i++)
     {
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         if (args[2] == "scan") await bench.TableStoreScanAsync();
         else await bench.TableStoreWriteAsync();
+        Console.WriteLine($"{args[2]} run {i}: {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:N0} MB allocated");
     }
     return;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TableStore.Core.Commit;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
@@ -46,33 +47,34 @@ public sealed class BucketWriter
     public async Task FlushAsync(CancellationToken ct = default)
     {
         if (_buffer.Count == 0) return;
-        IReadOnlyList<KeyValue> rows = _buffer;
         if (_schema.Kind == TableKind.PrimaryKey)
         {
+            // Sorted and merged in the memtable's own storage: no copies of a buffer that can be gigabytes.
             // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
-            var sorted = _buffer.ToArray();
-            var sameKey = KeySorter.Sort(sorted, _schema, _keys);
-            // Keep retractions: older runs may still hold the key.
-            rows = MergeSorted(sorted, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine));
+            var rows = CollectionsMarshal.AsSpan(_buffer);
+            var sameKey = KeySorter.Sort(rows, _schema, _keys);
+            CollectionsMarshal.SetCount(_buffer, MergeInPlace(rows, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine)));
         }
-        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, rows, level: 0, ct).ConfigureAwait(false));
+        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level: 0, ct).ConfigureAwait(false));
         _buffer.Clear();
         _bufferBytes = 0;
     }
 
-    /// <summary>Folds each key's versions (sorted, grouped) into one row; retractions stay, older runs may hold the key.</summary>
-    private static List<KeyValue> MergeSorted(KeyValue[] run, bool[] sameKeyAsPrevious, IMergeFunction merge)
+    /// <summary>
+    /// Folds each key's versions (sorted, grouped) into one row, writing results over the input (a result never
+    /// lands after the rows it came from); returns how many rows remain. Retractions stay: older runs may hold the key.
+    /// </summary>
+    private static int MergeInPlace(Span<KeyValue> run, bool[] sameKeyAsPrevious, IMergeFunction merge)
     {
-        var result = new List<KeyValue>(run.Length);
-        int i = 0;
+        int write = 0, i = 0;
         while (i < run.Length)
         {
             merge.Reset();
             merge.Add(run[i++]);
             while (i < run.Length && sameKeyAsPrevious[i]) merge.Add(run[i++]);
-            if (merge.GetResult() is { } r) result.Add(r);
+            if (merge.GetResult() is { } r) run[write++] = r;
         }
-        return result;
+        return write;
     }
 
     /// <summary>Flushes and hands over every file written since the last call.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Immutable;
+using Microsoft.IO;
 using Parquet;
 using TableStore.Core.Data;
 using TableStore.Core.Diagnostics;
@@ -34,8 +36,10 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         {
             int end = RollPoint(rows, start);
             var name = TablePaths.NewDataFileName();
-            var (bytes, meta) = await EncodeAsync(name, rows, start, end - start, level, ct).ConfigureAwait(false);
-            await store.PutAsync(paths.DataFile(schema.PartitionKeys, partition, bucket, name), bytes, ct).ConfigureAwait(false);
+            // Encoded into pooled memory: a file is megabytes, written once and dropped right after.
+            using var buffer = Streams.GetStream(name);
+            var meta = await EncodeAsync(name, rows, start, end - start, level, buffer, ct).ConfigureAwait(false);
+            await store.PutAsync(paths.DataFile(schema.PartitionKeys, partition, bucket, name), buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
             files.Add(meta);
             start = end;
             var table = TableStoreMetrics.Table(paths.TableName);
@@ -60,7 +64,10 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         return i;
     }
 
-    internal async Task<(ReadOnlyMemory<byte> Bytes, DataFileMeta Meta)> EncodeAsync(string name, IReadOnlyList<KeyValue> rows, int offset, int count, int level, CancellationToken ct)
+    private static readonly RecyclableMemoryStreamManager Streams = new();
+
+    /// <summary>Encodes rows [offset, offset+count) as one Parquet file into <paramref name="output"/>; returns its meta.</summary>
+    internal async Task<DataFileMeta> EncodeAsync(string name, IReadOnlyList<KeyValue> rows, int offset, int count, int level, Stream output, CancellationToken ct)
     {
         var parquetSchema = ParquetSchemas.ForTable(schema);
         var dataFields = parquetSchema.GetDataFields();
@@ -84,8 +91,7 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
             if (rows[i].Kind.IsRetract()) deletes++;
         }
 
-        using var ms = new MemoryStream(capacity: (int)Math.Min(int.MaxValue / 2, Math.Max(1 << 16, count * 32L)));
-        await using (var writer = await ParquetWriter.CreateAsync(parquetSchema, ms, options, cancellationToken: ct).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(parquetSchema, output, options, cancellationToken: ct).ConfigureAwait(false))
         {
             writer.CustomMetadata = new Dictionary<string, string>
             {
@@ -99,11 +105,19 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
                 int col = 0;
                 if (schema.Kind == TableKind.PrimaryKey)
                 {
-                    var seq = new long[n];
-                    var kind = new int[n];
-                    for (int i = 0; i < n; i++) { seq[i] = rows[g + i].Sequence; kind[i] = (int)rows[g + i].Kind; }
-                    await rg.WriteAsync<long>(dataFields[col++], seq, cancellationToken: ct).ConfigureAwait(false);
-                    await rg.WriteAsync<int>(dataFields[col++], kind, cancellationToken: ct).ConfigureAwait(false);
+                    var seq = ArrayPool<long>.Shared.Rent(n);
+                    var kind = ArrayPool<int>.Shared.Rent(n);
+                    try
+                    {
+                        for (int i = 0; i < n; i++) { seq[i] = rows[g + i].Sequence; kind[i] = (int)rows[g + i].Kind; }
+                        await rg.WriteAsync<long>(dataFields[col++], seq.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                        await rg.WriteAsync<int>(dataFields[col++], kind.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<long>.Shared.Return(seq);
+                        ArrayPool<int>.Shared.Return(kind);
+                    }
                 }
                 for (int f = 0; f < schema.Fields.Length; f++)
                 {
@@ -112,7 +126,6 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
                 }
             }
         }
-        var bytes = new ReadOnlyMemory<byte>(ms.GetBuffer(), 0, (int)ms.Length);
         var finalStats = stats.Select(s => s.Min is string a && a.Length > MaxStatsStringLength || s.Max is string b && b.Length > MaxStatsStringLength
             ? s with { Min = null, Max = null } : s).ToImmutableArray();
         object?[] minKey = [], maxKey = [];
@@ -121,9 +134,8 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
             minKey = _keys.ExtractKey(rows[offset].Row);
             maxKey = _keys.ExtractKey(rows[offset + count - 1].Row);
         }
-        var meta = new DataFileMeta(name, bytes.Length, count, minKey, maxKey, minSeq, maxSeq, level, schema.Id,
+        return new DataFileMeta(name, output.Length, count, minKey, maxKey, minSeq, maxSeq, level, schema.Id,
             finalStats, deletes, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return (bytes, meta);
     }
 
     private static ColumnStats Combine(ColumnStats a, ColumnStats b) => new(a.FieldId,

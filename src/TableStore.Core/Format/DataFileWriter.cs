@@ -129,7 +129,7 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
         var finalStats = stats.Select(s => s.Min is string a && a.Length > MaxStatsStringLength || s.Max is string b && b.Length > MaxStatsStringLength
             ? s with { Min = null, Max = null } : s).ToImmutableArray();
         object?[] minKey = [], maxKey = [];
-        if (!_keys.KeyLength.Equals(0) && count > 0)
+        if (_keys.KeyLength > 0 && count > 0)
         {
             minKey = _keys.ExtractKey(rows[offset].Row);
             maxKey = _keys.ExtractKey(rows[offset + count - 1].Row);

@@ -96,15 +96,6 @@ public sealed class ManifestStore(IObjectStore store, TablePaths paths, SchemaMa
         return result;
     }
 
-    /// <summary>All entries (ADD and DELETE) of a manifest list, e.g. a snapshot's delta.</summary>
-    public async Task<List<ManifestEntry>> ReadAllEntriesAsync(string manifestList, CancellationToken ct = default)
-    {
-        var result = new List<ManifestEntry>();
-        foreach (var m in await ReadManifestListAsync(manifestList, ct).ConfigureAwait(false))
-            result.AddRange(await ReadManifestAsync(m.FileName, ct).ConfigureAwait(false));
-        return result;
-    }
-
     private async Task<byte[]> ReadRequiredAsync(string path, CancellationToken ct)
     {
         try { return await store.GetAsync(path, ct).ConfigureAwait(false); }

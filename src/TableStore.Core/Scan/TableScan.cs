@@ -9,7 +9,7 @@ namespace TableStore.Core.Scan;
 /// For primary-key tables only key and partition columns prune files: a file's non-key stats say nothing
 /// about whether its rows are the latest version of their key.
 /// </summary>
-public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, ManifestStore manifests)
+public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, ManifestStore manifests, string tableName)
 {
     public async Task<Snapshot?> ResolveSnapshotAsync(ScanOptions options, CancellationToken ct = default)
     {
@@ -44,8 +44,9 @@ public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, Man
             .OrderBy(s => s.Partition, Comparer<object?[]>.Create(ManifestStore.ComparePartitions))
             .ThenBy(s => s.Bucket)
             .ToList();
-        TableStoreMetrics.FilesScanned.Add(live.Count - skipped);
-        TableStoreMetrics.FilesSkipped.Add(skipped);
+        var table = TableStoreMetrics.Table(tableName);
+        TableStoreMetrics.FilesScanned.Add(live.Count - skipped, table);
+        TableStoreMetrics.FilesSkipped.Add(skipped, table);
         return new ScanPlan(snapshot, ordered, live.Count, skipped);
     }
 

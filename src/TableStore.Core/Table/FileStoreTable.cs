@@ -91,7 +91,7 @@ public sealed class FileStoreTable
         }
     }
 
-    public TableScan NewScan() => new(Schema, Snapshots, Manifests);
+    public TableScan NewScan() => new(Schema, Snapshots, Manifests, Identifier.FullName);
 
     public TableRead NewRead() => new(Schema, new DataFileReader(Store, Paths, Schema, Schemas));
 

@@ -34,7 +34,6 @@ public sealed class TableWrite
     }
 
     public long? BaseSnapshotId { get; }
-    public long RowsWritten { get; private set; }
 
     internal static async Task<TableWrite> CreateAsync(FileStoreTable table, CancellationToken ct)
     {
@@ -69,7 +68,6 @@ public sealed class TableWrite
             _writers[key] = writer;
         }
         writer.Write(row.Kind, values);
-        RowsWritten++;
         if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 

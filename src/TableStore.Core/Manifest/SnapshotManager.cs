@@ -96,10 +96,7 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
         var ids = new List<long>();
         await foreach (var o in store.ListAsync(paths.SnapshotDir, ct).ConfigureAwait(false))
         {
-            var name = o.Path[(o.Path.LastIndexOf('/') + 1)..];
-            if (name.StartsWith(TablePaths.SnapshotPrefix, StringComparison.Ordinal)
-                && long.TryParse(name.AsSpan(TablePaths.SnapshotPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                ids.Add(id);
+            if (TablePaths.TryParseNumbered(o.Path, TablePaths.SnapshotPrefix, out var id)) ids.Add(id);
         }
         ids.Sort();
         return ids;

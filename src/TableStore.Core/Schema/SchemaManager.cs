@@ -41,10 +41,7 @@ public sealed class SchemaManager(IObjectStore store, TablePaths paths)
         long latest = -1;
         await foreach (var o in store.ListAsync(paths.SchemaDir, ct).ConfigureAwait(false))
         {
-            var name = o.Path[(o.Path.LastIndexOf('/') + 1)..];
-            if (name.StartsWith(TablePaths.SchemaPrefix, StringComparison.Ordinal)
-                && long.TryParse(name.AsSpan(TablePaths.SchemaPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                latest = Math.Max(latest, id);
+            if (TablePaths.TryParseNumbered(o.Path, TablePaths.SchemaPrefix, out var id)) latest = Math.Max(latest, id);
         }
         return latest < 0 ? null : await GetAsync(latest, ct).ConfigureAwait(false);
     }

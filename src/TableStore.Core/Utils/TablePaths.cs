@@ -26,6 +26,15 @@ public sealed class TablePaths(string tableRoot)
     public string ManifestDir => Root + "/manifest/";
     public string ManifestFile(string name) => ManifestDir + name;
 
+    /// <summary>The N of a listed <c>.../&lt;prefix&gt;N</c> object (schema-N, snapshot-N); false for anything else.</summary>
+    public static bool TryParseNumbered(string path, string prefix, out long id)
+    {
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
+        id = 0;
+        return name.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(name[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+    }
+
     public static string NewManifestName() => "manifest-" + Guid.NewGuid().ToString("N");
     public static string NewManifestListName() => "manifest-list-" + Guid.NewGuid().ToString("N");
     public static string NewDataFileName() => "data-" + Guid.NewGuid().ToString("N") + ".parquet";

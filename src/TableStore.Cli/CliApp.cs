@@ -42,10 +42,12 @@ public static class CliApp
         var root = new RootCommand("tablestore: create, write, scan and time-travel TableStore tables")
         {
             context.Warehouse,
+            context.Cluster,
             TableCommands.Build(context),
             WriteCommand.Build(context),
             ScanCommand.Build(context),
             SnapshotsCommand.Build(context),
+            LookupCommand.Build(context),
         };
         return root;
     }

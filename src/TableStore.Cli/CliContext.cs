@@ -1,7 +1,6 @@
 using System.CommandLine;
-using TableStore.Core.IO;
-using TableStore.Core.Table;
-using TableStore.Core.Utils;
+using TableStore.Cli.Backends;
+using TableStore.Core;
 
 namespace TableStore.Cli;
 
@@ -9,6 +8,8 @@ namespace TableStore.Cli;
 internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
 {
     public const string WarehouseVariable = "TABLESTORE_WAREHOUSE";
+    public const string ClusterVariable = "TABLESTORE_CLUSTER";
+    public const string ClusterIdVariable = "TABLESTORE_CLUSTER_ID";
     public const string DebugVariable = "TABLESTORE_DEBUG";
     public const string DefaultWarehouse = "./warehouse";
 
@@ -30,14 +31,27 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         DefaultValueFactory = _ => getEnv(WarehouseVariable) is { } w && !string.IsNullOrWhiteSpace(w) ? w : DefaultWarehouse,
     };
 
+    /// <summary>Global, recursive: the gateway of a running cluster, instead of opening the warehouse here.</summary>
+    public Option<string?> Cluster { get; } = new("--cluster")
+    {
+        Description = $"Use a running TableStore cluster through its gateway, e.g. localhost:30000 (${ClusterVariable}), instead of --warehouse",
+        HelpName = "HOST:PORT",
+        Recursive = true,
+        DefaultValueFactory = _ => getEnv(ClusterVariable) is { } c && !string.IsNullOrWhiteSpace(c) ? c : null,
+    };
+
     public string WarehouseLocation(ParseResult pr) => pr.GetValue(Warehouse) ?? DefaultWarehouse;
 
-    /// <summary>Opens the warehouse; called by each command when it runs, never while parsing.</summary>
-    public Catalog OpenCatalog(ParseResult pr) => new(ObjectStoreExtensions.OpenWarehouse(WarehouseLocation(pr)));
-
-    public async Task<FileStoreTable> OpenTableAsync(ParseResult pr, string tableName, CancellationToken ct)
+    /// <summary>
+    /// Opens the embedded engine on the warehouse, or connects to the cluster given by <c>--cluster</c>; called by
+    /// each command when it runs, never while parsing.
+    /// </summary>
+    public async Task<ITableService> OpenAsync(ParseResult pr, CancellationToken ct)
     {
-        var id = Identifier.Parse(tableName);
-        return await OpenCatalog(pr).GetTableAsync(id, ct).ConfigureAwait(false);
+        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableService(WarehouseLocation(pr));
+        if (pr.GetResult(Warehouse) is { Implicit: false })
+            throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
+        var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
+        return await ClusterTableService.ConnectAsync(cluster, clusterId, ct).ConfigureAwait(false);
     }
 }

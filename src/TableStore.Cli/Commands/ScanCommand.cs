@@ -3,6 +3,7 @@ using System.Globalization;
 using TableStore.Cli.Output;
 using TableStore.Core;
 using TableStore.Core.Scan;
+using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal static class ScanCommand
         });
         command.SetAction(async (pr, ct) =>
         {
-            var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
+            var id = Identifier.Parse(pr.GetValue(table));
             var options = new ScanOptions
             {
                 SnapshotId = pr.GetValue(snapshot),
@@ -59,7 +60,8 @@ internal static class ScanCommand
             };
             if (options.Filter is { } f && string.IsNullOrWhiteSpace(f))
                 throw new InvalidInputException("The --where filter is empty.");
-            var result = await t.ScanAsync(options, ct).ConfigureAwait(false);
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var result = await service.ScanAsync(id, options, ct).ConfigureAwait(false);
 
             var outputFormat = pr.GetValue(format)!;
             var formatter = RowFormatter.Create(outputFormat, pr.Out(), result.Columns.Select(OutputColumn.From).ToList());
@@ -70,7 +72,7 @@ internal static class ScanCommand
             {
                 var n = formatter.RowCount;
                 pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"({n} row{(n == 1 ? "" : "s")}, {(result.Snapshot is { } s ? $"snapshot {s.Id}" : "no snapshot")})"));
+                    $"({n} row{(n == 1 ? "" : "s")}, {(result.SnapshotId is { } s ? $"snapshot {s}" : "no snapshot")})"));
             }
             return 0;
         });

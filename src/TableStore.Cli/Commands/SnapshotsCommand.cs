@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TableStore.Cli.Output;
 using TableStore.Core.Manifest;
+using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 
@@ -31,8 +32,9 @@ internal static class SnapshotsCommand
         var command = new Command("snapshots", "List a table's snapshots: id, commit time (UTC), kind and record counts") { table, format };
         command.SetAction(async (pr, ct) =>
         {
-            var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
-            var snapshots = await t.Snapshots.ListAsync(ct).ConfigureAwait(false);
+            var id = Identifier.Parse(pr.GetValue(table));
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var snapshots = await service.ListSnapshotsAsync(id, ct).ConfigureAwait(false);
             var outputFormat = pr.GetValue(format)!;
             var formatter = RowFormatter.Create(outputFormat, pr.Out(), Columns);
             formatter.Begin();

@@ -45,8 +45,8 @@ internal static class TableCommands
                 CommonOptions.SplitList(pr.GetValue(partitionBy), "--partition-by"),
                 pr.GetValue(buckets) ?? 1,
                 ParseOptions(pr.GetValue(options) ?? []));
-            var created = await context.OpenCatalog(pr).CreateTableAsync(id, definition, ct).ConfigureAwait(false);
-            var s = created.Schema;
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var s = await service.CreateTableAsync(id, definition, ct).ConfigureAwait(false);
             pr.Out().WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Created table {id.FullName} ({KindName(s.Kind)}, {s.Fields.Length} column{(s.Fields.Length == 1 ? "" : "s")}, {s.BucketCount} bucket{(s.BucketCount == 1 ? "" : "s")})."));
             return 0;
@@ -59,9 +59,10 @@ internal static class TableCommands
         var command = new Command("list", "List the tables of the warehouse, one <database>.<table> per line");
         command.SetAction(async (pr, ct) =>
         {
-            var tables = await context.OpenCatalog(pr).ListTablesAsync(ct).ConfigureAwait(false);
-            foreach (var t in tables) pr.Out().WriteLine(t.FullName);
-            if (tables.Count == 0) pr.Err().WriteLine($"(no tables in {context.WarehouseLocation(pr)})");
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var tables = await service.ListTablesAsync(ct).ConfigureAwait(false);
+            foreach (var t in tables) pr.Out().WriteLine(t);
+            if (tables.Count == 0) pr.Err().WriteLine($"(no tables in {service.Location})");
             return 0;
         });
         return command;
@@ -73,9 +74,10 @@ internal static class TableCommands
         var command = new Command("describe", "Show a table's columns, keys, buckets, options and latest snapshot") { table };
         command.SetAction(async (pr, ct) =>
         {
-            var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
-            var latest = await t.Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
-            WriteDescription(pr.Out(), t.Identifier, t.Schema, latest);
+            var id = Identifier.Parse(pr.GetValue(table));
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var (schema, latest) = await service.DescribeAsync(id, ct).ConfigureAwait(false);
+            WriteDescription(pr.Out(), id, schema, latest);
             return 0;
         });
         return command;
@@ -88,7 +90,8 @@ internal static class TableCommands
         command.SetAction(async (pr, ct) =>
         {
             var id = Identifier.Parse(pr.GetValue(table));
-            await context.OpenCatalog(pr).DropTableAsync(id, ct).ConfigureAwait(false);
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            await service.DropTableAsync(id, ct).ConfigureAwait(false);
             pr.Out().WriteLine($"Dropped table {id.FullName}.");
             return 0;
         });

@@ -4,7 +4,9 @@ using System.Text;
 using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Ingest;
-using TableStore.Core.Table;
+using TableStore.Cli.Backends;
+using TableStore.Core.Schema;
+using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 
@@ -49,39 +51,41 @@ internal static class WriteCommand
         });
         command.SetAction(async (pr, ct) =>
         {
-            var t = await context.OpenTableAsync(pr, pr.GetValue(table)!, ct).ConfigureAwait(false);
+            var id = Identifier.Parse(pr.GetValue(table));
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var schema = await service.GetSchemaAsync(id, ct).ConfigureAwait(false);
             var path = pr.GetValue(file);
             bool fromStdin = path is null or "-";
             var inputFormat = pr.GetValue(format) ?? (fromStdin ? "csv" : InferFormat(path!));
 
             var err = pr.Err();
             List<ChangeRow> rows;
-            if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, t, StdinName, context.ShowProgress ? err : null);
+            if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, schema, StdinName, context.ShowProgress ? err : null);
             else
             {
                 using var reader = OpenFile(path!);
-                rows = ReadAll(reader, inputFormat, t, path!, context.ShowProgress ? err : null);
+                rows = ReadAll(reader, inputFormat, schema, path!, context.ShowProgress ? err : null);
             }
             if (context.ShowProgress && rows.Count >= ProgressEvery) err.WriteLine($"\rRead {rows.Count:N0} rows; writing and committing…");
 
             if (rows.Count == 0)
             {
-                err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {t.Identifier.FullName}.");
+                err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {id.FullName}.");
                 return 0;
             }
             var user = pr.GetValue(commitUser);
-            var options = user is null ? null : new WriteOptions { CommitUser = user, CommitIdentifier = pr.GetValue(commitId)!.Value };
-            var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
+            var identity = user is null ? null : new WriteIdentity(user, pr.GetValue(commitId)!.Value);
+            var result = await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
             if (result is null)
             {
-                err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {t.Identifier.FullName}.");
+                err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {id.FullName}.");
                 return 0;
             }
             pr.Out().WriteLine(result.SnapshotId.ToString(CultureInfo.InvariantCulture));
             var inv = CultureInfo.InvariantCulture;
             err.WriteLine(result.AlreadyCommitted
-                ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {t.Identifier.FullName} by {user} #{pr.GetValue(commitId)}: nothing written again")
-                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {t.Identifier.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
+                ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {id.FullName} by {user} #{pr.GetValue(commitId)}: nothing written again")
+                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {id.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
             return 0;
         });
         return command;
@@ -92,12 +96,12 @@ internal static class WriteCommand
 
     private const int ProgressEvery = 100_000;
 
-    private static List<ChangeRow> ReadAll(TextReader input, string format, FileStoreTable table, string source, TextWriter? progress)
+    private static List<ChangeRow> ReadAll(TextReader input, string format, TableSchema schema, string source, TextWriter? progress)
     {
         var rows = new List<ChangeRow>();
         foreach (var row in format == "jsonl"
-            ? RowReaders.ReadJsonLines(input, table.Schema, source)
-            : RowReaders.ReadCsv(input, table.Schema, source))
+            ? RowReaders.ReadJsonLines(input, schema, source)
+            : RowReaders.ReadCsv(input, schema, source))
         {
             rows.Add(row);
             if (progress is not null && rows.Count % ProgressEvery == 0) progress.Write($"\rRead and validated {rows.Count:N0} rows of {source}…");

@@ -34,6 +34,9 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
     public IReadOnlyList<object?[]>? OverwritePartitions { get; init; }
 
     public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
+
+    /// <summary>Stored in the snapshot as is (see <see cref="Manifest.Snapshot.Properties"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Properties { get; init; }
 }
 
 /// <param name="Attempts">Tries it took, counting lost races and rewrites after sequence conflicts.</param>

@@ -89,7 +89,7 @@ public sealed class FileStoreCommit(
             long now = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), latest?.TimeMillis ?? 0);
             var snapshot = new Snapshot(id, schema.Id, baseList, deltaList, null, commitUser, request.CommitIdentifier, request.Kind,
                 now, (latest?.TotalRecordCount ?? 0) + added - removed, added - removed, 0, null,
-                request.LogOffsets ?? latest?.LogOffsets ?? new Dictionary<string, string>());
+                request.LogOffsets ?? latest?.LogOffsets ?? new Dictionary<string, string>(), request.Properties);
 
             bool won;
             try

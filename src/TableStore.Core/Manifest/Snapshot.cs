@@ -5,7 +5,8 @@ public enum CommitKind { Append, Compact, Overwrite }
 /// <summary>
 /// A committed version of a table. Immutable; the file <c>snapshot-N</c> is the commit point.
 /// <see cref="BaseManifestList"/> lists every live file after this commit; <see cref="DeltaManifestList"/>
-/// only what this commit changed (the source of incremental reads).
+/// only what this commit changed (the source of incremental reads). <see cref="Properties"/> carries what a
+/// committer needs to find again after a crash (e.g. the service's ids of the writes in a group commit).
 /// </summary>
 public sealed record Snapshot(
     long Id,
@@ -21,7 +22,8 @@ public sealed record Snapshot(
     long DeltaRecordCount,
     long ChangelogRecordCount,
     long? Watermark,
-    IReadOnlyDictionary<string, string> LogOffsets)
+    IReadOnlyDictionary<string, string> LogOffsets,
+    IReadOnlyDictionary<string, string>? Properties = null)
 {
     public const int FormatVersion = 1;
 

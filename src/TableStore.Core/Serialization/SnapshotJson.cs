@@ -18,11 +18,13 @@ internal sealed record SnapshotJson(
     long DeltaRecordCount,
     long ChangelogRecordCount,
     long? Watermark,
-    Dictionary<string, string>? LogOffsets)
+    Dictionary<string, string>? LogOffsets,
+    Dictionary<string, string>? Properties = null)
 {
     public static SnapshotJson From(Snapshot s) => new(Snapshot.FormatVersion, s.Id, s.SchemaId, s.BaseManifestList,
         s.DeltaManifestList, s.ChangelogManifestList, s.CommitUser, s.CommitIdentifier, s.CommitKind, s.TimeMillis,
-        s.TotalRecordCount, s.DeltaRecordCount, s.ChangelogRecordCount, s.Watermark, new Dictionary<string, string>(s.LogOffsets));
+        s.TotalRecordCount, s.DeltaRecordCount, s.ChangelogRecordCount, s.Watermark, new Dictionary<string, string>(s.LogOffsets),
+        s.Properties is null ? null : new Dictionary<string, string>(s.Properties));
 
     public Snapshot ToSnapshot(string path)
     {
@@ -31,6 +33,6 @@ internal sealed record SnapshotJson(
             throw new CorruptFileException($"Snapshot file '{path}' lacks required fields.");
         return new Snapshot(Id, SchemaId, BaseManifestList, DeltaManifestList, ChangelogManifestList, CommitUser, CommitIdentifier,
             CommitKind, TimeMillis, TotalRecordCount, DeltaRecordCount, ChangelogRecordCount, Watermark,
-            LogOffsets ?? new Dictionary<string, string>());
+            LogOffsets ?? new Dictionary<string, string>(), Properties);
     }
 }

@@ -1,0 +1,22 @@
+namespace TableStore.Abstractions;
+
+/// <summary>
+/// Rows for one atomic write. <see cref="Kinds"/> holds each row's kind as its byte (<c>RowKind</c>: 0 +I, 1 -U,
+/// 2 +U, 3 -D); <see cref="Rows"/> its values in schema order. <see cref="WriteId"/> makes retries safe: a write
+/// whose id is already committed is not committed again (within the service's deduplication window).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("TableStore.WriteRequest")]
+public sealed record WriteRequest(
+    [property: Id(0)] string WriteId,
+    [property: Id(1)] byte[] Kinds,
+    [property: Id(2)] object?[][] Rows);
+
+/// <summary>
+/// The snapshot that holds the write's rows (null: the write had no rows). <see cref="AlreadyCommitted"/>: a retry of a write committed
+/// before, whose rows were not written again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("TableStore.WriteResult")]
+public sealed record WriteResult(
+    [property: Id(0)] long? SnapshotId,
+    [property: Id(1)] bool AlreadyCommitted,
+    [property: Id(2)] int Rows);

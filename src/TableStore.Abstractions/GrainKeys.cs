@@ -1,0 +1,26 @@
+using System.Globalization;
+using TableStore.Core.Utils;
+
+namespace TableStore.Abstractions;
+
+/// <summary>
+/// Grain keys. A bucket's key is <c>db.table|k1=v1/bucket-N</c>: its partition path and bucket, as on disk, so
+/// logs and dashboards name the folder the grain owns.
+/// </summary>
+public static class GrainKeys
+{
+    public const string Catalog = "warehouse";
+
+    public static string Bucket(string table, IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket) =>
+        string.Concat(table, "|", TablePaths.PartitionPath(partitionKeys, partition), "bucket-", bucket.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The table part of a bucket key.</summary>
+    public static string TableOf(string bucketKey) => bucketKey[..bucketKey.IndexOf('|', StringComparison.Ordinal)];
+}
+
+/// <summary>Names silos and clients agree on unless configured otherwise.</summary>
+public static class TableStoreDefaults
+{
+    /// <summary>The Orleans cluster and service id: a gateway refuses clients that name another cluster.</summary>
+    public const string ClusterId = "tablestore";
+}

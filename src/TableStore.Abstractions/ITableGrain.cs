@@ -1,0 +1,22 @@
+namespace TableStore.Abstractions;
+
+/// <summary>
+/// One table (key: <c>db.table</c>): validates rows, routes them to bucket writers by a stable hash of the bucket
+/// key, and waits for the group commit that makes them durable. Also the entry point for scans and snapshots.
+/// </summary>
+[Alias("TableStore.ITableGrain")]
+public interface ITableGrain : IGrainWithStringKey
+{
+    [Alias("GetInfo")] Task<TableInfo> GetInfoAsync();
+
+    /// <summary>Completes only when every row is in a committed snapshot; fails, leaving nothing visible, otherwise.</summary>
+    [Alias("Write")] Task<WriteResult> WriteAsync(WriteRequest request);
+
+    [Alias("Scan")] IAsyncEnumerable<ScanPage> ScanAsync(ScanRequest request);
+
+    /// <summary>The retained snapshots, oldest first, each in its on-disk JSON form.</summary>
+    [Alias("Snapshots")] Task<IReadOnlyList<string>> ListSnapshotsAsync();
+
+    /// <summary>A lookup routed for the caller (clients that know the schema call the bucket's lookup grain directly).</summary>
+    [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
+}

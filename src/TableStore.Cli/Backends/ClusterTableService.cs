@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using TableStore.Abstractions;
+using TableStore.Client;
+using TableStore.Core.Data;
+using TableStore.Core.Manifest;
+using TableStore.Core.Scan;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Cli.Backends;
+
+/// <summary>Cluster mode: an Orleans client to a gateway; the silos own the warehouse.</summary>
+internal sealed class ClusterTableService(TableStoreConnection connection, string address) : ITableService
+{
+    private TableStoreClient Client => connection.Client;
+
+    public string Location => $"the cluster at {address}";
+
+    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, CancellationToken ct) =>
+        new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, ct).ConfigureAwait(false), address);
+
+    public Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
+        Client.CreateTableAsync(id.FullName, new TableSpec(
+            definition.Columns.Select(c => new ColumnSpec(c.Name, c.Type.ToString())).ToList(),
+            definition.PrimaryKeys ?? [], definition.PartitionKeys ?? [], definition.Buckets,
+            definition.Options ?? new Dictionary<string, string>()));
+
+    public Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct) => Client.ListTablesAsync();
+
+    public Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(Identifier id, CancellationToken ct) => Client.DescribeAsync(id.FullName);
+
+    public Task DropTableAsync(Identifier id, CancellationToken ct) => Client.DropTableAsync(id.FullName);
+
+    public Task<TableSchema> GetSchemaAsync(Identifier id, CancellationToken ct) => Client.GetSchemaAsync(id.FullName);
+
+    public async Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct)
+    {
+        var result = await Client.WriteAsync(id.FullName, rows, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+    }
+
+    /// <summary>
+    /// The service's write id for a <c>--commit-user/--commit-id</c> pair: readable when the user name allows it,
+    /// else a digest; the same pair always gives the same id, so a rerun is recognised.
+    /// </summary>
+    internal static string WriteIdOf(WriteIdentity identity)
+    {
+        var readable = $"{identity.CommitUser}-{identity.CommitId}";
+        if (readable.Length <= 64 && readable.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return readable;
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{identity.CommitUser}\n{identity.CommitId}")))[..40];
+    }
+
+    public async Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct)
+    {
+        var scan = await Client.ScanAsync(id.FullName, new ScanRequest
+        {
+            SnapshotId = options.SnapshotId,
+            AsOfMillis = options.AsOf?.ToUnixTimeMilliseconds(),
+            Columns = options.Columns,
+            Filter = options.Filter,
+            Limit = options.Limit,
+        }, ct).ConfigureAwait(false);
+        return new ScanOutcome(scan.Columns, scan.SnapshotId, scan.Rows);
+    }
+
+    public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct) => Client.ListSnapshotsAsync(id.FullName);
+
+    public async Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct)
+    {
+        var reply = await Client.LookupAsync(id.FullName, key, snapshotId).ConfigureAwait(false);
+        return new LookupOutcome(reply.SnapshotId, reply.Row);
+    }
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+}

@@ -1,0 +1,68 @@
+using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Lookup;
+using TableStore.Core.Manifest;
+using TableStore.Core.Scan;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Cli.Backends;
+
+/// <summary>Embedded mode: this process opens the warehouse and runs the engine itself.</summary>
+internal sealed class EmbeddedTableService(string warehouse) : ITableService
+{
+    /// <summary>A CLI lookup reads few files once; the cache only has to hold them for this one command.</summary>
+    private const long LookupCacheBytes = 64L << 20;
+
+    private readonly Catalog _catalog = new(ObjectStoreExtensions.OpenWarehouse(warehouse));
+
+    public string Location => warehouse;
+
+    public async Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
+        (await _catalog.CreateTableAsync(id, definition, ct).ConfigureAwait(false)).Schema;
+
+    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct) =>
+        (await _catalog.ListTablesAsync(ct).ConfigureAwait(false)).Select(t => t.FullName).ToList();
+
+    public async Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(Identifier id, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        return (t.Schema, await t.Snapshots.LatestIdAsync(ct).ConfigureAwait(false));
+    }
+
+    public Task DropTableAsync(Identifier id, CancellationToken ct) => _catalog.DropTableAsync(id, ct);
+
+    public async Task<TableSchema> GetSchemaAsync(Identifier id, CancellationToken ct) =>
+        (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Schema;
+
+    public async Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var options = identity is null ? null : new WriteOptions { CommitUser = identity.CommitUser, CommitIdentifier = identity.CommitId };
+        var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
+        return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
+    }
+
+    public async Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var result = await t.ScanAsync(options, ct).ConfigureAwait(false);
+        return new ScanOutcome(result.Columns, result.Snapshot?.Id, result.Rows);
+    }
+
+    public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        return await t.Snapshots.ListAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var result = await new TableLookup(t, new LookupFileCache(LookupCacheBytes)).LookupAsync(key, snapshotId, ct).ConfigureAwait(false);
+        return new LookupOutcome(result.Snapshot?.Id, result.Row);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Data;
+using TableStore.Core.Lookup;
+using TableStore.Core.Manifest;
+using TableStore.Core.Schema;
+using TableStore.Core.Serialization;
+using TableStore.Core.Utils;
+
+namespace TableStore.Client;
+
+/// <summary>
+/// A typed facade over the TableStore grains, usable in a client process or inside a silo. Writes return once
+/// their rows are committed, and are retried with the same write id when a retry can help; lookups go straight to
+/// the key's bucket and always see this client's own writes.
+/// </summary>
+public sealed class TableStoreClient
+{
+    private readonly IGrainFactory _grains;
+    private readonly TableStoreClientOptions _options;
+    private readonly ConcurrentDictionary<string, Task<TableHandle>> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastWritten = new(StringComparer.Ordinal);
+
+    public TableStoreClient(IGrainFactory grains, IOptions<TableStoreClientOptions>? options = null)
+    {
+        _grains = grains;
+        _options = options?.Value ?? new TableStoreClientOptions();
+        _options.Validate();
+    }
+
+    private sealed record TableHandle(TableSchema Schema, KeyRouter Router);
+
+    public async Task<TableSchema> CreateTableAsync(string table, TableSpec spec)
+    {
+        var info = await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).CreateTableAsync(Name(table), spec).ConfigureAwait(false);
+        _tables.TryRemove(info.Name, out _);
+        return Schema(info);
+    }
+
+    public async Task<TableSchema> AlterTableAsync(string table, TableAlteration alteration)
+    {
+        var info = await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).AlterTableAsync(Name(table), alteration).ConfigureAwait(false);
+        _tables.TryRemove(info.Name, out _);
+        return Schema(info);
+    }
+
+    public async Task DropTableAsync(string table)
+    {
+        await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).DropTableAsync(Name(table)).ConfigureAwait(false);
+        _tables.TryRemove(Name(table), out _);
+    }
+
+    public Task<IReadOnlyList<string>> ListTablesAsync() => _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).ListTablesAsync();
+
+    /// <summary>The table's schema and latest snapshot id, read now.</summary>
+    public async Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(string table)
+    {
+        var info = await Table(table).GetInfoAsync().ConfigureAwait(false);
+        return (Schema(info), info.LatestSnapshotId);
+    }
+
+    /// <summary>The schema, cached by this client (fetched on first use).</summary>
+    public async Task<TableSchema> GetSchemaAsync(string table) => (await HandleAsync(table).ConfigureAwait(false)).Schema;
+
+    /// <summary>
+    /// Writes rows as one atomic write and returns once they are committed. Failures a retry can fix (a silo
+    /// failed, a timeout, an unknown commit outcome) are retried with the same write id; bad rows are not.
+    /// </summary>
+    /// <param name="writeId">Names the write for retries across processes; null: a new id (retried safely within this call).</param>
+    public async Task<WriteResult> WriteAsync(string table, IReadOnlyList<ChangeRow> rows, string? writeId = null, CancellationToken ct = default)
+    {
+        var name = Name(table);
+        var kinds = new byte[rows.Count];
+        var values = new object?[rows.Count][];
+        for (int i = 0; i < rows.Count; i++) (kinds[i], values[i]) = ((byte)rows[i].Kind, rows[i].Values);
+        var request = new WriteRequest(writeId ?? WriteIds.New(), kinds, values);
+        var delay = _options.RetryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                var result = await Table(name).WriteAsync(request).ConfigureAwait(false);
+                if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
+                return result;
+            }
+            catch (Exception e) when (attempt < _options.MaxWriteAttempts && IsRetryable(e))
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay *= 2;
+            }
+        }
+    }
+
+    /// <summary>Errors after which the same write may succeed; never bad input or a missing table.</summary>
+    private static bool IsRetryable(Exception e) => e is WriteNotCommittedException or WriteOutcomeUnknownException
+        or TimeoutException or OrleansException;
+
+    /// <summary>Reads a snapshot (default latest) with projection, filter and limit, page by page.</summary>
+    public async Task<ClusterScan> ScanAsync(string table, ScanRequest request, CancellationToken ct = default)
+    {
+        var pages = Table(table).ScanAsync(request).GetAsyncEnumerator(ct);
+        try
+        {
+            if (!await pages.MoveNextAsync().ConfigureAwait(false) || pages.Current.Header is not { } header)
+                throw new TableStoreException($"The scan of {table} returned no header (a service bug).");
+            var columns = header.Columns.Select((c, i) => new DataField(i, c.Name, DataType.Parse(c.Type))).ToList();
+            return new ClusterScan(columns, header.SnapshotId, Rows(pages, pages.Current.Rows));
+        }
+        catch
+        {
+            await pages.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async IAsyncEnumerable<object?[]> Rows(IAsyncEnumerator<ScanPage> pages, object?[][] first)
+    {
+        await using var _ = pages.ConfigureAwait(false);
+        foreach (var row in first) yield return row;
+        while (await pages.MoveNextAsync().ConfigureAwait(false))
+            foreach (var row in pages.Current.Rows) yield return row;
+    }
+
+    public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string table)
+    {
+        var json = await Table(table).ListSnapshotsAsync().ConfigureAwait(false);
+        return json.Select(j => MetadataCodec.SnapshotFromJson(j, $"snapshot list of {table}")).ToList();
+    }
+
+    /// <summary>
+    /// The row with this primary key (values in primary-key order; converted to the column types), or null.
+    /// Without a snapshot id it reads the latest snapshot, never older than this client's last write to the table.
+    /// </summary>
+    public async Task<LookupReply> LookupAsync(string table, IReadOnlyList<object?> key, long? snapshotId = null)
+    {
+        var name = Name(table);
+        var handle = await HandleAsync(name).ConfigureAwait(false);
+        var typed = TableLookup.TypeKey(handle.Schema, key);
+        var (partition, bucket) = handle.Router.Locate(typed);
+        var grain = _grains.GetGrain<ILookupGrain>(GrainKeys.Bucket(name, handle.Schema.PartitionKeys, partition, bucket));
+        return await grain.LookupAsync(new LookupRequest(typed, snapshotId, _lastWritten.GetValueOrDefault(name))).ConfigureAwait(false);
+    }
+
+    private ITableGrain Table(string table) => _grains.GetGrain<ITableGrain>(Name(table));
+
+    private static string Name(string table) => Identifier.Parse(table).FullName;
+
+    private static TableSchema Schema(TableInfo info) => MetadataCodec.SchemaFromJson(info.SchemaJson, $"schema of {info.Name}");
+
+    private async Task<TableHandle> HandleAsync(string table)
+    {
+        var name = Name(table);
+        var task = _tables.GetOrAdd(name, async n =>
+        {
+            var schema = Schema(await Table(n).GetInfoAsync().ConfigureAwait(false));
+            return new TableHandle(schema, new KeyRouter(schema));
+        });
+        try { return await task.ConfigureAwait(false); }
+        catch
+        {
+            _tables.TryRemove(new KeyValuePair<string, Task<TableHandle>>(name, task));
+            throw;
+        }
+    }
+}
+
+/// <summary>A scan through the service: output columns, the snapshot read (null: the table has none) and the rows.</summary>
+public sealed record ClusterScan(IReadOnlyList<DataField> Columns, long? SnapshotId, IAsyncEnumerable<object?[]> Rows);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TableStore.Abstractions;
+
+namespace TableStore.Client;
+
+public static class TableStoreClientHostingExtensions
+{
+    /// <summary>Registers <see cref="TableStoreClient"/> on an Orleans client.</summary>
+    public static IClientBuilder AddTableStoreClient(this IClientBuilder builder, Action<TableStoreClientOptions>? configure = null)
+    {
+        builder.Services.AddTableStoreClient(configure);
+        return builder;
+    }
+
+    /// <summary>Registers <see cref="TableStoreClient"/> in any container with an <see cref="IGrainFactory"/> (a silo, for co-hosted callers).</summary>
+    public static IServiceCollection AddTableStoreClient(this IServiceCollection services, Action<TableStoreClientOptions>? configure = null)
+    {
+        var options = services.AddOptions<TableStoreClientOptions>().Validate(o => { o.Validate(); return true; });
+        if (configure is not null) options.Configure(configure);
+        services.AddTableStoreExceptions();
+        services.TryAddSingleton<TableStoreClient>();
+        return services;
+    }
+}

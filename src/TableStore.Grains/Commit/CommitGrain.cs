@@ -1,0 +1,303 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Commit;
+using TableStore.Core.Serialization;
+using TableStore.Core.Table;
+using TableStore.Grains.Diagnostics;
+using TableStore.Grains.Write;
+
+namespace TableStore.Grains.Commit;
+
+/// <summary>
+/// Group commit for one table. Completed writes join the open batch; the batch commits when it is
+/// <see cref="TableStoreOptions.CommitInterval"/> old or <see cref="TableStoreOptions.CommitMaxBufferedBytes"/> big,
+/// one batch at a time, so sequence numbers and snapshot ids grow together. A batch commits in three steps:
+/// <list type="number">
+/// <item>seal: every bucket writer claims the batch's rows and reports writes it lost (its silo failed); those
+/// writes fail, the rest go on;</item>
+/// <item>flush: the bucket writers write level-0 files;</item>
+/// <item>commit: one snapshot through the core protocol, carrying the batch's write ids (retries recognised later).</item>
+/// </list>
+/// Reentrant: writes keep joining the next batch while one commits. All state is touched on the grain's own
+/// scheduler, so interleaving happens only at awaits.
+/// </summary>
+[Reentrant]
+internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain> log) : Grain, ICommitGrain
+{
+    private readonly Dictionary<string, PendingWrite> _inFlight = new(StringComparer.Ordinal);
+    private FileStoreTable _table = null!;
+    private FileStoreCommit _commit = null!;
+    private string _commitUser = null!;
+    private CommittedWrites _committed = null!;
+    private CommitBatch? _open;
+    private Task _running = Task.CompletedTask;
+    private bool _committing;
+    private bool _flushRequested;
+    private IGrainTimer? _timer;
+    private long _lastBatchId;
+    private long? _latest;
+    private string? _closedReason;
+
+    private string TableName => this.GetPrimaryKeyString();
+    private TableStoreOptions Options => runtime.Options;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        // A fresh committer identity per activation: the core protocol's idempotence is per (user, identifier).
+        _commitUser = "service-" + Guid.NewGuid().ToString("N")[..12];
+        _commit = _table.NewCommit(_commitUser);
+        _committed = await CommittedWrites.LoadAsync(_table, Options.WriteDeduplicationSnapshots, cancellationToken).ConfigureAwait(true);
+        _latest = await _table.Snapshots.LatestIdAsync(cancellationToken).ConfigureAwait(true);
+        runtime.TrackWrites(TableName);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Writes accepted here are committed before the grain goes (shutdown, rebalancing); only a crash loses them,
+        // and then they were never acknowledged.
+        if (_open is { IsEmpty: false } || _committing)
+        {
+            log.LogInformation("Committing the writes waiting for {Table} before deactivating ({Reason})", TableName, reason.Description);
+            await FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(true);
+        }
+    }
+
+    public async Task<WriteResult> CompleteAsync(WriteTicket ticket)
+    {
+        if (_closedReason is not null)
+            throw new WriteNotCommittedException($"Write {ticket.WriteId} to {TableName} was not committed: {_closedReason}");
+        if (_committed.TryGet(ticket.WriteId, out var done)) return new WriteResult(done, AlreadyCommitted: true, ticket.Rows);
+        // The same write sent again while the first is still committing (a client retry after a timeout): its rows
+        // are the same, so the answer is the first one's.
+        if (_inFlight.TryGetValue(ticket.WriteId, out var first)) return await first.Result.Task.ConfigureAwait(true);
+
+        var pending = new PendingWrite(ticket);
+        _inFlight[ticket.WriteId] = pending;
+        (_open ??= new CommitBatch(runtime.Time.GetTimestamp())).Add(pending);
+        Schedule();
+        return await pending.Result.Task.ConfigureAwait(true);
+    }
+
+    public async Task FlushAsync()
+    {
+        var waiting = _inFlight.Values.Select(p => p.Result.Task).ToList();
+        if (waiting.Count == 0) return;
+        _flushRequested = true;
+        Schedule();
+        // Failures belong to the writers; flushing only waits for the outcome.
+        try { await Task.WhenAll(waiting).ConfigureAwait(true); }
+        catch (Exception) { }
+    }
+
+    public async Task<long?> LatestSnapshotIdAsync()
+    {
+        var stored = await _table.Snapshots.LatestIdAsync().ConfigureAwait(true);
+        return _latest = stored is null ? _latest : Math.Max(stored.Value, _latest ?? 0);
+    }
+
+    public Task CloseAsync(string reason)
+    {
+        _closedReason = reason;
+        if (_open is { } batch)
+        {
+            _open = null;
+            Fail(batch.Writes, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {reason}"));
+        }
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts the next commit when the open batch is due, or arms a timer for when it will be.</summary>
+    private void Schedule()
+    {
+        if (_committing || _open is not { IsEmpty: false } batch) return;
+        var wait = Options.CommitInterval - runtime.Time.GetElapsedTime(batch.OpenedTimestamp);
+        if (_flushRequested || batch.Bytes >= Options.CommitMaxBufferedBytes || wait <= TimeSpan.Zero)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            _running = RunAsync();
+        }
+        else
+        {
+            _timer ??= this.RegisterGrainTimer(_ =>
+            {
+                _timer?.Dispose();
+                _timer = null;
+                Schedule();
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { Interleave = true });
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        _committing = true;
+        try
+        {
+            while (_open is { IsEmpty: false } batch
+                   && (_flushRequested || batch.Bytes >= Options.CommitMaxBufferedBytes
+                       || runtime.Time.GetElapsedTime(batch.OpenedTimestamp) >= Options.CommitInterval))
+            {
+                _open = null;
+                _flushRequested = false;
+                await CommitBatchAsync(batch).ConfigureAwait(true);
+            }
+        }
+        finally
+        {
+            _committing = false;
+        }
+        Schedule();
+    }
+
+    private async Task CommitBatchAsync(CommitBatch batch)
+    {
+        var started = runtime.Time.GetTimestamp();
+        long batchId = _lastBatchId = Math.Max(_lastBatchId + 1, runtime.Time.GetUtcNow().UtcTicks);
+        var touched = batch.Writes.SelectMany(w => w.Ticket.Buckets).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+            if (!ReferenceEquals(table, _table)) (_table, _commit) = (table, table.NewCommit(_commitUser));
+            var ok = await SealAsync(batch.Writes, batchId).ConfigureAwait(true);
+            if (ok.Count > 0) await FlushAndCommitAsync(ok, batchId).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            // A bug or an unexpected failure: the writes still get an answer instead of hanging.
+            log.LogError(e, "Group commit of {Table} failed unexpectedly", TableName);
+            Fail(batch.Writes.Where(w => !w.Result.Task.IsCompleted), id => Unknown(id, e));
+        }
+        finally
+        {
+            foreach (var w in batch.Writes) _inFlight.Remove(w.Ticket.WriteId);
+            foreach (var b in touched) _ = Bucket(b).ReleaseAsync(batchId);
+            ServiceMetrics.BatchWrites.Record(batch.Writes.Count, ServiceMetrics.Table(TableName));
+            ServiceMetrics.BatchDuration.Record(runtime.Time.GetElapsedTime(started).TotalMilliseconds, ServiceMetrics.Table(TableName));
+        }
+    }
+
+    /// <summary>Claims the batch's rows in every bucket; fails the writes whose rows some bucket writer lost.</summary>
+    private async Task<List<PendingWrite>> SealAsync(List<PendingWrite> writes, long batchId)
+    {
+        var lost = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seals = await Task.WhenAll(ByBucket(writes).Select(async kv =>
+        {
+            var ids = kv.Value.Select(w => w.Ticket.WriteId).ToArray();
+            try { return (Bucket: kv.Key, Missing: await Bucket(kv.Key).SealAsync(batchId, ids).ConfigureAwait(true), Error: (Exception?)null); }
+            catch (Exception e) { return (Bucket: kv.Key, Missing: ids, Error: e); }
+        })).ConfigureAwait(true);
+        foreach (var (bucket, missing, error) in seals)
+            foreach (var id in missing)
+                lost.TryAdd(id, error is null
+                    ? $"its rows for {bucket} were lost before the commit (that bucket writer restarted, e.g. its silo failed)"
+                    : $"the bucket writer {bucket} could not be reached ({error.Message})");
+        var failed = writes.Where(w => lost.ContainsKey(w.Ticket.WriteId)).ToList();
+        Fail(failed, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {lost[id]}. Nothing of it is visible; retry it."));
+        return writes.Where(w => !lost.ContainsKey(w.Ticket.WriteId)).ToList();
+    }
+
+    private async Task FlushAndCommitAsync(List<PendingWrite> writes, long batchId)
+    {
+        var byBucket = ByBucket(writes);
+        var ids = writes.Select(w => w.Ticket.WriteId).ToArray();
+        bool reload = false;
+        for (int attempt = 1; ; attempt++)
+        {
+            var flushes = await Task.WhenAll(byBucket.Select(async kv =>
+            {
+                try
+                {
+                    var bytes = await Bucket(kv.Key).FlushAsync(batchId, kv.Value.Select(w => w.Ticket.WriteId).ToArray(), reload).ConfigureAwait(true);
+                    return (Bucket: kv.Key, Message: CommitMessageCodec.Deserialize(bytes, _table.Schema, _table.Schemas), Error: (Exception?)null);
+                }
+                catch (Exception e) { return (Bucket: kv.Key, Message: (CommitMessage?)null, Error: e); }
+            })).ConfigureAwait(true);
+            var messages = flushes.Where(f => f.Message is not null).Select(f => f.Message!).ToList();
+            if (flushes.FirstOrDefault(f => f.Error is not null) is { Error: { } error } failedFlush)
+            {
+                await AbortAsync(messages).ConfigureAwait(true);
+                Fail(writes, id => new WriteNotCommittedException(
+                    $"Write {id} to {TableName} was not committed: bucket writer {failedFlush.Bucket} could not write its files ({error.Message}). Nothing of it is visible; retry it.", error));
+                return;
+            }
+            try
+            {
+                var request = new CommitRequest(messages.Where(m => !m.IsEmpty).ToList(), batchId)
+                {
+                    BaseSnapshotId = _latest ?? 0,
+                    Properties = new Dictionary<string, string> { [WriteIds.SnapshotProperty] = WriteIds.Encode(ids) },
+                };
+                var result = await _commit.CommitAsync(request).ConfigureAwait(true);
+                _latest = result.SnapshotId;
+                _committed.Add(result.SnapshotId, ids);
+                var table = ServiceMetrics.Table(TableName);
+                ServiceMetrics.Writes.Add(writes.Count, table);
+                ServiceMetrics.Rows.Add(writes.Sum(w => (long)w.Ticket.Rows), table);
+                foreach (var w in writes) w.Result.TrySetResult(new WriteResult(result.SnapshotId, AlreadyCommitted: false, w.Ticket.Rows));
+                return;
+            }
+            catch (SequenceConflictException e) when (attempt < _table.Schema.CoreOptions.CommitMaxRetries)
+            {
+                // Another writer (outside this service) committed to one of our buckets: rewrite above its sequence numbers.
+                log.LogInformation("Batch {Batch} of {Table} is rewritten: {Reason}", batchId, TableName, e.Message);
+                await AbortAsync(messages).ConfigureAwait(true);
+                reload = true;
+            }
+            catch (Exception e) when (e is SequenceConflictException or CommitConflictException or InvalidInputException)
+            {
+                await AbortAsync(messages).ConfigureAwait(true);
+                Fail(writes, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {e.Message}", e));
+                return;
+            }
+            catch (Exception e)
+            {
+                // The snapshot put may have happened: its files must stay, and only a retry can tell.
+                log.LogWarning(e, "Commit of batch {Batch} of {Table} failed with an unknown outcome", batchId, TableName);
+                Fail(writes, id => Unknown(id, e));
+                return;
+            }
+        }
+    }
+
+    private WriteOutcomeUnknownException Unknown(string id, Exception e) => new(
+        $"Write {id} to {TableName} may or may not have been committed ({e.Message}). Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
+
+    /// <summary>Deletes files of a batch that is certainly not committed.</summary>
+    private async Task AbortAsync(IEnumerable<CommitMessage> messages)
+    {
+        foreach (var m in messages)
+            foreach (var f in m.NewFiles)
+            {
+                var path = _table.Paths.DataFile(_table.Schema.PartitionKeys, m.Partition, m.Bucket, f.FileName);
+                try { await _table.Store.DeleteAsync(path).ConfigureAwait(true); }
+                catch (IOException e) { log.LogDebug(e, "Could not delete orphan {Path}; orphan cleanup will", path); }
+            }
+    }
+
+    private void Fail(IEnumerable<PendingWrite> writes, Func<string, Exception> error)
+    {
+        foreach (var w in writes)
+            if (w.Result.TrySetException(error(w.Ticket.WriteId)))
+                ServiceMetrics.WritesFailed.Add(1, ServiceMetrics.Table(TableName));
+    }
+
+    private static Dictionary<string, List<PendingWrite>> ByBucket(IEnumerable<PendingWrite> writes)
+    {
+        var result = new Dictionary<string, List<PendingWrite>>(StringComparer.Ordinal);
+        foreach (var w in writes)
+            foreach (var b in w.Ticket.Buckets)
+            {
+                if (!result.TryGetValue(b, out var list)) result[b] = list = [];
+                list.Add(w);
+            }
+        return result;
+    }
+
+    private IBucketWriterGrain Bucket(string key) => GrainFactory.GetGrain<IBucketWriterGrain>(key);
+}

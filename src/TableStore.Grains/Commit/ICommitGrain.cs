@@ -1,0 +1,31 @@
+using TableStore.Abstractions;
+
+namespace TableStore.Grains.Commit;
+
+/// <summary>A write whose rows sit in bucket writers, ready to commit: its id, the buckets it touched and its size.</summary>
+[GenerateSerializer, Immutable, Alias("TableStore.WriteTicket")]
+public sealed record WriteTicket(
+    [property: Id(0)] string WriteId,
+    [property: Id(1)] string[] Buckets,
+    [property: Id(2)] int Rows,
+    [property: Id(3)] long Bytes);
+
+/// <summary>
+/// The one committer of a table (key: <c>db.table</c>). Collects completed writes into group-commit batches, commits
+/// each batch as one snapshot with the core commit protocol, and answers every write of the batch with that snapshot.
+/// </summary>
+[Alias("TableStore.ICommitGrain")]
+public interface ICommitGrain : IGrainWithStringKey
+{
+    /// <summary>Completes when the write is in a committed snapshot; fails, with nothing visible, when it cannot be.</summary>
+    [Alias("Complete")] Task<WriteResult> CompleteAsync(WriteTicket ticket);
+
+    /// <summary>Commits what is waiting now, without waiting for the interval; completes when it is committed (or failed).</summary>
+    [Alias("Flush")] Task FlushAsync();
+
+    /// <summary>The latest snapshot id this grain committed or saw; null when the table has none.</summary>
+    [Alias("Latest")] Task<long?> LatestSnapshotIdAsync();
+
+    /// <summary>The table is gone: fail waiting writes with <paramref name="reason"/> and deactivate.</summary>
+    [Alias("Close")] Task CloseAsync(string reason);
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics.Metrics;
+
+namespace TableStore.Grains.Diagnostics;
+
+/// <summary>The service's metrics, on the <c>TableStore.Service</c> meter; tags name the table.</summary>
+internal static class ServiceMetrics
+{
+    public const string MeterName = "TableStore.Service";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> Writes = Meter.CreateCounter<long>("tablestore.service.writes", description: "Writes acknowledged (committed)");
+    public static readonly Counter<long> WritesFailed = Meter.CreateCounter<long>("tablestore.service.writes.failed", description: "Writes answered with an error");
+    public static readonly Counter<long> Rows = Meter.CreateCounter<long>("tablestore.service.rows", description: "Rows acknowledged");
+    public static readonly Histogram<long> BatchWrites = Meter.CreateHistogram<long>("tablestore.service.commit.batch.writes", description: "Writes sharing one group commit");
+    public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("tablestore.service.commit.batch.duration", "ms", "Seal, flush and commit of one group commit");
+    public static readonly Counter<long> Lookups = Meter.CreateCounter<long>("tablestore.service.lookups", description: "Point lookups served");
+
+    public static KeyValuePair<string, object?> Table(string table) => new("table", table);
+}

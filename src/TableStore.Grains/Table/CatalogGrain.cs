@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Schema;
+using TableStore.Core.Serialization;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Grains.Table;
+
+/// <summary>
+/// Creates, alters, drops and lists the warehouse's tables through the core catalog (whose put-if-absent of
+/// <c>schema-0</c> keeps concurrent creates safe even across clusters). Drops tell the table grain first, so writes
+/// waiting to commit fail with a clear reason instead of landing in a deleted folder.
+/// </summary>
+internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGrain> log) : Grain, ICatalogGrain
+{
+    public async Task<TableInfo> CreateTableAsync(string table, TableSpec spec)
+    {
+        var id = Identifier.Parse(table);
+        if (spec.Columns is not { Count: > 0 }) throw new InvalidInputException($"Table '{table}' needs at least one column.");
+        var fields = spec.Columns.Select((c, i) =>
+        {
+            try
+            {
+                TableSchema.ValidateColumnName(c.Name);
+                return new DataField(i, c.Name, DataType.Parse(c.Type));
+            }
+            catch (InvalidInputException e)
+            {
+                throw new InvalidInputException($"Column {i + 1} '{c.Name} {c.Type}': {e.Message}");
+            }
+        }).ToList();
+        var created = await runtime.Catalog.CreateTableAsync(id, new TableDefinition(fields, spec.PrimaryKeys, spec.PartitionKeys, spec.Buckets, spec.Options)).ConfigureAwait(true);
+        runtime.Forget(id.FullName);
+        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(created.Schema), null);
+    }
+
+    public async Task<TableInfo> AlterTableAsync(string table, TableAlteration alteration)
+    {
+        var id = Identifier.Parse(table);
+        var current = await runtime.Catalog.GetTableAsync(id).ConfigureAwait(true);
+        var s = current.Schema;
+        CoreOptions.ValidateKeys(alteration.SetOptions.Keys.Concat(alteration.RemoveOptions));
+        var options = new Dictionary<string, string>(s.Options, StringComparer.Ordinal);
+        foreach (var k in alteration.RemoveOptions) options.Remove(k);
+        foreach (var (k, v) in alteration.SetOptions) options[k] = v;
+        var next = new TableSchema(s.Id + 1, s.Fields, s.PrimaryKeys, s.PartitionKeys, s.BucketCount, options, runtime.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!await current.Schemas.TryCommitAsync(next).ConfigureAwait(true))
+            throw new CommitConflictException($"Table '{table}' was altered concurrently (schema {next.Id} exists); read it again and retry.");
+        runtime.Forget(id.FullName);
+        log.LogInformation("Altered table {Table}: schema {SchemaId}", id, next.Id);
+        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(next), await current.Snapshots.LatestIdAsync().ConfigureAwait(true));
+    }
+
+    public async Task DropTableAsync(string table)
+    {
+        var id = Identifier.Parse(table);
+        try { await GrainFactory.GetGrain<ITableAdminGrain>(id.FullName).CloseAsync($"table {id.FullName} was dropped").ConfigureAwait(true); }
+        catch (TableNotFoundException) { } // finishing an interrupted drop: nothing can be writing
+        await runtime.Catalog.DropTableAsync(id).ConfigureAwait(true);
+        runtime.Forget(id.FullName);
+    }
+
+    public async Task<IReadOnlyList<string>> ListTablesAsync() =>
+        (await runtime.Catalog.ListTablesAsync().ConfigureAwait(true)).Select(t => t.FullName).ToList();
+}

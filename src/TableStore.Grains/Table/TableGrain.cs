@@ -1,0 +1,164 @@
+using System.Globalization;
+using Orleans.Concurrency;
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Data;
+using TableStore.Core.Format;
+using TableStore.Core.Lookup;
+using TableStore.Core.Manifest;
+using TableStore.Core.Scan;
+using TableStore.Core.Serialization;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+using TableStore.Grains.Commit;
+using TableStore.Grains.Write;
+
+namespace TableStore.Grains.Table;
+
+/// <summary>
+/// The front door of one table. A write is validated here (bad rows fail the whole write before anything is
+/// buffered), split by partition and bucket, handed to the bucket writers, and then waits on the commit grain.
+/// Reentrant and stateless apart from the shared table cache: many writes and scans proceed at once.
+/// </summary>
+[Reentrant]
+internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain, ITableAdminGrain
+{
+    private const int ScanPageRows = 1024;
+
+    private string TableName => this.GetPrimaryKeyString();
+
+    public async Task<TableInfo> GetInfoAsync()
+    {
+        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        return new TableInfo(TableName, MetadataCodec.SchemaToJson(table.Schema), await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
+    }
+
+    public async Task<WriteResult> WriteAsync(WriteRequest request)
+    {
+        WriteIds.Validate(request.WriteId);
+        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        var groups = Route(table, request);
+        if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
+
+        var appended = new List<string>(groups.Count);
+        try
+        {
+            await Task.WhenAll(groups.Select(async g =>
+            {
+                await GrainFactory.GetGrain<IBucketWriterGrain>(g.Key)
+                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, [.. g.Value.Kinds], [.. g.Value.Rows])).ConfigureAwait(true);
+                appended.Add(g.Key);
+            })).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            Discard(appended, request.WriteId);
+            throw new WriteNotCommittedException(
+                $"Write {request.WriteId} to {TableName} was not committed: its rows could not be handed to the bucket writers ({e.Message}). Nothing of it is visible; retry it.", e);
+        }
+        long bytes = groups.Values.Sum(g => g.Bytes);
+        var result = await GrainFactory.GetGrain<ICommitGrain>(TableName)
+            .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], request.Rows.Length, bytes)).ConfigureAwait(true);
+        // A retry of a committed write: the rows just buffered again must not be committed a second time.
+        if (result.AlreadyCommitted) Discard(groups.Keys, request.WriteId);
+        return result;
+    }
+
+    private sealed class BucketRows(object?[] partition)
+    {
+        public object?[] Partition { get; } = partition;
+        public List<byte> Kinds { get; } = [];
+        public List<object?[]> Rows { get; } = [];
+        public long Bytes { get; set; }
+    }
+
+    /// <summary>Validates every row and groups the rows by bucket writer, in arrival order.</summary>
+    private Dictionary<string, BucketRows> Route(FileStoreTable table, WriteRequest request)
+    {
+        var schema = table.Schema;
+        if (request.Kinds is null || request.Rows is null || request.Kinds.Length != request.Rows.Length)
+            throw new InvalidInputException($"Write {request.WriteId} to {TableName} is malformed: {request.Kinds?.Length ?? 0} row kinds for {request.Rows?.Length ?? 0} rows.");
+        var validator = new RowValidator(schema);
+        var hasher = new BucketHasher(schema);
+        var estimator = new RowSizeEstimator(schema);
+        var partitionIndices = schema.PartitionIndices;
+        var byPartition = new Dictionary<(PartitionKey, int), string>();
+        var groups = new Dictionary<string, BucketRows>(StringComparer.Ordinal);
+        for (int i = 0; i < request.Rows.Length; i++)
+        {
+            object?[] values;
+            try
+            {
+                if (request.Kinds[i] > (byte)RowKind.Delete)
+                    throw new InvalidInputException($"Invalid row kind {request.Kinds[i]}: expected 0 (+I), 1 (-U), 2 (+U) or 3 (-D).");
+                values = validator.Validate((RowKind)request.Kinds[i], request.Rows[i] ?? throw new InvalidInputException("The row is null."));
+            }
+            catch (InvalidInputException e)
+            {
+                throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture, $"Row {i + 1} of the write to {TableName}: {e.Message} Nothing was written."));
+            }
+            var partition = new object?[partitionIndices.Length];
+            for (int p = 0; p < partition.Length; p++) partition[p] = values[partitionIndices[p]];
+            int bucket = hasher.Bucket(values);
+            var route = (PartitionKey.Of(partition), bucket);
+            if (!byPartition.TryGetValue(route, out var key))
+                byPartition[route] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, partition, bucket);
+            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(partition);
+            group.Kinds.Add(request.Kinds[i]);
+            group.Rows.Add(values);
+            group.Bytes += estimator.Estimate(values);
+        }
+        return groups;
+    }
+
+    private void Discard(IEnumerable<string> buckets, string writeId)
+    {
+        foreach (var b in buckets) _ = GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId);
+    }
+
+    public async IAsyncEnumerable<ScanPage> ScanAsync(ScanRequest request)
+    {
+        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        var result = await table.ScanAsync(new ScanOptions
+        {
+            SnapshotId = request.SnapshotId,
+            AsOf = request.AsOfMillis is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+            Columns = request.Columns,
+            Filter = request.Filter,
+            Limit = request.Limit,
+        }).ConfigureAwait(true);
+        ScanHeader? header = new(result.Columns.Select(c => new ColumnSpec(c.Name, c.Type.ToString())).ToList(), result.Snapshot?.Id);
+        var page = new List<object?[]>(ScanPageRows);
+        await foreach (var row in result.Rows.ConfigureAwait(true))
+        {
+            page.Add(row);
+            if (page.Count < ScanPageRows) continue;
+            yield return new ScanPage(header, [.. page]);
+            header = null;
+            page.Clear();
+        }
+        if (page.Count > 0 || header is not null) yield return new ScanPage(header, [.. page]);
+    }
+
+    public async Task<IReadOnlyList<string>> ListSnapshotsAsync()
+    {
+        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        return (await table.Snapshots.ListAsync().ConfigureAwait(true)).Select(MetadataCodec.SnapshotToJson).ToList();
+    }
+
+    public async Task<LookupReply> LookupAsync(LookupRequest request)
+    {
+        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        var key = TableLookup.TypeKey(table.Schema, request.Key);
+        var (partition, bucket) = new KeyRouter(table.Schema).Locate(key);
+        return await GrainFactory.GetGrain<ILookupGrain>(GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, partition, bucket))
+            .LookupAsync(request with { Key = key }).ConfigureAwait(true);
+    }
+
+    public async Task CloseAsync(string reason)
+    {
+        await GrainFactory.GetGrain<ICommitGrain>(TableName).CloseAsync(reason).ConfigureAwait(true);
+        runtime.Forget(TableName);
+        DeactivateOnIdle();
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace TableStore.Grains;
+
+/// <summary>
+/// How the grains store and commit. Bound from the <c>TableStore</c> configuration section
+/// (<c>TableStore__Warehouse</c>, <c>TableStore__CommitInterval</c>, ...).
+/// </summary>
+public sealed class TableStoreOptions
+{
+    public const string SectionName = "TableStore";
+
+    /// <summary>The warehouse: a folder, <c>file://</c> URI or <c>memory://</c> (tests).</summary>
+    public string Warehouse { get; set; } = "./warehouse";
+
+    /// <summary>
+    /// Group commit: the longest a write waits for others to share its snapshot. Shorter means fresher data and
+    /// lower write latency, longer means fewer snapshots and fewer, larger level-0 files.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Group commit: commit at once when this many bytes of rows (estimated) wait, whatever the interval.</summary>
+    public long CommitMaxBufferedBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// How many recent snapshots a restarted commit grain reads to recognise retried writes (by write id), so a
+    /// retry after a crash is not committed twice. Retries older than this are not recognised.
+    /// </summary>
+    public int WriteDeduplicationSnapshots { get; set; } = 100;
+
+    /// <summary>Rows a bucket writer holds for a write that never reached the commit grain are dropped after this.</summary>
+    public TimeSpan AbandonedWriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Memory per silo for decoded data files kept for point lookups.</summary>
+    public long LookupCacheBytes { get; set; } = 256L << 20;
+
+    /// <summary>How stale "latest" may be for a lookup that names no snapshot (a client's own writes are always seen).</summary>
+    public TimeSpan LookupLatestRefresh { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a silo checks a table's schema again (so alters and drops made elsewhere are seen).</summary>
+    public TimeSpan SchemaRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long the silo waits for the writes it accepted to be committed.</summary>
+    public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+/// <summary>Fails silo start-up with a message that names the setting, instead of failing the first write.</summary>
+public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> options) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        var o = options.Value;
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new OrleansConfigurationException($"{TableStoreOptions.SectionName}: {message}");
+        }
+        Require(!string.IsNullOrWhiteSpace(o.Warehouse), "Warehouse is empty; set TableStore__Warehouse to a folder or URI.");
+        Require(o.CommitInterval > TimeSpan.Zero && o.CommitInterval <= TimeSpan.FromMinutes(10), $"CommitInterval must be between 0 and 10 minutes, got {o.CommitInterval}.");
+        Require(o.CommitMaxBufferedBytes >= 1 << 10, $"CommitMaxBufferedBytes must be at least 1 KiB, got {o.CommitMaxBufferedBytes}.");
+        Require(o.WriteDeduplicationSnapshots >= 0, $"WriteDeduplicationSnapshots must be zero or more, got {o.WriteDeduplicationSnapshots}.");
+        Require(o.AbandonedWriteTimeout > o.CommitInterval, $"AbandonedWriteTimeout ({o.AbandonedWriteTimeout}) must be longer than CommitInterval ({o.CommitInterval}).");
+        Require(o.LookupCacheBytes >= 0, $"LookupCacheBytes must be zero or more, got {o.LookupCacheBytes}.");
+        Require(o.LookupLatestRefresh >= TimeSpan.Zero, $"LookupLatestRefresh must not be negative, got {o.LookupLatestRefresh}.");
+        Require(o.SchemaRefreshInterval >= TimeSpan.Zero, $"SchemaRefreshInterval must not be negative, got {o.SchemaRefreshInterval}.");
+        Require(o.ShutdownFlushTimeout >= TimeSpan.Zero, $"ShutdownFlushTimeout must not be negative, got {o.ShutdownFlushTimeout}.");
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using TableStore.Abstractions;
+using TableStore.Core.Data;
+using TableStore.Core.Format;
+using TableStore.Core.Manifest;
+using TableStore.Core.MergeTree;
+using TableStore.Core.Serialization;
+using TableStore.Core.Table;
+
+namespace TableStore.Grains.Write;
+
+/// <summary>
+/// Holds a bucket's unflushed rows in memory, per write, and turns a group-commit batch into level-0 files. Its
+/// state is deliberately volatile: rows are acknowledged only after the commit, so losing an activation loses only
+/// writes that were never acknowledged, and the commit grain notices (<see cref="SealAsync"/> reports them missing).
+/// Sequence numbers are assigned at flush time, batch after batch, so they grow with the snapshot id.
+/// </summary>
+internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<BucketWriterGrain> log) : Grain, IBucketWriterGrain
+{
+    private sealed record Chunk(BucketAppend Rows, long ReceivedTimestamp);
+
+    private readonly Dictionary<string, Chunk> _waiting = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (Dictionary<string, Chunk> Writes, long SealedTimestamp)> _sealed = [];
+    private object?[]? _partition;
+    private long? _nextSequence;
+    private int _bucket;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _bucket = int.Parse(Key.AsSpan(Key.LastIndexOf("bucket-", StringComparison.Ordinal) + 7), System.Globalization.CultureInfo.InvariantCulture);
+        runtime.TrackWrites(GrainKeys.TableOf(Key));
+        return Task.CompletedTask;
+    }
+
+    public Task AppendAsync(BucketAppend append)
+    {
+        DropAbandoned();
+        _partition ??= append.Partition;
+        // A resent append (the caller retried) replaces the first: same write id, same rows.
+        _waiting[append.WriteId] = new Chunk(append, runtime.Time.GetTimestamp());
+        return Task.CompletedTask;
+    }
+
+    public Task<string[]> SealAsync(long batch, string[] writeIds)
+    {
+        DropAbandoned();
+        var claimed = new Dictionary<string, Chunk>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var id in writeIds)
+        {
+            if (_waiting.Remove(id, out var chunk)) claimed[id] = chunk;
+            else missing.Add(id);
+        }
+        _sealed[batch] = (claimed, runtime.Time.GetTimestamp());
+        if (missing.Count > 0)
+            log.LogWarning("Bucket writer {Bucket} does not hold {Missing} of {Writes} writes of batch {Batch} (activated after they were sent?)",
+                Key, missing.Count, writeIds.Length, batch);
+        return Task.FromResult(missing.ToArray());
+    }
+
+    public async Task<byte[]> FlushAsync(long batch, string[] writeIds, bool reloadSequence)
+    {
+        var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
+        if (!_sealed.TryGetValue(batch, out var claimed))
+            throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of batch {batch}: it was restarted after sealing them (e.g. its silo failed).");
+        if (_nextSequence is null || reloadSequence)
+            _nextSequence = Math.Max(_nextSequence ?? 0, await CommittedMaxSequenceAsync(table).ConfigureAwait(true) + 1);
+
+        var files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
+        var writer = new BucketWriter(files, table.Schema, _partition!, _bucket, _nextSequence.Value);
+        foreach (var id in writeIds)
+        {
+            if (!claimed.Writes.TryGetValue(id, out var chunk))
+                throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of write {id} in batch {batch}.");
+            var rows = chunk.Rows.Rows;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                writer.Write(RowKindExtensions.FromByte(chunk.Rows.Kinds[i]), rows[i]);
+                if (writer.IsFull) await writer.FlushAsync().ConfigureAwait(true);
+            }
+        }
+        var message = await writer.PrepareCommitAsync().ConfigureAwait(true);
+        _nextSequence = writer.NextSequence;
+        return CommitMessageCodec.Serialize(message);
+    }
+
+    public Task ReleaseAsync(long batch)
+    {
+        _sealed.Remove(batch);
+        return Task.CompletedTask;
+    }
+
+    public Task DiscardAsync(string writeId)
+    {
+        _waiting.Remove(writeId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The largest sequence number committed to this bucket (-1 when none): new rows must order after it.</summary>
+    private async Task<long> CommittedMaxSequenceAsync(FileStoreTable table)
+    {
+        var latest = await table.Snapshots.LatestAsync().ConfigureAwait(true);
+        if (latest is null) return -1;
+        long max = -1;
+        var partition = PartitionKey.Of(_partition!);
+        foreach (var e in await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList).ConfigureAwait(true))
+            if (e.Bucket == _bucket && PartitionKey.Of(e.Partition).Equals(partition)) max = Math.Max(max, e.File.MaxSequence);
+        return max;
+    }
+
+    /// <summary>
+    /// Forgets rows of writes whose table grain never completed them (it failed mid-write), and batches whose commit
+    /// grain never released them (it failed mid-commit): nobody will ever ask for them.
+    /// </summary>
+    private void DropAbandoned()
+    {
+        var timeout = runtime.Options.AbandonedWriteTimeout;
+        foreach (var (id, chunk) in _waiting)
+            if (runtime.Time.GetElapsedTime(chunk.ReceivedTimestamp) > timeout) _waiting.Remove(id);
+        foreach (var (batch, s) in _sealed)
+            if (runtime.Time.GetElapsedTime(s.SealedTimestamp) > timeout) _sealed.Remove(batch);
+    }
+}

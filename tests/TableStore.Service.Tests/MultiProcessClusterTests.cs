@@ -1,0 +1,66 @@
+using TableStore.Cli;
+using TableStore.Service.Tests.Support;
+
+namespace TableStore.Service.Tests;
+
+/// <summary>
+/// Three silo processes with Redis clustering, driven by the real CLI in cluster mode: create, write and read through
+/// different gateways, kill one silo, keep writing through the others, then stop the rest gracefully (SIGTERM).
+/// </summary>
+public sealed class MultiProcessClusterTests
+{
+    private const string Table = "shop.orders";
+
+    [Fact]
+    public async Task Cli_in_cluster_mode_against_three_silo_processes()
+    {
+        await using var cluster = new ProcessCluster();
+        await cluster.StartRedisAsync();
+        var silos = new List<ProcessCluster.Silo>();
+        for (int i = 0; i < 3; i++) silos.Add(await cluster.StartSiloAsync());
+
+        var create = await Cli(silos[0], null, "table", "create", Table, "--schema", "id BIGINT, customer STRING, amount DECIMAL(10,2)", "--primary-key", "id", "--buckets", "4");
+        Assert.True(create.Code == 0, create.ToString());
+
+        var write = await Cli(silos[1], "id,customer,amount\n1,ann,10.50\n2,bob,3.25\n3,cid,7.00\n", "write", Table);
+        Assert.True(write.Code == 0, write.ToString());
+        Assert.Matches(@"^\d+\s*$", write.Stdout);
+
+        var scan = await Cli(silos[2], null, "scan", Table, "--format", "csv");
+        Assert.True(scan.Code == 0, scan.ToString());
+        Assert.Equal("id,customer,amount\n1,ann,10.50\n2,bob,3.25\n3,cid,7.00\n", scan.Stdout.ReplaceLineEndings("\n"));
+
+        var lookup = await Cli(silos[0], null, "lookup", Table, "--key", "id=2", "--format", "jsonl");
+        Assert.True(lookup.Code == 0, lookup.ToString());
+        Assert.Equal("{\"id\":2,\"customer\":\"bob\",\"amount\":\"3.25\"}\n", lookup.Stdout.ReplaceLineEndings("\n"));
+        var missing = await Cli(silos[0], null, "lookup", Table, "--key", "id=99");
+        Assert.Equal(0, missing.Code);
+        Assert.Equal("", missing.Stdout);
+        Assert.Contains("No row with key id=99", missing.Stderr);
+
+        // One silo dies; the others carry on (bucket writers and commit grain reactivate there).
+        cluster.KillAbruptly(silos[2]);
+        for (int i = 0; i < 5; i++)
+        {
+            var more = await Cli(silos[i % 2], $"id,customer,amount\n{10 + i},late,{i}.00\n", "write", Table);
+            Assert.True(more.Code == 0, more + "\n--- silo 0:\n" + cluster.Output(silos[0].Process));
+        }
+        var after = await Cli(silos[0], null, "scan", Table, "--format", "csv", "--where", "customer = 'late'");
+        Assert.Equal(6, after.Stdout.ReplaceLineEndings("\n").Trim().Split('\n').Length);
+
+        var snapshots = await Cli(silos[1], null, "snapshots", Table, "--format", "csv");
+        Assert.True(snapshots.Code == 0, snapshots.ToString());
+
+        Assert.Equal(0, await cluster.StopGracefullyAsync(silos[0]));
+        Assert.Equal(0, await cluster.StopGracefullyAsync(silos[1]));
+        Assert.Contains("TableStore silo stopping", cluster.Output(silos[0].Process));
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Cli(ProcessCluster.Silo gateway, string? stdin, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = await CliApp.RunAsync([.. args, "--cluster", gateway.Gateway], new StringReader(stdin ?? ""), stdout, stderr, new Dictionary<string, string?>());
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

@@ -1,0 +1,145 @@
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Data;
+using TableStore.Service.Tests.Support;
+
+namespace TableStore.Service.Tests;
+
+/// <summary>The service end to end through a 3-silo cluster: every contract crosses a real silo boundary.</summary>
+[Collection(ThreeSiloCollection.Name)]
+public sealed class ServiceTests(ThreeSiloCluster fixture)
+{
+    [Fact]
+    public async Task Create_write_scan_lookup_and_snapshots_round_trip_every_type()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("types");
+        var schema = await client.CreateTableAsync(table, Specs.AllTypes(buckets: 4));
+        Assert.Equal(12, schema.Fields.Length);
+        Assert.Contains(table, await client.ListTablesAsync());
+
+        var rows = Enumerable.Range(0, 50).Select(i => Specs.Upsert(Specs.AllTypesRow(i % 2 == 0 ? "eu" : "us", i, i * 11))).ToList();
+        var expected = rows.Select(r => (object?[])r.Values.Clone()).ToList();
+        var result = await client.WriteAsync(table, rows);
+        Assert.NotNull(result.SnapshotId);
+        Assert.Equal(50, result.Rows);
+        Assert.False(result.AlreadyCommitted);
+
+        var scan = await client.ScanAsync(table, new ScanRequest());
+        Assert.Equal(result.SnapshotId, scan.SnapshotId);
+        var read = new List<object?[]>();
+        await foreach (var r in scan.Rows) read.Add(r);
+        Assert.Equal(50, read.Count);
+        foreach (var e in expected)
+        {
+            var match = Assert.Single(read, r => (long)r[1]! == (long)e[1]!);
+            Assert.Equal(e, match);
+        }
+
+        var hit = await client.LookupAsync(table, ["eu", 4L]);
+        Assert.Equal(expected[4], hit.Row);
+        Assert.Equal(result.SnapshotId, hit.SnapshotId);
+        Assert.Null((await client.LookupAsync(table, ["us", 4L])).Row);
+
+        var snapshots = await client.ListSnapshotsAsync(table);
+        Assert.Equal(result.SnapshotId, Assert.Single(snapshots).Id);
+        var (described, latest) = await client.DescribeAsync(table);
+        Assert.Equal(result.SnapshotId, latest);
+        Assert.Equal(schema.Fields.Select(f => f.ToString()), described.Fields.Select(f => f.ToString()));
+        Assert.Equal(schema.Fields.Select(f => f.Id), described.Fields.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_share_snapshots_and_each_returns_the_snapshot_holding_its_rows()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("group");
+        await client.CreateTableAsync(table, Specs.AllTypes(buckets: 2));
+        var writes = Enumerable.Range(0, 40).Select(i =>
+            client.WriteAsync(table, [Specs.Upsert(Specs.AllTypesRow("eu", i, i))])).ToList();
+        var results = await Task.WhenAll(writes);
+        var snapshots = await client.ListSnapshotsAsync(table);
+        Assert.True(snapshots.Count < 40, $"40 concurrent writes made {snapshots.Count} snapshots: no group commit");
+        for (int i = 0; i < 40; i++)
+        {
+            // The write's row is visible at the snapshot it was acknowledged with.
+            var hit = await client.LookupAsync(table, ["eu", (long)i], results[i].SnapshotId);
+            Assert.NotNull(hit.Row);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_rows_are_rejected_with_the_row_and_column_and_nothing_is_written()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("bad");
+        await client.CreateTableAsync(table, Specs.AllTypes(buckets: 2));
+        var good = Specs.Upsert(Specs.AllTypesRow("eu", 1, 1));
+        var nullKey = Specs.AllTypesRow("eu", 2, 2);
+        nullKey[1] = null;
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => client.WriteAsync(table, [good, Specs.Upsert(nullKey)]));
+        Assert.Contains("Row 2", e.Message);
+        Assert.Contains("'id'", e.Message);
+
+        var wrongType = Specs.AllTypesRow("eu", 3, 3);
+        wrongType[3] = "not a number";
+        e = await Assert.ThrowsAsync<InvalidInputException>(() => client.WriteAsync(table, [Specs.Upsert(wrongType)]));
+        Assert.Contains("'n'", e.Message);
+
+        e = await Assert.ThrowsAsync<InvalidInputException>(() => client.WriteAsync(table, [Specs.Upsert(["eu", 1L])]));
+        Assert.Contains("2 values", e.Message);
+
+        Assert.Empty(await client.ListSnapshotsAsync(table));
+        Assert.Null((await client.LookupAsync(table, ["eu", 1L])).Row);
+    }
+
+    [Fact]
+    public async Task Errors_name_the_table_and_cross_the_wire_as_their_own_types()
+    {
+        var client = fixture.Client;
+        await Assert.ThrowsAsync<TableNotFoundException>(() => client.WriteAsync("t.nope", [Specs.Upsert(["x"])]));
+        await Assert.ThrowsAsync<TableNotFoundException>(() => client.DescribeAsync("t.nope"));
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => client.CreateTableAsync("../etc.passwd", Specs.AllTypes(1)));
+        Assert.Contains("Invalid", e.Message);
+        var table = Specs.NewTable("dup");
+        await client.CreateTableAsync(table, Specs.AllTypes(1));
+        await Assert.ThrowsAsync<TableAlreadyExistsException>(() => client.CreateTableAsync(table, Specs.AllTypes(1)));
+        e = await Assert.ThrowsAsync<InvalidInputException>(() => client.CreateTableAsync(Specs.NewTable("badtype"), new TableSpec([new("a", "UUID")], [], [], 1, new Dictionary<string, string>())));
+        Assert.Contains("UUID", e.Message);
+    }
+
+    [Fact]
+    public async Task A_retried_write_id_is_committed_once()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("retry");
+        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("s", "STRING")], [], [], 2, new Dictionary<string, string>()));
+        var rows = new[] { new ChangeRow(RowKind.Insert, [1L, "a"]), new ChangeRow(RowKind.Insert, [2L, "b"]) };
+        var first = await client.WriteAsync(table, rows, "write-1");
+        var again = await client.WriteAsync(table, rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "write-1");
+        Assert.True(again.AlreadyCommitted);
+        Assert.Equal(first.SnapshotId, again.SnapshotId);
+        var scan = await client.ScanAsync(table, new ScanRequest());
+        int count = 0;
+        await foreach (var _ in scan.Rows) count++;
+        Assert.Equal(2, count);
+        await Assert.ThrowsAsync<InvalidInputException>(() => client.WriteAsync(table, rows, "bad id with spaces"));
+    }
+
+    [Fact]
+    public async Task Alter_sets_options_and_drop_removes_the_table()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("alter");
+        await client.CreateTableAsync(table, Specs.AllTypes(1));
+        var altered = await client.AlterTableAsync(table, new TableAlteration(new Dictionary<string, string> { ["target-file-size"] = "4 mb" }, []));
+        Assert.Equal(1, altered.Id);
+        Assert.Equal("4 mb", altered.Options["target-file-size"]);
+        await Assert.ThrowsAsync<InvalidInputException>(() => client.AlterTableAsync(table, new TableAlteration(new Dictionary<string, string> { ["no-such-option"] = "1" }, [])));
+        await client.WriteAsync(table, [Specs.Upsert(Specs.AllTypesRow("eu", 1, 1))]);
+        await client.DropTableAsync(table);
+        Assert.DoesNotContain(table, await client.ListTablesAsync());
+        await Assert.ThrowsAsync<TableNotFoundException>(() => client.DescribeAsync(table));
+        await Assert.ThrowsAsync<TableNotFoundException>(() => client.DropTableAsync(table));
+    }
+}

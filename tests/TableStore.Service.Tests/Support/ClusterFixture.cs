@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using TableStore.Client;
+using TableStore.Grains.Hosting;
+
+namespace TableStore.Service.Tests.Support;
+
+/// <summary>
+/// A TestCluster of silos in this process sharing one warehouse folder, with fast failure detection so a killed
+/// silo is noticed in seconds, and a <see cref="TableStoreClient"/> on the cluster client.
+/// </summary>
+public abstract class ClusterFixture : IAsyncLifetime
+{
+    protected ClusterFixture(int silos, string commitInterval = "00:00:00.020", int maxWriteAttempts = 5)
+    {
+        Silos = silos;
+        CommitInterval = commitInterval;
+        MaxWriteAttempts = maxWriteAttempts;
+    }
+
+    public int Silos { get; }
+    public string CommitInterval { get; }
+    public int MaxWriteAttempts { get; }
+    public string Warehouse { get; } = Path.Combine(Path.GetTempPath(), "ts-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    public TestCluster Cluster { get; private set; } = null!;
+    public TableStoreClient Client => Cluster.Client.ServiceProvider.GetRequiredService<TableStoreClient>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Warehouse);
+        var builder = new TestClusterBuilder((short)Silos);
+        builder.Properties["TableStore:Warehouse"] = Warehouse;
+        builder.Properties["TableStore:CommitInterval"] = CommitInterval;
+        builder.Properties["TableStoreClient:MaxWriteAttempts"] = MaxWriteAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        try { await Cluster.StopAllSilosAsync(); }
+        catch (Exception) { /* a killed silo may throw on stop */ }
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(Warehouse, recursive: true); }
+        catch (IOException) { }
+    }
+
+    public sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
+            siloBuilder.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+            });
+        }
+    }
+
+    public sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.AddTableStoreClient(o =>
+            {
+                o.MaxWriteAttempts = int.Parse(configuration["TableStoreClient:MaxWriteAttempts"] ?? "5", System.Globalization.CultureInfo.InvariantCulture);
+                o.RetryDelay = TimeSpan.FromMilliseconds(250);
+            });
+    }
+}
+
+/// <summary>Three silos, shared by the tests that leave the cluster healthy.</summary>
+public sealed class ThreeSiloCluster() : ClusterFixture(3);
+
+[CollectionDefinition(Name)]
+public sealed class ThreeSiloCollection : ICollectionFixture<ThreeSiloCluster>
+{
+    public const string Name = "three silos";
+}

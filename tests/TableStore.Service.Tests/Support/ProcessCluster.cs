@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace TableStore.Service.Tests.Support;
+
+/// <summary>
+/// A real multi-process cluster: a redis-server for membership and silo processes (TableStore.Server) with Redis
+/// clustering, all on 127.0.0.1 with free ports, sharing one warehouse folder. Everything is killed on dispose.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly Dictionary<Process, StringBuilder> _output = [];
+
+    public string Warehouse { get; } = Path.Combine(Path.GetTempPath(), "ts-procs-" + Guid.NewGuid().ToString("N")[..8]);
+    public int RedisPort { get; private set; }
+    public List<Silo> Silos { get; } = [];
+
+    public sealed record Silo(Process Process, int SiloPort, int GatewayPort)
+    {
+        public string Gateway => $"127.0.0.1:{GatewayPort}";
+    }
+
+    public async Task StartRedisAsync()
+    {
+        var redis = FindOnPath("redis-server") ?? throw new InvalidOperationException(
+            "redis-server is not installed: the multi-process cluster test needs it (apt-get install redis-server; .ci/run does this).");
+        Directory.CreateDirectory(Warehouse);
+        RedisPort = FreePort();
+        var p = Start(redis, ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Warehouse], null);
+        await WaitForPortAsync(RedisPort, p, TimeSpan.FromSeconds(20));
+    }
+
+    public async Task<Silo> StartSiloAsync()
+    {
+        int siloPort = FreePort(), gatewayPort = FreePort();
+        var env = new Dictionary<string, string>
+        {
+            ["TableStore__Warehouse"] = Warehouse,
+            ["TableStore__Clustering"] = "redis",
+            ["TableStore__Redis"] = $"127.0.0.1:{RedisPort}",
+            ["TableStore__SiloPort"] = siloPort.ToString(),
+            ["TableStore__GatewayPort"] = gatewayPort.ToString(),
+            ["TableStore__AdvertisedAddress"] = "127.0.0.1",
+            ["TableStore__CommitInterval"] = "00:00:00.050",
+        };
+        var p = Start(DotnetHost(), [FindServerDll()], env);
+        var silo = new Silo(p, siloPort, gatewayPort);
+        Silos.Add(silo);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!Output(p).Contains("TableStore silo ready", StringComparison.Ordinal))
+        {
+            if (p.HasExited) throw new InvalidOperationException($"Silo exited with {p.ExitCode}:\n{Output(p)}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Silo not ready after 60 s:\n{Output(p)}");
+            await Task.Delay(100);
+        }
+        return silo;
+    }
+
+    public string Output(Process p)
+    {
+        lock (_output) return _output[p].ToString();
+    }
+
+    /// <summary>Stops a silo with SIGTERM (graceful) and returns its exit code.</summary>
+    public async Task<int> StopGracefullyAsync(Silo silo)
+    {
+        Posix.Kill(silo.Process.Id, Posix.SIGTERM);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await silo.Process.WaitForExitAsync(timeout.Token);
+        return silo.Process.ExitCode;
+    }
+
+    public void KillAbruptly(Silo silo) => silo.Process.Kill(entireProcessTree: true);
+
+    private Process Start(string file, IEnumerable<string> args, IDictionary<string, string>? env)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Warehouse,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        var p = new Process { StartInfo = psi };
+        var sb = new StringBuilder();
+        lock (_output) _output[p] = sb;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) sb.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) sb.AppendLine(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _processes.Add(p);
+        return p;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try { if (!p.HasExited) p.Kill(entireProcessTree: true); await p.WaitForExitAsync(); }
+            catch (Exception) { }
+            p.Dispose();
+        }
+        try { Directory.Delete(Warehouse, recursive: true); }
+        catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task WaitForPortAsync(int port, Process p, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try
+            {
+                using var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !p.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"Port {port} did not open:\n{Output(p)}");
+            }
+        }
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    public static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet") return path;
+        return "dotnet";
+    }
+
+    /// <summary>TableStore.Server.dll next to the test assembly (a project reference), with its runtimeconfig.</summary>
+    private static string FindServerDll()
+    {
+        var here = AppContext.BaseDirectory;
+        var local = Path.Combine(here, "TableStore.Server.dll");
+        if (File.Exists(local) && File.Exists(Path.Combine(here, "TableStore.Server.runtimeconfig.json"))) return local;
+        throw new FileNotFoundException($"TableStore.Server.dll with its runtimeconfig.json not found in {here}.");
+    }
+}
+
+internal static partial class Posix
+{
+    public const int SIGTERM = 15;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+}

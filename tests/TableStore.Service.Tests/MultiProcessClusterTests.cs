@@ -56,6 +56,29 @@ public sealed class MultiProcessClusterTests
         Assert.Contains("TableStore silo stopping", cluster.Output(silos[0].Process));
     }
 
+    [Fact]
+    public async Task Sigterm_commits_the_writes_the_silo_accepted_before_it_exits()
+    {
+        await using var cluster = new ProcessCluster();
+        // A commit interval far longer than the test: only the shutdown can commit the write.
+        var silo = await cluster.StartSiloAsync(commitInterval: "00:01:00", redis: false);
+        var create = await Cli(silo, null, "table", "create", Table, "--schema", "id BIGINT, note STRING", "--primary-key", "id", "--buckets", "1");
+        Assert.True(create.Code == 0, create.ToString());
+
+        var write = Cli(silo, "id,note\n1,a\n2,b\n3,c\n", "write", Table);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(write.IsCompleted, "the write was acknowledged before any commit was due");
+        Assert.Equal(0, await cluster.StopGracefullyAsync(silo));
+        var written = await write;
+        Assert.True(written.Code == 0, written + "\n--- silo:\n" + cluster.Output(silo.Process));
+        Assert.Matches(@"^\d+\s*$", written.Stdout);
+
+        // The rows are in the warehouse: read them without any silo.
+        var scan = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["scan", Table, "--warehouse", cluster.Warehouse, "--format", "csv"], new StringReader(""), scan, new StringWriter(), new Dictionary<string, string?>()));
+        Assert.Equal("id,note\n1,a\n2,b\n3,c\n", scan.ToString().ReplaceLineEndings("\n"));
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> Cli(ProcessCluster.Silo gateway, string? stdin, params string[] args)
     {
         var stdout = new StringWriter();

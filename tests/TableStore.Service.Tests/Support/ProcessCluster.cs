@@ -25,26 +25,27 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public async Task StartRedisAsync()
     {
+        Directory.CreateDirectory(Warehouse);
         var redis = FindOnPath("redis-server") ?? throw new InvalidOperationException(
             "redis-server is not installed: the multi-process cluster test needs it (apt-get install redis-server; .ci/run does this).");
-        Directory.CreateDirectory(Warehouse);
         RedisPort = FreePort();
         var p = Start(redis, ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Warehouse], null);
         await WaitForPortAsync(RedisPort, p, TimeSpan.FromSeconds(20));
     }
 
-    public async Task<Silo> StartSiloAsync()
+    public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true)
     {
+        Directory.CreateDirectory(Warehouse);
         int siloPort = FreePort(), gatewayPort = FreePort();
         var env = new Dictionary<string, string>
         {
             ["TableStore__Warehouse"] = Warehouse,
-            ["TableStore__Clustering"] = "redis",
+            ["TableStore__Clustering"] = redis ? "redis" : "localhost",
             ["TableStore__Redis"] = $"127.0.0.1:{RedisPort}",
             ["TableStore__SiloPort"] = siloPort.ToString(),
             ["TableStore__GatewayPort"] = gatewayPort.ToString(),
             ["TableStore__AdvertisedAddress"] = "127.0.0.1",
-            ["TableStore__CommitInterval"] = "00:00:00.050",
+            ["TableStore__CommitInterval"] = commitInterval,
         };
         var p = Start(DotnetHost(), [FindServerDll()], env);
         var silo = new Silo(p, siloPort, gatewayPort);

@@ -14,6 +14,12 @@ Console.WriteLine($"# generated {data.Rows.Count:N0} rows over {data.DistinctKey
 
 var results = new List<(string Name, Result TableStore, Result Raw)>();
 using var bench = new WriteScanBench(data);
+if (args.Length > 2 && args[2] == "service")
+{
+    // Usage: ... -- [rows] [runs, unused] service [lookups]
+    await ServiceBench.RunAsync(data, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
 if (args.Length > 2 && args[2] == "breakdown")
 {
     await Breakdown.RunAsync(data);

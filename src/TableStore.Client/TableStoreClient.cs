@@ -89,7 +89,7 @@ public sealed class TableStoreClient
             catch (Exception e) when (attempt < _options.MaxWriteAttempts && IsRetryable(e))
             {
                 await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay *= 2;
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
         }
     }

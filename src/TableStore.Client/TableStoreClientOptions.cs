@@ -4,14 +4,18 @@ namespace TableStore.Client;
 public sealed class TableStoreClientOptions
 {
     /// <summary>Tries per write, the first included; every retry carries the same write id, so none commits twice.</summary>
-    public int MaxWriteAttempts { get; set; } = 5;
+    /// <remarks>The default rides out a silo failure: the cluster needs some seconds to declare a silo dead.</remarks>
+    public int MaxWriteAttempts { get; set; } = 8;
 
-    /// <summary>Wait before the first retry; doubled for each further one.</summary>
+    /// <summary>Wait before the first retry; doubled for each further one, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public void Validate()
     {
         if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");
         if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "The delay must not be negative.");
+        if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "The longest delay must not be shorter than the first.");
     }
 }

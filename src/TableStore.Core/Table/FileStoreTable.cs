@@ -93,7 +93,9 @@ public sealed class FileStoreTable
 
     public TableScan NewScan() => new(Schema, Snapshots, Manifests, Identifier.FullName);
 
-    public TableRead NewRead() => new(Schema, new DataFileReader(Store, Paths, Schema, Schemas));
+    public TableRead NewRead() => new(Schema, NewDataFileReader());
+
+    public DataFileReader NewDataFileReader() => new(Store, Paths, Schema, Schemas);
 
     /// <summary>Reads a snapshot with projection, filter and limit. Columns are validated before any I/O on data.</summary>
     public async Task<ScanResult> ScanAsync(ScanOptions options, CancellationToken ct = default)

@@ -196,7 +196,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
             foreach (var id in missing)
                 lost.TryAdd(id, error is null
                     ? $"its rows for {bucket} were lost before the commit (that bucket writer restarted, e.g. its silo failed)"
-                    : $"the bucket writer {bucket} could not be reached ({error.Message})");
+                    : $"the bucket writer {bucket} could not be reached ({ErrorText.Summary(error)})");
         var failed = writes.Where(w => lost.ContainsKey(w.Ticket.WriteId)).ToList();
         Fail(failed, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {lost[id]}. Nothing of it is visible; retry it."));
         return writes.Where(w => !lost.ContainsKey(w.Ticket.WriteId)).ToList();
@@ -223,7 +223,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
             {
                 await AbortAsync(messages).ConfigureAwait(true);
                 Fail(writes, id => new WriteNotCommittedException(
-                    $"Write {id} to {TableName} was not committed: bucket writer {failedFlush.Bucket} could not write its files ({error.Message}). Nothing of it is visible; retry it.", error));
+                    $"Write {id} to {TableName} was not committed: bucket writer {failedFlush.Bucket} could not write its files ({ErrorText.Summary(error)}). Nothing of it is visible; retry it.", error));
                 return;
             }
             try
@@ -266,7 +266,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     }
 
     private WriteOutcomeUnknownException Unknown(string id, Exception e) => new(
-        $"Write {id} to {TableName} may or may not have been committed ({e.Message}). Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
+        $"Write {id} to {TableName} may or may not have been committed ({ErrorText.Summary(e)}). Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
 
     /// <summary>Deletes files of a batch that is certainly not committed.</summary>
     private async Task AbortAsync(IEnumerable<CommitMessage> messages)

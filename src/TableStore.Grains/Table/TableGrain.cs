@@ -11,6 +11,7 @@ using TableStore.Core.Serialization;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 using TableStore.Grains.Commit;
+using TableStore.Grains.Diagnostics;
 using TableStore.Grains.Write;
 
 namespace TableStore.Grains.Table;
@@ -54,7 +55,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         {
             Discard(appended, request.WriteId);
             throw new WriteNotCommittedException(
-                $"Write {request.WriteId} to {TableName} was not committed: its rows could not be handed to the bucket writers ({e.Message}). Nothing of it is visible; retry it.", e);
+                $"Write {request.WriteId} to {TableName} was not committed: its rows could not be handed to the bucket writers ({ErrorText.Summary(e)}). Nothing of it is visible; retry it.", e);
         }
         long bytes = groups.Values.Sum(g => g.Bytes);
         var result = await GrainFactory.GetGrain<ICommitGrain>(TableName)

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using RocksDbSharp;
+using TableStore.Abstractions;
+using TableStore.Client;
+using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+using TableStore.Grains.Hosting;
+
+namespace TableStore.Bench;
+
+/// <summary>
+/// The service side by side with its peers in one run: ingest through grains (1 and 3 silos in this process, 4 and 16
+/// buckets) against direct core writes of the same rows, and point lookups through grains against RocksDB Get on the
+/// same keys.
+/// </summary>
+internal static class ServiceBench
+{
+    private const int Writers = 16;
+    private const int BatchRows = 2000;
+
+    public static async Task RunAsync(OrderData data, int lookups)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "ts-service-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            Console.WriteLine("| ingest | rows/s | vs direct core |");
+            Console.WriteLine("| --- | ---: | ---: |");
+            foreach (int buckets in new[] { 4, 16 })
+            {
+                double direct = await DirectAsync(data, buckets, Path.Combine(root, $"direct-{buckets}"));
+                Console.WriteLine($"| direct core, {buckets} buckets, commits of {data.Rows.Count / 4:N0} rows | {direct:N0} | 100% |");
+                foreach (int silos in new[] { 1, 3 })
+                {
+                    await using var cluster = await StartAsync(silos, Path.Combine(root, $"grains-{buckets}-{silos}"));
+                    double rate = await IngestAsync(cluster, data, buckets);
+                    Console.WriteLine($"| grains, {silos} silo{(silos == 1 ? "" : "s")}, {buckets} buckets, {Writers} writers × {BatchRows:N0}-row writes | {rate:N0} | {rate / direct:P0} |");
+                    if (silos == 3 && buckets == 4 && lookups > 0) await LookupsAsync(cluster, data, lookups, Path.Combine(root, "rocksdb"));
+                }
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private static async Task<double> DirectAsync(OrderData data, int buckets, string dir)
+    {
+        var table = await new Catalog(new LocalFileSystemObjectStore(dir)).CreateTableAsync(Identifier.Parse("bench.orders"),
+            new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, buckets));
+        var rows = Copy(data.Rows);
+        var sw = Stopwatch.StartNew();
+        int per = rows.Count / 4;
+        for (int c = 0; c < 4; c++) await table.WriteAndCommitAsync(rows.GetRange(c * per, c == 3 ? rows.Count - c * per : per));
+        return rows.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> IngestAsync(BenchCluster cluster, OrderData data, int buckets)
+    {
+        var client = cluster.Client;
+        await client.CreateTableAsync("bench.orders", new TableSpec(
+            SchemaParser.ParseColumns(OrderData.Schema).Select(f => new ColumnSpec(f.Name, f.Type.ToString())).ToList(),
+            ["id"], [], buckets, new Dictionary<string, string>()));
+        var rows = Copy(data.Rows);
+        var batches = Enumerable.Range(0, (rows.Count + BatchRows - 1) / BatchRows)
+            .Select(b => rows.GetRange(b * BatchRows, Math.Min(BatchRows, rows.Count - b * BatchRows))).ToList();
+        int next = -1;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            // Batches are taken in order, so updates of a key usually commit after its insert (as a real feed would).
+            for (int b; (b = Interlocked.Increment(ref next)) < batches.Count;)
+                await client.WriteAsync("bench.orders", batches[b]);
+        })));
+        return rows.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task LookupsAsync(BenchCluster cluster, OrderData data, int count, string rocksDir)
+    {
+        var client = cluster.Client;
+        var random = new Random(3);
+        var keys = Enumerable.Range(0, count).Select(_ => (long)random.Next(data.DistinctKeys)).ToArray();
+
+        // RocksDB holds the same final rows: key = id (8 bytes big-endian), value = the row's values as text.
+        var latest = new Dictionary<long, object?[]>();
+        foreach (var r in data.Rows) latest[(long)r.Values[0]!] = r.Values;
+        using var db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true), rocksDir);
+        foreach (var (id, values) in latest) db.Put(Key(id), System.Text.Encoding.UTF8.GetBytes(string.Join('\u0001', values.Select(Values.Format))));
+
+        Console.WriteLine();
+        Console.WriteLine($"| point lookups, {count:N0} random keys, 3 silos, 4 buckets | p50 µs | p99 µs | lookups/s (64 concurrent) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var cold = await MeasureAsync(keys, 64, async k => (await client.LookupAsync("bench.orders", [k])).Row is not null);
+        Console.WriteLine($"| grains, cold (first lookups after ingest) | {cold.P50:N0} | {cold.P99:N0} | {cold.Rate:N0} |");
+        var warm = await MeasureAsync(keys, 64, async k => (await client.LookupAsync("bench.orders", [k])).Row is not null);
+        Console.WriteLine($"| grains, warm | {warm.P50:N0} | {warm.P99:N0} | {warm.Rate:N0} |");
+        var serial = await MeasureAsync(keys, 1, async k => (await client.LookupAsync("bench.orders", [k])).Row is not null);
+        Console.WriteLine($"| grains, warm, one at a time | {serial.P50:N0} | {serial.P99:N0} | {serial.Rate:N0} |");
+        var rocks = await MeasureAsync(keys, 64, k => Task.FromResult(db.Get(Key(k)) is not null));
+        Console.WriteLine($"| RocksDB Get (same keys, same process) | {rocks.P50:N0} | {rocks.P99:N0} | {rocks.Rate:N0} |");
+    }
+
+    private static byte[] Key(long id)
+    {
+        var b = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(b, id);
+        return b;
+    }
+
+    private sealed record Latency(double P50, double P99, double Rate);
+
+    private static async Task<Latency> MeasureAsync(long[] keys, int concurrency, Func<long, Task<bool>> lookup)
+    {
+        var micros = new double[keys.Length];
+        int next = -1, found = 0;
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < keys.Length;)
+            {
+                long start = Stopwatch.GetTimestamp();
+                if (await lookup(keys[i])) Interlocked.Increment(ref found);
+                micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        })));
+        double seconds = total.Elapsed.TotalSeconds;
+        if (found != keys.Length) throw new InvalidOperationException($"Only {found} of {keys.Length} keys were found.");
+        Array.Sort(micros);
+        return new Latency(micros[micros.Length / 2], micros[(int)(micros.Length * 0.99)], keys.Length / seconds);
+    }
+
+    private static List<ChangeRow> Copy(List<ChangeRow> rows) => rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList();
+
+    private sealed class BenchCluster(TestCluster cluster) : IAsyncDisposable
+    {
+        public TableStoreClient Client => cluster.Client.ServiceProvider.GetRequiredService<TableStoreClient>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private static async Task<BenchCluster> StartAsync(int silos, string warehouse)
+    {
+        Directory.CreateDirectory(warehouse);
+        var builder = new TestClusterBuilder((short)silos);
+        builder.Properties["TableStore:Warehouse"] = warehouse;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new BenchCluster(cluster);
+    }
+
+    public sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
+    }
+
+    public sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.AddTableStoreClient();
+    }
+}

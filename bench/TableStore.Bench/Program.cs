@@ -16,8 +16,9 @@ var results = new List<(string Name, Result TableStore, Result Raw)>();
 using var bench = new WriteScanBench(data);
 if (args.Length > 2 && args[2] == "service")
 {
-    // Usage: ... -- [rows] [runs, unused] service [lookups]
-    await ServiceBench.RunAsync(data, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000);
+    // Usage: ... -- [rows] [runs] service [lookups] [writers] [rows per write]
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
 if (args.Length > 2 && args[2] == "breakdown")

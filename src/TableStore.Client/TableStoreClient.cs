@@ -52,12 +52,13 @@ public sealed class TableStoreClient
         _tables.TryRemove(Name(table), out _);
     }
 
-    public Task<IReadOnlyList<string>> ListTablesAsync() => _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).ListTablesAsync();
+    public Task<IReadOnlyList<string>> ListTablesAsync() =>
+        RetryAsync("list the tables", () => _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).ListTablesAsync());
 
     /// <summary>The table's schema and latest snapshot id, read now.</summary>
     public async Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(string table)
     {
-        var info = await Table(table).GetInfoAsync().ConfigureAwait(false);
+        var info = await RetryAsync($"describe {table}", () => Table(table).GetInfoAsync()).ConfigureAwait(false);
         return (Schema(info), info.LatestSnapshotId);
     }
 
@@ -75,7 +76,8 @@ public sealed class TableStoreClient
         var kinds = new byte[rows.Count];
         var values = new object?[rows.Count][];
         for (int i = 0; i < rows.Count; i++) (kinds[i], values[i]) = ((byte)rows[i].Kind, rows[i].Values);
-        var request = new WriteRequest(writeId ?? WriteIds.New(), kinds, values);
+        var columns = (await HandleAsync(name).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name).ToList();
+        var request = new WriteRequest(writeId ?? WriteIds.New(), RowBatchCodec.Encode(kinds, values, columns));
         var delay = _options.RetryDelay;
         for (int attempt = 1; ; attempt++)
         {
@@ -86,8 +88,34 @@ public sealed class TableStoreClient
                 if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
                 return result;
             }
-            catch (Exception e) when (attempt < _options.MaxWriteAttempts && IsRetryable(e))
+            catch (Exception e) when (IsRetryable(e))
             {
+                if (attempt >= _options.MaxWriteAttempts)
+                {
+                    if (e is TableStoreException) throw;
+                    throw new WriteOutcomeUnknownException($"Write {request.WriteId} to {name} failed {attempt} times: {ErrorText.Summary(e)} Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
+                }
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs an idempotent call (a read, a schema fetch), retrying cluster-level failures (a silo that just died and
+    /// is not yet declared dead, a timeout) like writes are retried; a final failure says what to do.
+    /// </summary>
+    private async Task<T> RetryAsync<T>(string what, Func<Task<T>> call, CancellationToken ct = default)
+    {
+        var delay = _options.RetryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try { return await call().ConfigureAwait(false); }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                if (attempt >= _options.MaxWriteAttempts)
+                    throw new TableStoreException($"The cluster could not {what}: {ErrorText.Summary(e)} Retry; after a silo failure the cluster needs some seconds to recover.", e);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
@@ -101,19 +129,25 @@ public sealed class TableStoreClient
     /// <summary>Reads a snapshot (default latest) with projection, filter and limit, page by page.</summary>
     public async Task<ClusterScan> ScanAsync(string table, ScanRequest request, CancellationToken ct = default)
     {
-        var pages = Table(table).ScanAsync(request).GetAsyncEnumerator(ct);
-        try
+        // Until the first page arrives nothing was consumed, so a failed start is retried like any read.
+        var pages = await RetryAsync($"scan {table}", async () =>
         {
-            if (!await pages.MoveNextAsync().ConfigureAwait(false) || pages.Current.Header is not { } header)
-                throw new TableStoreException($"The scan of {table} returned no header (a service bug).");
-            var columns = header.Columns.Select((c, i) => new DataField(i, c.Name, DataType.Parse(c.Type))).ToList();
-            return new ClusterScan(columns, header.SnapshotId, Rows(pages, pages.Current.Rows));
-        }
-        catch
-        {
-            await pages.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            var e = Table(table).ScanAsync(request).GetAsyncEnumerator(ct);
+            try
+            {
+                if (!await e.MoveNextAsync().ConfigureAwait(false) || e.Current.Header is null)
+                    throw new TableStoreException($"The scan of {table} returned no header (a service bug).");
+                return e;
+            }
+            catch
+            {
+                await e.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, ct).ConfigureAwait(false);
+        var header = pages.Current.Header!;
+        var columns = header.Columns.Select((c, i) => new DataField(i, c.Name, DataType.Parse(c.Type))).ToList();
+        return new ClusterScan(columns, header.SnapshotId, Rows(pages, pages.Current.Rows));
     }
 
     private static async IAsyncEnumerable<object?[]> Rows(IAsyncEnumerator<ScanPage> pages, object?[][] first)
@@ -126,7 +160,7 @@ public sealed class TableStoreClient
 
     public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string table)
     {
-        var json = await Table(table).ListSnapshotsAsync().ConfigureAwait(false);
+        var json = await RetryAsync($"list the snapshots of {table}", () => Table(table).ListSnapshotsAsync()).ConfigureAwait(false);
         return json.Select(j => MetadataCodec.SnapshotFromJson(j, $"snapshot list of {table}")).ToList();
     }
 
@@ -141,7 +175,8 @@ public sealed class TableStoreClient
         var typed = TableLookup.TypeKey(handle.Schema, key);
         var (partition, bucket) = handle.Router.Locate(typed);
         var grain = _grains.GetGrain<ILookupGrain>(GrainKeys.Bucket(name, handle.Schema.PartitionKeys, partition, bucket));
-        return await grain.LookupAsync(new LookupRequest(typed, snapshotId, _lastWritten.GetValueOrDefault(name))).ConfigureAwait(false);
+        var request = new LookupRequest(typed, snapshotId, _lastWritten.GetValueOrDefault(name));
+        return await RetryAsync($"look up a key in {name}", () => grain.LookupAsync(request)).ConfigureAwait(false);
     }
 
     private ITableGrain Table(string table) => _grains.GetGrain<ITableGrain>(Name(table));
@@ -155,7 +190,7 @@ public sealed class TableStoreClient
         var name = Name(table);
         var task = _tables.GetOrAdd(name, async n =>
         {
-            var schema = Schema(await Table(n).GetInfoAsync().ConfigureAwait(false));
+            var schema = Schema(await RetryAsync($"read the schema of {n}", () => Table(n).GetInfoAsync()).ConfigureAwait(false));
             return new TableHandle(schema, new KeyRouter(schema));
         });
         try { return await task.ConfigureAwait(false); }

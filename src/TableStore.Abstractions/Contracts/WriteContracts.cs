@@ -1,15 +1,16 @@
 namespace TableStore.Abstractions;
 
 /// <summary>
-/// Rows for one atomic write. <see cref="Kinds"/> holds each row's kind as its byte (<c>RowKind</c>: 0 +I, 1 -U,
-/// 2 +U, 3 -D); <see cref="Rows"/> its values in schema order. <see cref="WriteId"/> makes retries safe: a write
-/// whose id is already committed is not committed again (within the service's deduplication window).
+/// Rows for one atomic write: each row's kind and values in schema order, encoded with
+/// <see cref="Core.Serialization.RowBatchCodec"/> (compact, no per-value type names or reference tracking, which
+/// dominate the cost of sending <c>object?[]</c> rows through Orleans' serializer). <see cref="WriteId"/> makes
+/// retries safe: a write whose id is already committed is not committed again (within the service's
+/// deduplication window).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TableStore.WriteRequest")]
 public sealed record WriteRequest(
     [property: Id(0)] string WriteId,
-    [property: Id(1)] byte[] Kinds,
-    [property: Id(2)] object?[][] Rows);
+    [property: Id(1)] byte[] Rows);
 
 /// <summary>
 /// The snapshot that holds the write's rows (null: the write had no rows). <see cref="AlreadyCommitted"/>: a retry of a write committed

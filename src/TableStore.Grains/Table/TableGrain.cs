@@ -47,7 +47,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             await Task.WhenAll(groups.Select(async g =>
             {
                 await GrainFactory.GetGrain<IBucketWriterGrain>(g.Key)
-                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, [.. g.Value.Kinds], [.. g.Value.Rows])).ConfigureAwait(true);
+                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, RowBatchCodec.Encode(g.Value.Kinds.ToArray(), g.Value.Rows))).ConfigureAwait(true);
                 appended.Add(g.Key);
             })).ConfigureAwait(true);
         }
@@ -58,8 +58,9 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
                 $"Write {request.WriteId} to {TableName} was not committed: its rows could not be handed to the bucket writers ({ErrorText.Summary(e)}). Nothing of it is visible; retry it.", e);
         }
         long bytes = groups.Values.Sum(g => g.Bytes);
+        int rowCount = groups.Values.Sum(g => g.Rows.Count);
         var result = await GrainFactory.GetGrain<ICommitGrain>(TableName)
-            .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], request.Rows.Length, bytes)).ConfigureAwait(true);
+            .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], rowCount, bytes)).ConfigureAwait(true);
         // A retry of a committed write: the rows just buffered again must not be committed a second time.
         if (result.AlreadyCommitted) Discard(groups.Keys, request.WriteId);
         return result;
@@ -77,22 +78,22 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     private Dictionary<string, BucketRows> Route(FileStoreTable table, WriteRequest request)
     {
         var schema = table.Schema;
-        if (request.Kinds is null || request.Rows is null || request.Kinds.Length != request.Rows.Length)
-            throw new InvalidInputException($"Write {request.WriteId} to {TableName} is malformed: {request.Kinds?.Length ?? 0} row kinds for {request.Rows?.Length ?? 0} rows.");
+        if (request.Rows is null) throw new InvalidInputException($"Write {request.WriteId} to {TableName} has no rows.");
+        var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
         var validator = new RowValidator(schema);
         var hasher = new BucketHasher(schema);
         var estimator = new RowSizeEstimator(schema);
         var partitionIndices = schema.PartitionIndices;
         var byPartition = new Dictionary<(PartitionKey, int), string>();
         var groups = new Dictionary<string, BucketRows>(StringComparer.Ordinal);
-        for (int i = 0; i < request.Rows.Length; i++)
+        for (int i = 0; i < rows.Length; i++)
         {
             object?[] values;
             try
             {
-                if (request.Kinds[i] > (byte)RowKind.Delete)
-                    throw new InvalidInputException($"Invalid row kind {request.Kinds[i]}: expected 0 (+I), 1 (-U), 2 (+U) or 3 (-D).");
-                values = validator.Validate((RowKind)request.Kinds[i], request.Rows[i] ?? throw new InvalidInputException("The row is null."));
+                if (kinds[i] > (byte)RowKind.Delete)
+                    throw new InvalidInputException($"Invalid row kind {kinds[i]}: expected 0 (+I), 1 (-U), 2 (+U) or 3 (-D).");
+                values = validator.Validate((RowKind)kinds[i], rows[i]);
             }
             catch (InvalidInputException e)
             {
@@ -105,7 +106,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             if (!byPartition.TryGetValue(route, out var key))
                 byPartition[route] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, partition, bucket);
             if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(partition);
-            group.Kinds.Add(request.Kinds[i]);
+            group.Kinds.Add(kinds[i]);
             group.Rows.Add(values);
             group.Bytes += estimator.Estimate(values);
         }

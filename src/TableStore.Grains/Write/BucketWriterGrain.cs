@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using TableStore.Abstractions;
 using TableStore.Core.Data;
 using TableStore.Core.Format;
@@ -14,7 +15,10 @@ namespace TableStore.Grains.Write;
 /// state is deliberately volatile: rows are acknowledged only after the commit, so losing an activation loses only
 /// writes that were never acknowledged, and the commit grain notices (<see cref="SealAsync"/> reports them missing).
 /// Sequence numbers are assigned at flush time, batch after batch, so they grow with the snapshot id.
+/// Reentrant so that rows for the next batch keep arriving while this batch's files are written: the commit grain
+/// sends one batch's seal, flush and release at a time, and appends only touch rows no batch has claimed.
 /// </summary>
+[Reentrant]
 internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<BucketWriterGrain> log) : Grain, IBucketWriterGrain
 {
     private sealed record Chunk(BucketAppend Rows, long ReceivedTimestamp);
@@ -74,10 +78,10 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         {
             if (!claimed.Writes.TryGetValue(id, out var chunk))
                 throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of write {id} in batch {batch}.");
-            var rows = chunk.Rows.Rows;
+            var (kinds, rows) = RowBatchCodec.Decode(chunk.Rows.Rows);
             for (int i = 0; i < rows.Length; i++)
             {
-                writer.Write(RowKindExtensions.FromByte(chunk.Rows.Kinds[i]), rows[i]);
+                writer.Write(RowKindExtensions.FromByte(kinds[i]), rows[i]);
                 if (writer.IsFull) await writer.FlushAsync().ConfigureAwait(true);
             }
         }

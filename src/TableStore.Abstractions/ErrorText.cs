@@ -1,6 +1,6 @@
-namespace TableStore.Grains.Diagnostics;
+namespace TableStore.Abstractions;
 
-internal static class ErrorText
+public static class ErrorText
 {
     /// <summary>
     /// An exception's message fit to quote inside another one: its first line, shortened. Orleans' messaging

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TableStore.Core;
 using TableStore.Core.IO;
 using TableStore.Core.Lookup;
 using TableStore.Core.Table;
@@ -62,6 +63,18 @@ public sealed class TableStoreRuntime
             _tables.TryRemove(new KeyValuePair<string, CachedTable>(name, load));
             throw;
         }
+    }
+
+    /// <summary>
+    /// The table, checked to still exist now (not only at the last schema refresh): a drop made through another silo
+    /// must never let a commit land in the dropped folder.
+    /// </summary>
+    public async Task<FileStoreTable> GetExistingTableAsync(string name)
+    {
+        var table = await GetTableAsync(name).ConfigureAwait(false);
+        if (await Catalog.TableExistsAsync(table.Identifier).ConfigureAwait(false)) return table;
+        Forget(name);
+        throw new TableNotFoundException(name, Store.Location);
     }
 
     private readonly ConcurrentDictionary<string, byte> _writtenTables = new(StringComparer.Ordinal);

@@ -162,7 +162,14 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         var touched = batch.Writes.SelectMany(w => w.Ticket.Buckets).Distinct(StringComparer.Ordinal).ToList();
         try
         {
-            var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+            TableStore.Core.Table.FileStoreTable table;
+            try { table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true); }
+            catch (TableNotFoundException)
+            {
+                // Dropped meanwhile: not retryable, so not WriteNotCommittedException.
+                Fail(batch.Writes, _ => new TableNotFoundException(TableName, runtime.Store.Location));
+                return;
+            }
             if (!ReferenceEquals(table, _table)) (_table, _commit) = (table, table.NewCommit(_commitUser));
             var ok = await SealAsync(batch.Writes, batchId).ConfigureAwait(true);
             if (ok.Count > 0) await FlushAndCommitAsync(ok, batchId).ConfigureAwait(true);

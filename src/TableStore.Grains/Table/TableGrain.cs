@@ -19,8 +19,11 @@ namespace TableStore.Grains.Table;
 /// <summary>
 /// The front door of one table. A write is validated here (bad rows fail the whole write before anything is
 /// buffered), split by partition and bucket, handed to the bucket writers, and then waits on the commit grain.
-/// Reentrant and stateless apart from the shared table cache: many writes and scans proceed at once.
+/// Stateless (the table cache is per silo), so it is a stateless worker: every silo runs up to one activation
+/// per core, next to the caller, and validation of a busy table's rows is spread over all cores and silos
+/// instead of queuing behind one activation. Reentrant: writes and scans interleave while they wait.
 /// </summary>
+[StatelessWorker]
 [Reentrant]
 internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain, ITableAdminGrain
 {
@@ -30,7 +33,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task<TableInfo> GetInfoAsync()
     {
-        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
         return new TableInfo(TableName, MetadataCodec.SchemaToJson(table.Schema), await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 

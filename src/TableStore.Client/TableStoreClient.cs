@@ -35,7 +35,7 @@ public sealed class TableStoreClient
     public async Task<TableSchema> CreateTableAsync(string table, TableSpec spec)
     {
         var info = await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).CreateTableAsync(Name(table), spec).ConfigureAwait(false);
-        _tables.TryRemove(info.Name, out _);
+        Forget(info.Name);
         return Schema(info);
     }
 
@@ -49,7 +49,7 @@ public sealed class TableStoreClient
     public async Task DropTableAsync(string table)
     {
         await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).DropTableAsync(Name(table)).ConfigureAwait(false);
-        _tables.TryRemove(Name(table), out _);
+        Forget(Name(table));
     }
 
     public Task<IReadOnlyList<string>> ListTablesAsync() =>
@@ -177,6 +177,13 @@ public sealed class TableStoreClient
         var grain = _grains.GetGrain<ILookupGrain>(GrainKeys.Bucket(name, handle.Schema.PartitionKeys, partition, bucket));
         var request = new LookupRequest(typed, snapshotId, _lastWritten.GetValueOrDefault(name));
         return await RetryAsync($"look up a key in {name}", () => grain.LookupAsync(request)).ConfigureAwait(false);
+    }
+
+    /// <summary>A created or dropped table starts over: no cached schema, no snapshot floor from the old table's writes.</summary>
+    private void Forget(string name)
+    {
+        _tables.TryRemove(name, out _);
+        _lastWritten.TryRemove(name, out _);
     }
 
     private ITableGrain Table(string table) => _grains.GetGrain<ITableGrain>(Name(table));

@@ -99,7 +99,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         return _latest = stored is null ? _latest : Math.Max(stored.Value, _latest ?? 0);
     }
 
-    public Task CloseAsync(string reason)
+    public async Task CloseAsync(string reason)
     {
         _closedReason = reason;
         if (_open is { } batch)
@@ -107,8 +107,10 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
             _open = null;
             Fail(batch.Writes, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {reason}"));
         }
+        // A batch already committing finishes first, so the caller (a drop) never deletes under a commit in flight.
+        try { await _running.ConfigureAwait(true); }
+        catch (Exception) { }
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     /// <summary>Starts the next commit when the open batch is due, or arms a timer for when it will be.</summary>

@@ -20,7 +20,9 @@ public static class TableStoreServer
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        // appsettings.json sits next to the binary, wherever the silo is started from; relative paths in settings
+        // (the warehouse) still resolve against the working directory.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder.Configuration);
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -50,7 +50,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             await Task.WhenAll(groups.Select(async g =>
             {
                 await GrainFactory.GetGrain<IBucketWriterGrain>(g.Key)
-                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, RowBatchCodec.Encode(g.Value.Kinds.ToArray(), g.Value.Rows))).ConfigureAwait(true);
+                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, new RowBatch([.. g.Value.Kinds], [.. g.Value.Rows]))).ConfigureAwait(true);
                 appended.Add(g.Key);
             })).ConfigureAwait(true);
         }

@@ -78,7 +78,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         {
             if (!claimed.Writes.TryGetValue(id, out var chunk))
                 throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of write {id} in batch {batch}.");
-            var (kinds, rows) = RowBatchCodec.Decode(chunk.Rows.Rows);
+            var (kinds, rows) = (chunk.Rows.Rows.Kinds, chunk.Rows.Rows.Rows);
             for (int i = 0; i < rows.Length; i++)
             {
                 writer.Write(RowKindExtensions.FromByte(kinds[i]), rows[i]);

@@ -1,14 +1,11 @@
 namespace TableStore.Grains.Write;
 
-/// <summary>
-/// One write's rows for one bucket, validated and typed by the table grain, encoded with
-/// <see cref="Core.Serialization.RowBatchCodec"/>: compact while they wait, and cheap to send to another silo.
-/// </summary>
+/// <summary>One write's rows for one bucket, validated and typed by the table grain.</summary>
 [GenerateSerializer, Immutable, Alias("TableStore.BucketAppend")]
 public sealed record BucketAppend(
     [property: Id(0)] string WriteId,
     [property: Id(1)] object?[] Partition,
-    [property: Id(2)] byte[] Rows);
+    [property: Id(2)] RowBatch Rows);
 
 /// <summary>
 /// The memtable of one bucket (key: <see cref="Abstractions.GrainKeys.Bucket"/>). Rows wait here, by write id, until

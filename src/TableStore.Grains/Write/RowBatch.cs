@@ -1,0 +1,33 @@
+using TableStore.Core.Serialization;
+
+namespace TableStore.Grains.Write;
+
+/// <summary>
+/// Validated rows on their way to a bucket writer. Immutable, so a call within a silo hands over the arrays as
+/// they are (no copy, no serialization); between silos it travels as one <see cref="RowBatchCodec"/> byte array
+/// (<see cref="RowBatchSurrogateConverter"/>) rather than value by value through Orleans' serializer.
+/// </summary>
+[Immutable]
+public sealed class RowBatch(byte[] kinds, object?[][] rows)
+{
+    public byte[] Kinds { get; } = kinds;
+    public object?[][] Rows { get; } = rows;
+}
+
+[GenerateSerializer, Immutable, Alias("TableStore.RowBatch")]
+public struct RowBatchSurrogate
+{
+    [Id(0)] public byte[] Data;
+}
+
+[RegisterConverter]
+public sealed class RowBatchSurrogateConverter : IConverter<RowBatch, RowBatchSurrogate>
+{
+    public RowBatch ConvertFromSurrogate(in RowBatchSurrogate surrogate)
+    {
+        var (kinds, rows) = RowBatchCodec.Decode(surrogate.Data);
+        return new RowBatch(kinds, rows);
+    }
+
+    public RowBatchSurrogate ConvertToSurrogate(in RowBatch value) => new() { Data = RowBatchCodec.Encode(value.Kinds, value.Rows) };
+}

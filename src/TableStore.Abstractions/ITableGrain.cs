@@ -17,6 +17,14 @@ public interface ITableGrain : IGrainWithStringKey
     /// <summary>The retained snapshots, oldest first, each in its on-disk JSON form.</summary>
     [Alias("Snapshots")] Task<IReadOnlyList<string>> ListSnapshotsAsync();
 
+    /// <summary>Tags a snapshot (default: the latest); returns the tagged snapshot in its JSON form.</summary>
+    [Alias("CreateTag")] Task<string> CreateTagAsync(string name, long? snapshotId);
+
+    [Alias("DeleteTag")] Task DeleteTagAsync(string name);
+
+    /// <summary>Every tag: its name and the tagged snapshot's JSON, by snapshot id.</summary>
+    [Alias("Tags")] Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync();
+
     /// <summary>A lookup routed for the caller (clients that know the schema call the bucket's lookup grain directly).</summary>
     [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
 }

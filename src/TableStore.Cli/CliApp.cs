@@ -48,6 +48,7 @@ public static class CliApp
             ScanCommand.Build(context),
             SnapshotsCommand.Build(context),
             LookupCommand.Build(context),
+            TagCommands.Build(context),
         };
         return root;
     }

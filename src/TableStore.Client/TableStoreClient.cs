@@ -164,6 +164,21 @@ public sealed class TableStoreClient
         return json.Select(j => MetadataCodec.SnapshotFromJson(j, $"snapshot list of {table}")).ToList();
     }
 
+    /// <summary>Tags a snapshot of the table (default: the latest) and returns the tag.</summary>
+    public async Task<Tag> CreateTagAsync(string table, string name, long? snapshotId = null)
+    {
+        var json = await Table(table).CreateTagAsync(name, snapshotId).ConfigureAwait(false);
+        return new Tag(name, MetadataCodec.SnapshotFromJson(json, $"tag {name} of {table}"));
+    }
+
+    public Task DeleteTagAsync(string table, string name) => Table(table).DeleteTagAsync(name);
+
+    public async Task<IReadOnlyList<Tag>> ListTagsAsync(string table)
+    {
+        var tags = await RetryAsync($"list the tags of {table}", () => Table(table).ListTagsAsync()).ConfigureAwait(false);
+        return tags.Select(t => new Tag(t.Key, MetadataCodec.SnapshotFromJson(t.Value, $"tag {t.Key} of {table}"))).ToList();
+    }
+
     /// <summary>
     /// The row with this primary key (values in primary-key order; converted to the column types), or null.
     /// Without a snapshot id it reads the latest snapshot, never older than this client's last write to the table.

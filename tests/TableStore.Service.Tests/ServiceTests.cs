@@ -127,6 +127,25 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
     }
 
     [Fact]
+    public async Task Tags_name_snapshots_across_the_cluster()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("tags");
+        await client.CreateTableAsync(table, Specs.AllTypes(2));
+        var first = await client.WriteAsync(table, [Specs.Upsert(Specs.AllTypesRow("eu", 1, 1))]);
+        await client.CreateTagAsync(table, "first");
+        await client.WriteAsync(table, [Specs.Upsert(Specs.AllTypesRow("eu", 2, 2))]);
+        var tags = await client.ListTagsAsync(table);
+        Assert.Equal(first.SnapshotId, Assert.Single(tags).Snapshot.Id);
+        var scan = await client.ScanAsync(table, new ScanRequest { Tag = "first" });
+        int rows = 0;
+        await foreach (var _ in scan.Rows) rows++;
+        Assert.Equal(1, rows);
+        await client.DeleteTagAsync(table, "first");
+        await Assert.ThrowsAsync<SnapshotNotFoundException>(() => client.ScanAsync(table, new ScanRequest { Tag = "first" }));
+    }
+
+    [Fact]
     public async Task Alter_sets_options_and_drop_removes_the_table()
     {
         var client = fixture.Client;

@@ -9,6 +9,7 @@ public sealed record ScanRequest
     [Id(2)] public IReadOnlyList<string>? Columns { get; init; }
     [Id(3)] public string? Filter { get; init; }
     [Id(4)] public long? Limit { get; init; }
+    [Id(5)] public string? Tag { get; init; }
 }
 
 /// <summary>

@@ -61,11 +61,18 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
             Columns = options.Columns,
             Filter = options.Filter,
             Limit = options.Limit,
+            Tag = options.Tag,
         }, ct).ConfigureAwait(false);
         return new ScanOutcome(scan.Columns, scan.SnapshotId, scan.Rows);
     }
 
     public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct) => Client.ListSnapshotsAsync(id.FullName);
+
+    public Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) => Client.CreateTagAsync(id.FullName, name, snapshotId);
+
+    public Task DeleteTagAsync(Identifier id, string name, CancellationToken ct) => Client.DeleteTagAsync(id.FullName, name);
+
+    public Task<IReadOnlyList<Tag>> ListTagsAsync(Identifier id, CancellationToken ct) => Client.ListTagsAsync(id.FullName);
 
     public async Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct)
     {

@@ -57,6 +57,15 @@ internal sealed class EmbeddedTableService(string warehouse) : ITableService
         return await t.Snapshots.ListAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Tags.CreateAsync(name, snapshotId, ct).ConfigureAwait(false);
+
+    public async Task DeleteTagAsync(Identifier id, string name, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Tags.DeleteAsync(name, ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<Tag>> ListTagsAsync(Identifier id, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Tags.ListAsync(ct).ConfigureAwait(false);
+
     public async Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);

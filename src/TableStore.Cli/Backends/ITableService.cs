@@ -28,6 +28,10 @@ internal interface ITableService : IAsyncDisposable
     Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct);
     Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct);
 
+    Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct);
+    Task DeleteTagAsync(Identifier id, string name, CancellationToken ct);
+    Task<IReadOnlyList<Tag>> ListTagsAsync(Identifier id, CancellationToken ct);
+
     /// <param name="key">Typed primary-key values in primary-key order.</param>
     Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct);
 }

@@ -30,6 +30,7 @@ internal static class ScanCommand
             Description = "Read the latest snapshot committed at or before this time: 'yyyy-MM-dd HH:mm:ss[.fff]' (UTC), ISO 8601, or epoch milliseconds",
             HelpName = "TIMESTAMP",
         };
+        var tag = new Option<string?>("--tag") { Description = "Read the snapshot of this tag (tablestore tag list)", HelpName = "NAME" };
         var select = new Option<string?>("--select") { Description = "Columns to output, comma-separated (default: all)", HelpName = "COLUMNS" };
         var where = new Option<string?>("--where")
         {
@@ -40,12 +41,14 @@ internal static class ScanCommand
         var limit = CommonOptions.WholeNumber<long>("--limit", "Output at most this many rows", "N");
         var command = new Command("scan", "Read a table (optionally an older snapshot), with projection, filter and limit")
         {
-            table, snapshot, asOf, select, where, format, limit,
+            table, snapshot, asOf, tag, select, where, format, limit,
         };
         command.Validators.Add(result =>
         {
             if (result.GetResult(snapshot) is { Implicit: false } && result.GetResult(asOf) is { Implicit: false })
                 result.AddError("--snapshot and --as-of cannot be used together: give one of them.");
+            if (result.GetResult(tag) is { Implicit: false } && (result.GetResult(snapshot) is { Implicit: false } || result.GetResult(asOf) is { Implicit: false }))
+                result.AddError("--tag cannot be used with --snapshot or --as-of: give one of them.");
         });
         command.SetAction(async (pr, ct) =>
         {
@@ -54,6 +57,7 @@ internal static class ScanCommand
             {
                 SnapshotId = pr.GetValue(snapshot),
                 AsOf = pr.GetValue(asOf) is { } text ? ParseAsOf(text) : null,
+                Tag = pr.GetValue(tag),
                 Columns = CommonOptions.SplitList(pr.GetValue(select), "--select"),
                 Filter = pr.GetValue(where),
                 Limit = pr.GetValue(limit),

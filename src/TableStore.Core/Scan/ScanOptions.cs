@@ -7,6 +7,8 @@ public sealed record ScanOptions
 {
     public long? SnapshotId { get; init; }
     public DateTimeOffset? AsOf { get; init; }
+    /// <summary>Read the snapshot of this tag (see <see cref="Manifest.TagManager"/>).</summary>
+    public string? Tag { get; init; }
     public IReadOnlyList<string>? Columns { get; init; }
     public string? Filter { get; init; }
     public Predicate? Predicate { get; init; }

@@ -9,10 +9,14 @@ namespace TableStore.Core.Scan;
 /// For primary-key tables only key and partition columns prune files: a file's non-key stats say nothing
 /// about whether its rows are the latest version of their key.
 /// </summary>
-public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, ManifestStore manifests, string tableName)
+public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, ManifestStore manifests, string tableName, TagManager? tags = null)
 {
     public async Task<Snapshot?> ResolveSnapshotAsync(ScanOptions options, CancellationToken ct = default)
     {
+        if (new[] { options.SnapshotId is not null, options.AsOf is not null, options.Tag is not null }.Count(x => x) > 1)
+            throw new InvalidInputException("Give at most one of a snapshot id, a time and a tag to read.");
+        if (options.Tag is { } tag)
+            return await (tags ?? throw new InvalidOperationException("This scan has no tag manager.")).GetAsync(tag, ct).ConfigureAwait(false);
         if (options.SnapshotId is { } id) return await snapshots.GetAsync(id, ct).ConfigureAwait(false);
         if (options.AsOf is { } t) return await snapshots.AsOfAsync(t, ct).ConfigureAwait(false);
         return await snapshots.LatestAsync(ct).ConfigureAwait(false);

@@ -29,6 +29,7 @@ public sealed class FileStoreTable
         Loggers = loggers;
         Snapshots = new SnapshotManager(store, Paths);
         Manifests = new ManifestStore(store, Paths, schemas, schema);
+        Tags = new TagManager(store, Paths, Snapshots);
     }
 
     public Identifier Identifier { get; }
@@ -38,6 +39,7 @@ public sealed class FileStoreTable
     public SchemaManager Schemas { get; }
     public SnapshotManager Snapshots { get; }
     public ManifestStore Manifests { get; }
+    public TagManager Tags { get; }
     public TimeProvider Time { get; }
     internal ILoggerFactory Loggers { get; }
 
@@ -91,7 +93,7 @@ public sealed class FileStoreTable
         }
     }
 
-    public TableScan NewScan() => new(Schema, Snapshots, Manifests, Identifier.FullName);
+    public TableScan NewScan() => new(Schema, Snapshots, Manifests, Identifier.FullName, Tags);
 
     public TableRead NewRead() => new(Schema, NewDataFileReader());
 

@@ -12,6 +12,7 @@ public sealed class TablePaths(string tableRoot)
 {
     public const string SnapshotPrefix = "snapshot-";
     public const string SchemaPrefix = "schema-";
+    public const string TagPrefix = "tag-";
 
     public string Root { get; } = tableRoot.TrimEnd('/');
 
@@ -24,6 +25,8 @@ public sealed class TablePaths(string tableRoot)
     public string SnapshotFile(long id) => SnapshotDir + SnapshotPrefix + id.ToString(CultureInfo.InvariantCulture);
     public string LatestHint => SnapshotDir + "LATEST";
     public string ManifestDir => Root + "/manifest/";
+    public string TagDir => Root + "/tag/";
+    public string TagFile(string name) => TagDir + TagPrefix + name;
     public string ManifestFile(string name) => ManifestDir + name;
 
     /// <summary>The N of a listed <c>.../&lt;prefix&gt;N</c> object (schema-N, snapshot-N); false for anything else.</summary>

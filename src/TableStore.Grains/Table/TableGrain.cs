@@ -131,6 +131,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             Columns = request.Columns,
             Filter = request.Filter,
             Limit = request.Limit,
+            Tag = request.Tag,
         }).ConfigureAwait(true);
         ScanHeader? header = new(result.Columns.Select(c => new ColumnSpec(c.Name, c.Type.ToString())).ToList(), result.Snapshot?.Id);
         var page = new List<object?[]>(ScanPageRows);
@@ -149,6 +150,24 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     {
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
         return (await table.Snapshots.ListAsync().ConfigureAwait(true)).Select(MetadataCodec.SnapshotToJson).ToList();
+    }
+
+    public async Task<string> CreateTagAsync(string name, long? snapshotId)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        return MetadataCodec.SnapshotToJson((await table.Tags.CreateAsync(name, snapshotId).ConfigureAwait(true)).Snapshot);
+    }
+
+    public async Task DeleteTagAsync(string name)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        await table.Tags.DeleteAsync(name).ConfigureAwait(true);
+    }
+
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync()
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        return (await table.Tags.ListAsync().ConfigureAwait(true)).Select(t => KeyValuePair.Create(t.Name, MetadataCodec.SnapshotToJson(t.Snapshot))).ToList();
     }
 
     public async Task<LookupReply> LookupAsync(LookupRequest request)

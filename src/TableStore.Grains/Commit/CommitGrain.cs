@@ -93,12 +93,6 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         catch (Exception) { }
     }
 
-    public async Task<long?> LatestSnapshotIdAsync()
-    {
-        var stored = await _table.Snapshots.LatestIdAsync().ConfigureAwait(true);
-        return _latest = stored is null ? _latest : Math.Max(stored.Value, _latest ?? 0);
-    }
-
     public async Task CloseAsync(string reason)
     {
         _closedReason = reason;

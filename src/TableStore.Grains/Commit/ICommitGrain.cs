@@ -23,9 +23,6 @@ public interface ICommitGrain : IGrainWithStringKey
     /// <summary>Commits what is waiting now, without waiting for the interval; completes when it is committed (or failed).</summary>
     [Alias("Flush")] Task FlushAsync();
 
-    /// <summary>The latest snapshot id this grain committed or saw; null when the table has none.</summary>
-    [Alias("Latest")] Task<long?> LatestSnapshotIdAsync();
-
     /// <summary>The table is gone: fail waiting writes with <paramref name="reason"/> and deactivate.</summary>
     [Alias("Close")] Task CloseAsync(string reason);
 }

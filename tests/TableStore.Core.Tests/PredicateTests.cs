@@ -125,7 +125,8 @@ public class PredicateTests
     [Fact]
     public async Task Value_stats_prune_append_only_tables()
     {
-        var table = await TestTables.CreateAsync(new InMemoryObjectStore(), new TableDefinition(SchemaParser.ParseColumns("ts BIGINT, msg STRING")));
+        var table = await TestTables.CreateAsync(new InMemoryObjectStore(), new TableDefinition(SchemaParser.ParseColumns("ts BIGINT, msg STRING"),
+            Options: new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" })); // five files to prune
         for (int c = 0; c < 5; c++)
             await table.WriteAndCommitAsync(Enumerable.Range(c * 10, 10).Select(i => new ChangeRow(RowKind.Insert, [(long)i, $"m{i}"])).ToList());
         var scan = await table.ScanAsync(new ScanOptions { Filter = "ts > 41" });

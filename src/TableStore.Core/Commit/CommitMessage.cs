@@ -40,7 +40,11 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
 }
 
 /// <param name="Attempts">Tries it took, counting lost races and rewrites after sequence conflicts.</param>
-public sealed record CommitResult(long SnapshotId, bool AlreadyCommitted, int Attempts);
+public sealed record CommitResult(long SnapshotId, bool AlreadyCommitted, int Attempts)
+{
+    /// <summary>The compaction the writer ran after its commit (a later COMPACT snapshot), if any.</summary>
+    public Table.CompactOutcome? Compaction { get; init; }
+}
 
 /// <summary>
 /// A primary-key bucket received rows from another writer after this writer assigned its sequence numbers,

@@ -74,7 +74,7 @@ public sealed class BucketLookup
     {
         if (versions is null) return null;
         versions.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        var merge = MergeFunctions.Create(_table.Schema.CoreOptions.MergeEngine);
+        var merge = MergeFunctions.Create(_table.Schema);
         merge.Reset();
         foreach (var v in versions) merge.Add(v);
         return merge.GetResult();

@@ -5,7 +5,7 @@ using TableStore.Core.Schema;
 namespace TableStore.Core.MergeTree;
 
 /// <summary>One row of a merge result: a version in a run, or (other merge engines) a merged row.</summary>
-public readonly record struct MergePick(int Run, int Row, object?[]? Merged);
+public readonly record struct MergePick(int Run, int Row, KeyValue? Merged);
 
 /// <summary>
 /// K-way merge over decoded files (sorted runs) of one bucket, comparing keys in their typed columns. It
@@ -29,9 +29,9 @@ public sealed class BatchMergeReader
     /// <summary>
     /// The merged result as picks: for the deduplicate engine a pick names the winning version (run, row) and
     /// nothing is boxed here, so the caller can materialize rows lazily; other engines' merged rows are carried
-    /// in the pick. Retractions are dropped.
+    /// in the pick. Retractions are dropped, unless a compaction must keep them to shadow older runs.
     /// </summary>
-    public List<MergePick> Merge(IMergeFunction merge)
+    public List<MergePick> Merge(IMergeFunction merge, bool dropRetractions = true)
     {
         var picks = new List<MergePick>(_runs.Max(r => r.RowCount));
         bool dedupe = merge is DeduplicateMergeFunction;
@@ -65,14 +65,14 @@ public sealed class BatchMergeReader
             {
                 int win = group[0];
                 foreach (var r in group) if (Seq(r) > Seq(win)) win = r;
-                if (!_runs[win].Kind(_pos[win]).IsRetract()) picks.Add(new MergePick(win, _pos[win], null));
+                if (!dropRetractions || !_runs[win].Kind(_pos[win]).IsRetract()) picks.Add(new MergePick(win, _pos[win], null));
             }
             else
             {
                 group.Sort((a, b) => Seq(a).CompareTo(Seq(b)));
                 merge.Reset();
                 foreach (var r in group) merge.Add(new KeyValue(_runs[r].Row(_pos[r]), Seq(r), _runs[r].Kind(_pos[r])));
-                if (merge.GetResult() is { } kv && !kv.Kind.IsRetract()) picks.Add(new MergePick(-1, -1, kv.Row));
+                if (merge.GetResult() is { } kv && (!dropRetractions || !kv.Kind.IsRetract())) picks.Add(new MergePick(-1, -1, kv));
             }
 
             foreach (var r in group)
@@ -86,7 +86,7 @@ public sealed class BatchMergeReader
     /// <summary>Rows of a merge result, materialized on demand.</summary>
     public static IEnumerable<object?[]> Rows(IReadOnlyList<ColumnBatch> runs, List<MergePick> picks)
     {
-        foreach (var p in picks) yield return p.Merged ?? runs[p.Run].Row(p.Row);
+        foreach (var p in picks) yield return p.Merged?.Row ?? runs[p.Run].Row(p.Row);
     }
 
     private long Seq(int run) => _runs[run].Sequences[_pos[run]];

@@ -53,7 +53,7 @@ public sealed class BucketWriter
             // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
             var rows = CollectionsMarshal.AsSpan(_buffer);
             var sameKey = KeySorter.Sort(rows, _schema, _keys);
-            CollectionsMarshal.SetCount(_buffer, MergeInPlace(rows, sameKey, MergeFunctions.Create(_schema.CoreOptions.MergeEngine)));
+            CollectionsMarshal.SetCount(_buffer, MergeInPlace(rows, sameKey, MergeFunctions.Create(_schema)));
         }
         _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level: 0, ct).ConfigureAwait(false));
         _buffer.Clear();

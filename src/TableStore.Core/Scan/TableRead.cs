@@ -30,7 +30,7 @@ public sealed class TableRead(TableSchema schema, DataFileReader files)
             foreach (var f in ordered)
                 runs.Add(await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
             var picks = schema.Kind == TableKind.PrimaryKey
-                ? new BatchMergeReader(runs, schema).Merge(MergeFunctions.Create(schema.CoreOptions.MergeEngine))
+                ? new BatchMergeReader(runs, schema).Merge(MergeFunctions.Create(schema))
                 : null;
             return new PreparedSplit(runs, picks);
         }

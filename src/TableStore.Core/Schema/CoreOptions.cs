@@ -20,6 +20,17 @@ public sealed class CoreOptions
     public const string RowGroupRowsKey = "parquet.row-group-rows";
     public const string ManifestMergeMinCountKey = "manifest.merge-min-count";
     public const string CommitMaxRetriesKey = "commit.max-retries";
+    public const string CompactionTriggerKey = "num-sorted-run.compaction-trigger";
+    public const string StopTriggerKey = "num-sorted-run.stop-trigger";
+    public const string NumLevelsKey = "num-levels";
+    public const string MaxSizeAmplificationKey = "compaction.max-size-amplification-percent";
+    public const string SizeRatioKey = "compaction.size-ratio";
+    public const string CompactionMinFileNumKey = "compaction.min.file-num";
+    public const string CompactionMaxFileNumKey = "compaction.max.file-num";
+    public const string WriteOnlyKey = "write-only";
+    public const string RetainedMinKey = "snapshot.num-retained.min";
+    public const string RetainedMaxKey = "snapshot.num-retained.max";
+    public const string TimeRetainedKey = "snapshot.time-retained";
 
     public MergeEngine MergeEngine { get; }
     public long TargetFileSize { get; }
@@ -30,6 +41,24 @@ public sealed class CoreOptions
     public int RowGroupRows { get; }
     public int ManifestMergeMinCount { get; }
     public int CommitMaxRetries { get; }
+    /// <summary>A bucket with this many sorted runs is compacted (universal compaction).</summary>
+    public int CompactionTrigger { get; }
+    /// <summary>A bucket with this many sorted runs stalls its writer until compaction catches up.</summary>
+    public int StopTrigger { get; }
+    public int NumLevels { get; }
+    public int MaxSizeAmplificationPercent { get; }
+    public int SizeRatio { get; }
+    /// <summary>Append-only buckets: compact once this many consecutive small files exist (at most the max per compaction).</summary>
+    public int CompactionMinFileNum { get; }
+    public int CompactionMaxFileNum { get; }
+    /// <summary>Writers never compact; a separate <c>compact</c> job (or the service's schedule) does.</summary>
+    public bool WriteOnly { get; }
+    /// <summary>Expiration keeps at least this many snapshots, whatever their age.</summary>
+    public int RetainedMin { get; }
+    /// <summary>Expiration keeps at most this many snapshots, whatever their age.</summary>
+    public int RetainedMax { get; }
+    /// <summary>Expiration keeps snapshots younger than this (between the min and max counts).</summary>
+    public TimeSpan TimeRetained { get; }
 
     /// <summary>Keys under this prefix are the user's own annotations, stored and never interpreted.</summary>
     public const string UserPrefix = "meta.";
@@ -37,7 +66,9 @@ public sealed class CoreOptions
     public static readonly IReadOnlyList<string> KnownKeys =
     [
         MergeEngineKey, TargetFileSizeKey, WriteBufferSizeKey, CompressionKey, CompressionLevelKey, RowGroupRowsKey,
-        ManifestMergeMinCountKey, CommitMaxRetriesKey,
+        ManifestMergeMinCountKey, CommitMaxRetriesKey, CompactionTriggerKey, StopTriggerKey, NumLevelsKey,
+        MaxSizeAmplificationKey, SizeRatioKey, CompactionMinFileNumKey, CompactionMaxFileNumKey, WriteOnlyKey,
+        RetainedMinKey, RetainedMaxKey, TimeRetainedKey,
     ];
 
     /// <summary>
@@ -78,6 +109,44 @@ public sealed class CoreOptions
         RowGroupRows = Get(options, RowGroupRowsKey, "262144", v => ParseInt(v, 1024, int.MaxValue));
         ManifestMergeMinCount = Get(options, ManifestMergeMinCountKey, "30", v => ParseInt(v, 2, 100_000));
         CommitMaxRetries = Get(options, CommitMaxRetriesKey, "100", v => ParseInt(v, 0, 100_000));
+        CompactionTrigger = Get(options, CompactionTriggerKey, "5", v => ParseInt(v, 2, 1000));
+        StopTrigger = Get(options, StopTriggerKey, (CompactionTrigger + 3).ToString(CultureInfo.InvariantCulture), v => ParseInt(v, CompactionTrigger, 10_000));
+        NumLevels = Get(options, NumLevelsKey, (CompactionTrigger + 1).ToString(CultureInfo.InvariantCulture), v => ParseInt(v, 2, 100));
+        MaxSizeAmplificationPercent = Get(options, MaxSizeAmplificationKey, "200", v => ParseInt(v, 1, 1_000_000));
+        SizeRatio = Get(options, SizeRatioKey, "1", v => ParseInt(v, 0, 1000));
+        CompactionMinFileNum = Get(options, CompactionMinFileNumKey, "5", v => ParseInt(v, 2, 10_000));
+        CompactionMaxFileNum = Get(options, CompactionMaxFileNumKey, "50", v => ParseInt(v, CompactionMinFileNum, 100_000));
+        WriteOnly = Get(options, WriteOnlyKey, "false", ParseBool);
+        RetainedMin = Get(options, RetainedMinKey, "10", v => ParseInt(v, 1, int.MaxValue));
+        RetainedMax = Get(options, RetainedMaxKey, int.MaxValue.ToString(CultureInfo.InvariantCulture), v => ParseInt(v, RetainedMin, int.MaxValue));
+        TimeRetained = Get(options, TimeRetainedKey, "1h", ParseDuration);
+    }
+
+    private static bool ParseBool(string v) => v.ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new FormatException("must be true or false"),
+    };
+
+    /// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>10min</c>, <c>1h</c>, <c>7d</c> (a bare number is seconds).</summary>
+    public static TimeSpan ParseDuration(string v)
+    {
+        var text = v.Trim().ToLowerInvariant();
+        int split = 0;
+        while (split < text.Length && (char.IsAsciiDigit(text[split]) || text[split] == '.')) split++;
+        if (split == 0 || !double.TryParse(text[..split], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+            throw new FormatException($"'{v}' is not a duration; use a number and a unit: ms, s, min, h, d (e.g. 30min, 1d)");
+        TimeSpan unit = text[split..].Trim() switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(1),
+            "" or "s" or "sec" or "second" or "seconds" => TimeSpan.FromSeconds(1),
+            "m" or "min" or "minute" or "minutes" => TimeSpan.FromMinutes(1),
+            "h" or "hour" or "hours" => TimeSpan.FromHours(1),
+            "d" or "day" or "days" => TimeSpan.FromDays(1),
+            var u => throw new FormatException($"unknown unit '{u}' in '{v}'; use ms, s, min, h or d"),
+        };
+        return TimeSpan.FromTicks(checked((long)(n * unit.Ticks)));
     }
 
     private static T Get<T>(IReadOnlyDictionary<string, string> options, string key, string defaultValue, Func<string, T> parse)

@@ -78,7 +78,9 @@ public sealed class FileStoreTable
             {
                 var request = new CommitRequest(messages, options.CommitIdentifier) { Kind = options.Kind, BaseSnapshotId = floor };
                 var result = await commit.CommitAsync(request, ct).ConfigureAwait(false);
-                return result with { Attempts = result.Attempts + attempt - 1 };
+                result = result with { Attempts = result.Attempts + attempt - 1 };
+                if (Schema.CoreOptions.WriteOnly || options.Kind == CommitKind.Overwrite) return result;
+                return result with { Compaction = await CompactAfterWriteAsync(messages, ct).ConfigureAwait(false) };
             }
             catch (SequenceConflictException) when (attempt < Schema.CoreOptions.CommitMaxRetries)
             {
@@ -90,6 +92,30 @@ public sealed class FileStoreTable
                 await write.AbortAsync(messages, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    /// <summary>Runs a compaction job (see <see cref="TableCompactor"/>) and commits it as one COMPACT snapshot.</summary>
+    public Task<CompactOutcome> CompactAsync(CompactOptions? options = null, CancellationToken ct = default) =>
+        new TableCompactor(this).RunAsync(options ?? new CompactOptions(), ct);
+
+    /// <summary>
+    /// Compacts the buckets a write touched when their triggers say so, in the writer, before it returns: so a
+    /// bucket never holds more sorted runs than the trigger plus one, whoever writes. The write is committed
+    /// already; a failed compaction is logged and left to the next writer or the compact job.
+    /// </summary>
+    private async Task<CompactOutcome?> CompactAfterWriteAsync(List<CommitMessage> messages, CancellationToken ct)
+    {
+        var buckets = messages.Select(m => (PartitionKey.Of(m.Partition), m.Bucket)).ToHashSet();
+        try
+        {
+            var outcome = await CompactAsync(new CompactOptions { Buckets = buckets }, ct).ConfigureAwait(false);
+            return outcome.SnapshotId is null ? null : outcome;
+        }
+        catch (Exception e) when (e is TableStoreException or IOException or OperationCanceledException)
+        {
+            Loggers.CreateLogger<FileStoreTable>().LogWarning(e, "Compaction after a write to {Table} failed; the write is committed, compaction will be retried by the next write", Identifier.FullName);
+            return null;
         }
     }
 

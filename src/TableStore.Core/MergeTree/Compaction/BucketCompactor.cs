@@ -1,0 +1,60 @@
+using TableStore.Core.Format;
+using TableStore.Core.Manifest;
+using TableStore.Core.Schema;
+
+namespace TableStore.Core.MergeTree.Compaction;
+
+/// <summary>What a compaction of one bucket did: the files it replaces and the files replacing them.</summary>
+public sealed record CompactResult(object?[] Partition, int Bucket, IReadOnlyList<DataFileMeta> Before, IReadOnlyList<DataFileMeta> After)
+{
+    public long BytesRead => Before.Sum(f => f.FileSize);
+    public long BytesWritten => After.Sum(f => f.FileSize);
+    public long RowsRead => Before.Sum(f => f.RowCount);
+    public long RowsWritten => After.Sum(f => f.RowCount);
+}
+
+/// <summary>
+/// Rewrites the files of a <see cref="CompactUnit"/> as one sorted run. Primary-key files are merged with the
+/// table's merge engine (keeping the newest sequence number of each key, so later writes still win), with
+/// retractions dropped only when nothing older remains below; append-only files are concatenated in order.
+/// The output is invisible until a COMPACT snapshot swaps it in.
+/// </summary>
+public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, DataFileWriter writer)
+{
+    public async Task<CompactResult> CompactAsync(object?[] partition, int bucket, CompactUnit unit, CancellationToken ct = default)
+    {
+        var batches = new List<ColumnBatch>(unit.Files.Count);
+        try
+        {
+            var inputs = schema.Kind == TableKind.PrimaryKey ? unit.Files : unit.Files.OrderBy(f => f.MinSequence).ToList();
+            foreach (var f in inputs)
+                batches.Add(await reader.ReadBatchAsync(partition, bucket, f, null, ct).ConfigureAwait(false));
+            var rows = schema.Kind == TableKind.PrimaryKey ? Merge(batches, unit.DropRetractions) : Concatenate(batches);
+            foreach (var b in batches) b.Dispose();
+            batches.Clear();
+            var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct).ConfigureAwait(false);
+            return new CompactResult(partition, bucket, unit.Files, after);
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    private List<KeyValue> Merge(List<ColumnBatch> batches, bool dropRetractions)
+    {
+        var picks = new BatchMergeReader(batches, schema).Merge(MergeFunctions.Create(schema), dropRetractions);
+        var rows = new List<KeyValue>(picks.Count);
+        foreach (var p in picks)
+            rows.Add(p.Merged ?? new KeyValue(batches[p.Run].Row(p.Row), batches[p.Run].Sequences[p.Row], batches[p.Run].Kind(p.Row)));
+        return rows;
+    }
+
+    private static List<KeyValue> Concatenate(List<ColumnBatch> batches)
+    {
+        var rows = new List<KeyValue>(batches.Sum(b => b.RowCount));
+        foreach (var b in batches)
+            for (int i = 0; i < b.RowCount; i++) rows.Add(new KeyValue(b.Row(i), b.Sequences[i], b.Kind(i)));
+        return rows;
+    }
+}

@@ -25,6 +25,16 @@ public interface ITableGrain : IGrainWithStringKey
     /// <summary>Every tag: its name and the tagged snapshot's JSON, by snapshot id.</summary>
     [Alias("Tags")] Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync();
 
+    // Maintenance jobs take as long as the table is large: far beyond the default response timeout.
+    /// <summary>Runs a compaction job on this silo and commits it as one COMPACT snapshot.</summary>
+    [Alias("Compact"), ResponseTimeout("01:00:00")] Task<CompactReply> CompactAsync(CompactRequest request);
+
+    /// <summary>Expires snapshots and the files only they referenced (tags and consumers are respected).</summary>
+    [Alias("Expire"), ResponseTimeout("01:00:00")] Task<ExpireReply> ExpireAsync(ExpireRequest request);
+
+    /// <summary>Lists (dry run) or removes files no snapshot or tag references, older than the threshold.</summary>
+    [Alias("CleanOrphans"), ResponseTimeout("01:00:00")] Task<OrphansReply> CleanOrphansAsync(OrphansRequest request);
+
     /// <summary>A lookup routed for the caller (clients that know the schema call the bucket's lookup grain directly).</summary>
     [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
 }

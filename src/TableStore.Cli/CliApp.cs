@@ -49,6 +49,9 @@ public static class CliApp
             SnapshotsCommand.Build(context),
             LookupCommand.Build(context),
             TagCommands.Build(context),
+            MaintenanceCommands.Compact(context),
+            MaintenanceCommands.Expire(context),
+            MaintenanceCommands.Orphans(context),
         };
         return root;
     }

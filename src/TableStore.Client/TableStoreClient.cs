@@ -4,9 +4,11 @@ using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Lookup;
+using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
 using TableStore.Core.Serialization;
+using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
 namespace TableStore.Client;
@@ -178,6 +180,18 @@ public sealed class TableStoreClient
         var tags = await RetryAsync($"list the tags of {table}", () => Table(table).ListTagsAsync()).ConfigureAwait(false);
         return tags.Select(t => new Tag(t.Key, MetadataCodec.SnapshotFromJson(t.Value, $"tag {t.Key} of {table}"))).ToList();
     }
+
+    /// <summary>Compacts the table on the cluster (full, or what the triggers pick), optionally one partition (<c>k=v[,k=v]</c>).</summary>
+    public async Task<CompactOutcome> CompactAsync(string table, bool full = false, string? partition = null) =>
+        (await Table(table).CompactAsync(new CompactRequest(full, partition)).ConfigureAwait(false)).ToOutcome();
+
+    /// <summary>Expires snapshots beyond the last <paramref name="retainLast"/> (and older than <paramref name="olderThan"/>, when given).</summary>
+    public async Task<ExpireOutcome> ExpireAsync(string table, int retainLast, TimeSpan? olderThan = null) =>
+        (await Table(table).ExpireAsync(new ExpireRequest(retainLast, olderThan)).ConfigureAwait(false)).ToOutcome();
+
+    /// <summary>Lists (dry run) or removes files of the table that nothing references and that are older than <paramref name="olderThan"/>.</summary>
+    public async Task<OrphanCleanOutcome> CleanOrphansAsync(string table, TimeSpan olderThan, bool dryRun) =>
+        (await Table(table).CleanOrphansAsync(new OrphansRequest(olderThan, dryRun)).ConfigureAwait(false)).ToOutcome();
 
     /// <summary>
     /// The row with this primary key (values in primary-key order; converted to the column types), or null.

@@ -3,6 +3,7 @@ using System.Text;
 using TableStore.Abstractions;
 using TableStore.Client;
 using TableStore.Core.Data;
+using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
@@ -67,6 +68,16 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
     }
 
     public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct) => Client.ListSnapshotsAsync(id.FullName);
+
+    // Runs on a silo next to the data; progress is not streamed back, the reply carries the totals.
+    public Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct) =>
+        Client.CompactAsync(id.FullName, full, partition);
+
+    public Task<ExpireOutcome> ExpireAsync(Identifier id, ExpireOptions options, CancellationToken ct) =>
+        Client.ExpireAsync(id.FullName, options.RetainLast, options.OlderThan);
+
+    public Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct) =>
+        Client.CleanOrphansAsync(id.FullName, options.OlderThan, options.DryRun);
 
     public Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) => Client.CreateTagAsync(id.FullName, name, snapshotId);
 

@@ -1,6 +1,7 @@
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Lookup;
+using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
@@ -56,6 +57,19 @@ internal sealed class EmbeddedTableService(string warehouse) : ITableService
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
         return await t.Snapshots.ListAsync(ct).ConfigureAwait(false);
     }
+
+    public async Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct)
+    {
+        var table = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var options = new CompactOptions { Full = full, Partitions = PartitionSpec.Parse(partition, table.Schema), Progress = progress };
+        return await table.CompactAsync(options, ct).ConfigureAwait(false);
+    }
+
+    public async Task<ExpireOutcome> ExpireAsync(Identifier id, ExpireOptions options, CancellationToken ct) =>
+        await new SnapshotExpiration(await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).RunAsync(options, ct).ConfigureAwait(false);
+
+    public async Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct) =>
+        await new OrphanFilesClean(await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).RunAsync(options, ct).ConfigureAwait(false);
 
     public async Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) =>
         await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Tags.CreateAsync(name, snapshotId, ct).ConfigureAwait(false);

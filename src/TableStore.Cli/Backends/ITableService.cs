@@ -1,4 +1,5 @@
 using TableStore.Core.Data;
+using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
@@ -31,6 +32,11 @@ internal interface ITableService : IAsyncDisposable
     Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct);
     Task DeleteTagAsync(Identifier id, string name, CancellationToken ct);
     Task<IReadOnlyList<Tag>> ListTagsAsync(Identifier id, CancellationToken ct);
+
+    /// <param name="partition"><c>k=v[,k=v]</c> or null for every partition.</param>
+    Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct);
+    Task<ExpireOutcome> ExpireAsync(Identifier id, ExpireOptions options, CancellationToken ct);
+    Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct);
 
     /// <param name="key">Typed primary-key values in primary-key order.</param>
     Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct);

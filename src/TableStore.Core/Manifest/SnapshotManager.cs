@@ -41,6 +41,14 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
                 : $"Snapshot {id} does not exist: snapshots {ids[0]}..{ids[^1]} are available.");
     }
 
+    /// <summary>Deletes an expired snapshot's file (and forgets it, so this process cannot read it from memory).</summary>
+    public async Task DeleteAsync(long id, CancellationToken ct = default)
+    {
+        _cache.TryRemove(id, out _);
+        await store.DeleteAsync(paths.SnapshotFile(id), ct).ConfigureAwait(false);
+        _cache.TryRemove(id, out _);
+    }
+
     /// <summary>The commit point: creates <c>snapshot-N</c> only if no committer created it first.</summary>
     public async Task<bool> TryCommitAsync(Snapshot snapshot, CancellationToken ct = default)
     {

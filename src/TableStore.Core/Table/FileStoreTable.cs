@@ -30,6 +30,7 @@ public sealed class FileStoreTable
         Snapshots = new SnapshotManager(store, Paths);
         Manifests = new ManifestStore(store, Paths, schemas, schema);
         Tags = new TagManager(store, Paths, Snapshots);
+        Consumers = new ConsumerManager(store, Paths);
     }
 
     public Identifier Identifier { get; }
@@ -40,6 +41,7 @@ public sealed class FileStoreTable
     public SnapshotManager Snapshots { get; }
     public ManifestStore Manifests { get; }
     public TagManager Tags { get; }
+    public ConsumerManager Consumers { get; }
     public TimeProvider Time { get; }
     internal ILoggerFactory Loggers { get; }
 

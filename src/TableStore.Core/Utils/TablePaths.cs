@@ -13,6 +13,7 @@ public sealed class TablePaths(string tableRoot)
     public const string SnapshotPrefix = "snapshot-";
     public const string SchemaPrefix = "schema-";
     public const string TagPrefix = "tag-";
+    public const string ConsumerPrefix = "consumer-";
 
     public string Root { get; } = tableRoot.TrimEnd('/');
 
@@ -28,6 +29,8 @@ public sealed class TablePaths(string tableRoot)
     public string TagDir => Root + "/tag/";
     public string TagFile(string name) => TagDir + TagPrefix + name;
     public string ManifestFile(string name) => ManifestDir + name;
+    public string ConsumerDir => Root + "/consumer/";
+    public string ConsumerFile(string id) => ConsumerDir + ConsumerPrefix + id;
 
     /// <summary>The N of a listed <c>.../&lt;prefix&gt;N</c> object (schema-N, snapshot-N); false for anything else.</summary>
     public static bool TryParseNumbered(string path, string prefix, out long id)

@@ -5,6 +5,7 @@ using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Format;
 using TableStore.Core.Lookup;
+using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Serialization;
@@ -168,6 +169,25 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     {
         var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
         return (await table.Tags.ListAsync().ConfigureAwait(true)).Select(t => KeyValuePair.Create(t.Name, MetadataCodec.SnapshotToJson(t.Snapshot))).ToList();
+    }
+
+    public async Task<CompactReply> CompactAsync(CompactRequest request)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var options = new CompactOptions { Full = request.Full, Partitions = PartitionSpec.Parse(request.Partition, table.Schema) };
+        return CompactReply.From(await table.CompactAsync(options).ConfigureAwait(true));
+    }
+
+    public async Task<ExpireReply> ExpireAsync(ExpireRequest request)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        return ExpireReply.From(await new SnapshotExpiration(table).RunAsync(new ExpireOptions(request.RetainLast, request.OlderThan)).ConfigureAwait(true));
+    }
+
+    public async Task<OrphansReply> CleanOrphansAsync(OrphansRequest request)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        return OrphansReply.From(await new OrphanFilesClean(table).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true));
     }
 
     public async Task<LookupReply> LookupAsync(LookupRequest request)

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+using TableStore.Core.Diagnostics;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+
+namespace TableStore.Core.Maintenance;
+
+/// <param name="OlderThan">Only files last modified longer ago than this are touched: a commit in flight
+/// writes its files before its snapshot names them, and must not lose them.</param>
+public sealed record OrphanCleanOptions(TimeSpan OlderThan, bool DryRun = false)
+{
+    public static readonly TimeSpan DefaultOlderThan = TimeSpan.FromDays(1);
+}
+
+public sealed record OrphanFile(string Path, long Size, DateTimeOffset LastModified);
+
+public sealed record OrphanCleanOutcome(IReadOnlyList<OrphanFile> Orphans, bool Deleted, int YoungerSkipped)
+{
+    public long Bytes => Orphans.Sum(o => o.Size);
+}
+
+/// <summary>
+/// Finds data files, manifests and manifest lists that no retained snapshot and no tag references (left by
+/// failed or abandoned writes, crashed expirations, deleted tags), and removes those older than a threshold.
+/// Every manifest a retained snapshot or tag names and every data file live in one is kept; snapshots
+/// committed while the listing runs are read again at the end, so a file is never deleted that a new commit names.
+/// </summary>
+public sealed class OrphanFilesClean(FileStoreTable table)
+{
+    private readonly ILogger _log = table.Loggers.CreateLogger<OrphanFilesClean>();
+
+    public async Task<OrphanCleanOutcome> RunAsync(OrphanCleanOptions options, CancellationToken ct = default)
+    {
+        if (options.OlderThan < TimeSpan.Zero) throw new InvalidInputException($"--older-than must not be negative, got {options.OlderThan}.");
+        var cutoff = table.Time.GetUtcNow() - options.OlderThan;
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<long>();
+        await AddReferencedAsync(referenced, seen, ct).ConfigureAwait(false);
+
+        var candidates = new List<OrphanFile>();
+        int young = 0;
+        await foreach (var o in table.Store.ListAsync(table.Paths.Root + "/", ct).ConfigureAwait(false))
+        {
+            if (!IsCleanable(o.Path) || referenced.Contains(o.Path)) continue;
+            if (o.LastModified > cutoff) { young++; continue; }
+            candidates.Add(new OrphanFile(o.Path, o.Size, o.LastModified));
+        }
+        // Commits that landed during the listing may name files listed above (written before the cutoff by a
+        // slow writer): read the snapshot list again and keep whatever the new snapshots reference.
+        await AddReferencedAsync(referenced, seen, ct).ConfigureAwait(false);
+        candidates.RemoveAll(c => referenced.Contains(c.Path));
+
+        if (!options.DryRun)
+        {
+            foreach (var c in candidates) await table.Store.DeleteAsync(c.Path, ct).ConfigureAwait(false);
+            TableStoreMetrics.FilesDeleted.Add(candidates.Count, TableStoreMetrics.Table(table.Paths.TableName));
+            _log.LogInformation("Removed {Count} orphan files ({Bytes} bytes) of {Table}", candidates.Count, candidates.Sum(c => c.Size), table.Paths.TableName);
+        }
+        return new OrphanCleanOutcome(candidates, !options.DryRun, young);
+    }
+
+    /// <summary>Only files the engine writes under generated names; schemas, snapshots, hints, tags and consumers are never orphans.</summary>
+    private bool IsCleanable(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        if (path.StartsWith(table.Paths.ManifestDir, StringComparison.Ordinal)) return name.StartsWith("manifest-", StringComparison.Ordinal);
+        return name.StartsWith("data-", StringComparison.Ordinal) && name.EndsWith(".parquet", StringComparison.Ordinal)
+            && !path.StartsWith(table.Paths.SnapshotDir, StringComparison.Ordinal) && !path.StartsWith(table.Paths.SchemaDir, StringComparison.Ordinal);
+    }
+
+    private async Task AddReferencedAsync(HashSet<string> referenced, HashSet<long> seen, CancellationToken ct)
+    {
+        var snapshots = new List<Snapshot>();
+        foreach (var id in await table.Snapshots.ListIdsAsync(ct).ConfigureAwait(false))
+        {
+            if (!seen.Add(id)) continue;
+            // A snapshot expired meanwhile: its files are the expiration's business.
+            if (await table.Snapshots.TryGetAsync(id, ct).ConfigureAwait(false) is { } s) snapshots.Add(s);
+        }
+        snapshots.AddRange((await table.Tags.ListAsync(ct).ConfigureAwait(false)).Select(t => t.Snapshot));
+        var listsDone = new HashSet<string>();
+        foreach (var s in snapshots)
+        {
+            foreach (var list in SnapshotExpiration.ManifestLists(s))
+            {
+                if (!listsDone.Add(list)) continue;
+                referenced.Add(table.Paths.ManifestFile(list));
+                foreach (var m in await table.Manifests.ReadManifestListAsync(list, ct).ConfigureAwait(false))
+                    referenced.Add(table.Paths.ManifestFile(m.FileName));
+            }
+            // Data files live in the snapshot. A file only older manifests still list (added, then deleted
+            // before every retained snapshot) is dead everywhere: that is what a deleted tag or a crashed
+            // expiration leaves behind.
+            foreach (var e in await table.Manifests.ReadLiveFilesAsync(s.BaseManifestList, null, ct).ConfigureAwait(false))
+                referenced.Add(table.Paths.DataFile(table.Schema.PartitionKeys, e.Partition, e.Bucket, e.File.FileName));
+        }
+    }
+}

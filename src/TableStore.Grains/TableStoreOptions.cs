@@ -35,6 +35,13 @@ public sealed class TableStoreOptions
     /// <summary>Memory per silo for decoded data files kept for point lookups.</summary>
     public long LookupCacheBytes { get; set; } = 256L << 20;
 
+    /// <summary>
+    /// How long a flush waits for its bucket's compaction when the bucket has reached the table's
+    /// <c>num-sorted-run.stop-trigger</c> (back-pressure on writes). Past it the flush proceeds: a write is
+    /// slowed down, never failed, by compaction. Keep it well under the Orleans response timeout.
+    /// </summary>
+    public TimeSpan CompactionStallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How stale "latest" may be for a lookup that names no snapshot (a client's own writes are always seen).</summary>
     public TimeSpan LookupLatestRefresh { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -60,6 +67,7 @@ public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> optio
         Require(o.CommitMaxBufferedBytes >= 1 << 10, $"CommitMaxBufferedBytes must be at least 1 KiB, got {o.CommitMaxBufferedBytes}.");
         Require(o.WriteDeduplicationSnapshots >= 0, $"WriteDeduplicationSnapshots must be zero or more, got {o.WriteDeduplicationSnapshots}.");
         Require(o.AbandonedWriteTimeout > o.CommitInterval, $"AbandonedWriteTimeout ({o.AbandonedWriteTimeout}) must be longer than CommitInterval ({o.CommitInterval}).");
+        Require(o.CompactionStallTimeout >= TimeSpan.Zero, $"CompactionStallTimeout must not be negative, got {o.CompactionStallTimeout}.");
         Require(o.LookupCacheBytes >= 0, $"LookupCacheBytes must be zero or more, got {o.LookupCacheBytes}.");
         Require(o.LookupLatestRefresh >= TimeSpan.Zero, $"LookupLatestRefresh must not be negative, got {o.LookupLatestRefresh}.");
         Require(o.SchemaRefreshInterval >= TimeSpan.Zero, $"SchemaRefreshInterval must not be negative, got {o.SchemaRefreshInterval}.");

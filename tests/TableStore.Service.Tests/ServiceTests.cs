@@ -146,6 +146,45 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
     }
 
     [Fact]
+    public async Task Bucket_writers_compact_in_the_background_and_maintenance_runs_on_the_cluster()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("compact");
+        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 1,
+            new Dictionary<string, string> { ["num-sorted-run.compaction-trigger"] = "2" }));
+        var model = new Dictionary<long, int>();
+        for (int i = 0; i < 12; i++)
+        {
+            var rows = Enumerable.Range(0, 5).Select(k => new ChangeRow(RowKind.Insert, [(long)((i + k) % 7), i * 10 + k])).ToList();
+            foreach (var r in rows) model[(long)r.Values[0]!] = (int)r.Values[1]!;
+            await client.WriteAsync(table, rows);
+        }
+        // The bucket writer compacts after its batches; wait for its COMPACT snapshot (bounded, not timed).
+        for (int poll = 0; poll < 600 && !(await client.ListSnapshotsAsync(table)).Any(s => s.CommitKind == Core.Manifest.CommitKind.Compact); poll++)
+            await Task.Delay(50);
+        Assert.Contains(await client.ListSnapshotsAsync(table), s => s.CommitKind == Core.Manifest.CommitKind.Compact);
+        await AssertRowsAsync(client, table, model);
+
+        var full = await client.CompactAsync(table, full: true);
+        Assert.NotNull(full.SnapshotId);
+        var expired = await client.ExpireAsync(table, retainLast: 1);
+        Assert.True(expired.SnapshotsExpired > 0);
+        Assert.Single(await client.ListSnapshotsAsync(table));
+        await AssertRowsAsync(client, table, model);
+        var orphans = await client.CleanOrphansAsync(table, TimeSpan.FromDays(1), dryRun: true);
+        Assert.False(orphans.Deleted);
+        Assert.Empty(orphans.Orphans);
+    }
+
+    private static async Task AssertRowsAsync(TableStore.Client.TableStoreClient client, string table, Dictionary<long, int> model)
+    {
+        var scan = await client.ScanAsync(table, new ScanRequest());
+        var read = new Dictionary<long, int>();
+        await foreach (var r in scan.Rows) read.Add((long)r[0]!, (int)r[1]!);
+        Assert.Equal(model.OrderBy(kv => kv.Key), read.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
     public async Task Alter_sets_options_and_drop_removes_the_table()
     {
         var client = fixture.Client;

@@ -5,8 +5,10 @@ using TableStore.Core.Data;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
+using TableStore.Core.MergeTree.Compaction;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;
+using TableStore.Grains.Diagnostics;
 
 namespace TableStore.Grains.Write;
 
@@ -17,6 +19,9 @@ namespace TableStore.Grains.Write;
 /// Sequence numbers are assigned at flush time, batch after batch, so they grow with the snapshot id.
 /// Reentrant so that rows for the next batch keep arriving while this batch's files are written: the commit grain
 /// sends one batch's seal, flush and release at a time, and appends only touch rows no batch has claimed.
+/// After each batch the bucket compacts itself in the background (universal compaction, committed as its own
+/// COMPACT snapshot by the lock-free commit protocol); a flush into a bucket at the stop trigger waits for that
+/// compaction, for at most <see cref="TableStoreOptions.CompactionStallTimeout"/>.
 /// </summary>
 [Reentrant]
 internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<BucketWriterGrain> log) : Grain, IBucketWriterGrain
@@ -28,6 +33,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     private object?[]? _partition;
     private long? _nextSequence;
     private int _bucket;
+    private Task _compaction = Task.CompletedTask;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -72,6 +78,8 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         if (_nextSequence is null || reloadSequence)
             _nextSequence = Math.Max(_nextSequence ?? 0, await CommittedMaxSequenceAsync(table).ConfigureAwait(true) + 1);
 
+        await StallWhileTooManyRunsAsync(table).ConfigureAwait(true);
+
         var files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
         var writer = new BucketWriter(files, table.Schema, _partition!, _bucket, _nextSequence.Value);
         foreach (var id in writeIds)
@@ -93,7 +101,32 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     public Task ReleaseAsync(long batch)
     {
         _sealed.Remove(batch);
+        StartCompaction();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Starts a background compaction of this bucket unless one is running; the triggers decide whether there is work.</summary>
+    private void StartCompaction()
+    {
+        if (!_compaction.IsCompleted || _partition is null) return;
+        var key = (PartitionKey.Of(_partition), _bucket);
+        var tableName = GrainKeys.TableOf(Key);
+        // Off the grain's scheduler: decoding and encoding files is CPU work that must not hold up appends.
+        _compaction = Task.Run(() => BackgroundCompaction.RunAsync(runtime, tableName, key, Key, log));
+    }
+
+    /// <summary>Back-pressure: a bucket at the stop trigger waits for its compaction before it takes another run.</summary>
+    private async Task StallWhileTooManyRunsAsync(FileStoreTable table)
+    {
+        var options = table.Schema.CoreOptions;
+        if (options.WriteOnly) return;
+        var runs = SortedRun.Of(await CommittedFilesAsync(table).ConfigureAwait(true)).Count;
+        ServiceMetrics.SortedRuns.Record(runs, ServiceMetrics.Table(table.Identifier.FullName));
+        if (runs < options.StopTrigger) return;
+        StartCompaction();
+        TableStore.Core.Diagnostics.TableStoreMetrics.WriteStalls.Add(1, ServiceMetrics.Table(table.Identifier.FullName));
+        log.LogInformation("Bucket {Bucket} has {Runs} sorted runs (stop trigger {StopTrigger}): the flush waits for compaction", Key, runs, options.StopTrigger);
+        await Task.WhenAny(_compaction, Task.Delay(runtime.Options.CompactionStallTimeout)).ConfigureAwait(true);
     }
 
     public Task DiscardAsync(string writeId)
@@ -103,15 +136,17 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     }
 
     /// <summary>The largest sequence number committed to this bucket (-1 when none): new rows must order after it.</summary>
-    private async Task<long> CommittedMaxSequenceAsync(FileStoreTable table)
+    private async Task<long> CommittedMaxSequenceAsync(FileStoreTable table) =>
+        (await CommittedFilesAsync(table).ConfigureAwait(true)).Select(f => f.MaxSequence).DefaultIfEmpty(-1).Max();
+
+    /// <summary>This bucket's live files in the latest snapshot.</summary>
+    private async Task<List<DataFileMeta>> CommittedFilesAsync(FileStoreTable table)
     {
         var latest = await table.Snapshots.LatestAsync().ConfigureAwait(true);
-        if (latest is null) return -1;
-        long max = -1;
+        if (latest is null) return [];
         var partition = PartitionKey.Of(_partition!);
-        foreach (var e in await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList).ConfigureAwait(true))
-            if (e.Bucket == _bucket && PartitionKey.Of(e.Partition).Equals(partition)) max = Math.Max(max, e.File.MaxSequence);
-        return max;
+        return (await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList).ConfigureAwait(true))
+            .Where(e => e.Bucket == _bucket && PartitionKey.Of(e.Partition).Equals(partition)).Select(e => e.File).ToList();
     }
 
     /// <summary>

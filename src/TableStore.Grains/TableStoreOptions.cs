@@ -36,6 +36,12 @@ public sealed class TableStoreOptions
     public long LookupCacheBytes { get; set; } = 256L << 20;
 
     /// <summary>
+    /// How often a table's commit grain (active while the table is written) checks whether the table's scheduled
+    /// maintenance is due: <c>snapshot.expire.interval</c> and <c>compaction.full.interval</c> table options.
+    /// </summary>
+    public TimeSpan MaintenanceCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long a flush waits for its bucket's compaction when the bucket has reached the table's
     /// <c>num-sorted-run.stop-trigger</c> (back-pressure on writes). Past it the flush proceeds: a write is
     /// slowed down, never failed, by compaction. Keep it well under the Orleans response timeout.
@@ -67,6 +73,7 @@ public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> optio
         Require(o.CommitMaxBufferedBytes >= 1 << 10, $"CommitMaxBufferedBytes must be at least 1 KiB, got {o.CommitMaxBufferedBytes}.");
         Require(o.WriteDeduplicationSnapshots >= 0, $"WriteDeduplicationSnapshots must be zero or more, got {o.WriteDeduplicationSnapshots}.");
         Require(o.AbandonedWriteTimeout > o.CommitInterval, $"AbandonedWriteTimeout ({o.AbandonedWriteTimeout}) must be longer than CommitInterval ({o.CommitInterval}).");
+        Require(o.MaintenanceCheckInterval > TimeSpan.Zero, $"MaintenanceCheckInterval must be positive, got {o.MaintenanceCheckInterval}.");
         Require(o.CompactionStallTimeout >= TimeSpan.Zero, $"CompactionStallTimeout must not be negative, got {o.CompactionStallTimeout}.");
         Require(o.LookupCacheBytes >= 0, $"LookupCacheBytes must be zero or more, got {o.LookupCacheBytes}.");
         Require(o.LookupLatestRefresh >= TimeSpan.Zero, $"LookupLatestRefresh must not be negative, got {o.LookupLatestRefresh}.");

@@ -239,6 +239,31 @@ public class MaintenanceTests(ITestOutputHelper output)
         Assert.Equal([1L, 2L], (await (await table.ScanAsync(new ScanOptions())).ToListAsync()).Select(r => (long)r[0]!));
     }
 
+    [Theory]
+    [InlineData("500ms", 500)]
+    [InlineData("30s", 30_000)]
+    [InlineData("10min", 600_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("1.5 h", 5_400_000)]
+    [InlineData("2d", 172_800_000)]
+    [InlineData("45", 45_000)]
+    public void Durations_parse_with_units(string text, long millis) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(millis), CoreOptions.ParseDuration(text));
+
+    [Fact]
+    public void Schedule_and_retention_options_are_validated()
+    {
+        var o = new CoreOptions(new Dictionary<string, string> { [CoreOptions.ExpireIntervalKey] = "off", [CoreOptions.FullCompactionIntervalKey] = "6h" });
+        Assert.Null(o.ExpireInterval);
+        Assert.Equal(TimeSpan.FromHours(6), o.FullCompactionInterval);
+        Assert.Equal(TimeSpan.FromMinutes(30), new CoreOptions(new Dictionary<string, string>()).ExpireInterval);
+        var e = Assert.Throws<InvalidInputException>(() => new CoreOptions(new Dictionary<string, string> { [CoreOptions.TimeRetainedKey] = "soon" }));
+        Assert.Contains("'snapshot.time-retained'", e.Message);
+        e = Assert.Throws<InvalidInputException>(() => new CoreOptions(new Dictionary<string, string> { [CoreOptions.CompactionTriggerKey] = "5", [CoreOptions.StopTriggerKey] = "3" }));
+        Assert.Contains("must be between 5 and", e.Message);
+        Assert.Throws<InvalidInputException>(() => new CoreOptions(new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "yes" }));
+    }
+
     /// <summary>Holds snapshot creation until released, so a test can act while a commit is in flight.</summary>
     private sealed class GatedObjectStore(IObjectStore inner) : IObjectStore
     {

@@ -176,6 +176,27 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
         Assert.Empty(orphans.Orphans);
     }
 
+    [Fact]
+    public async Task Scheduled_expiration_follows_the_table_options()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("expire");
+        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 1, new Dictionary<string, string>
+        {
+            ["snapshot.expire.interval"] = "1s", ["snapshot.num-retained.min"] = "2", ["snapshot.time-retained"] = "0s", ["write-only"] = "true",
+        }));
+        var model = new Dictionary<long, int>();
+        for (int i = 0; i < 6; i++)
+        {
+            model[i] = i;
+            await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [(long)i, i])]);
+        }
+        for (int poll = 0; poll < 600 && (await client.ListSnapshotsAsync(table)).Count > 2; poll++)
+            await Task.Delay(50);
+        Assert.Equal(2, (await client.ListSnapshotsAsync(table)).Count);
+        await AssertRowsAsync(client, table, model);
+    }
+
     private static async Task AssertRowsAsync(TableStore.Client.TableStoreClient client, string table, Dictionary<long, int> model)
     {
         var scan = await client.ScanAsync(table, new ScanRequest());

@@ -31,6 +31,8 @@ public sealed class CoreOptions
     public const string RetainedMinKey = "snapshot.num-retained.min";
     public const string RetainedMaxKey = "snapshot.num-retained.max";
     public const string TimeRetainedKey = "snapshot.time-retained";
+    public const string ExpireIntervalKey = "snapshot.expire.interval";
+    public const string FullCompactionIntervalKey = "compaction.full.interval";
 
     public MergeEngine MergeEngine { get; }
     public long TargetFileSize { get; }
@@ -59,6 +61,10 @@ public sealed class CoreOptions
     public int RetainedMax { get; }
     /// <summary>Expiration keeps snapshots younger than this (between the min and max counts).</summary>
     public TimeSpan TimeRetained { get; }
+    /// <summary>The service expires the table's snapshots this often (with the retention options above); null: never.</summary>
+    public TimeSpan? ExpireInterval { get; }
+    /// <summary>The service fully compacts the table this often; null (the default): never.</summary>
+    public TimeSpan? FullCompactionInterval { get; }
 
     /// <summary>Keys under this prefix are the user's own annotations, stored and never interpreted.</summary>
     public const string UserPrefix = "meta.";
@@ -68,7 +74,7 @@ public sealed class CoreOptions
         MergeEngineKey, TargetFileSizeKey, WriteBufferSizeKey, CompressionKey, CompressionLevelKey, RowGroupRowsKey,
         ManifestMergeMinCountKey, CommitMaxRetriesKey, CompactionTriggerKey, StopTriggerKey, NumLevelsKey,
         MaxSizeAmplificationKey, SizeRatioKey, CompactionMinFileNumKey, CompactionMaxFileNumKey, WriteOnlyKey,
-        RetainedMinKey, RetainedMaxKey, TimeRetainedKey,
+        RetainedMinKey, RetainedMaxKey, TimeRetainedKey, ExpireIntervalKey, FullCompactionIntervalKey,
     ];
 
     /// <summary>
@@ -120,6 +126,8 @@ public sealed class CoreOptions
         RetainedMin = Get(options, RetainedMinKey, "10", v => ParseInt(v, 1, int.MaxValue));
         RetainedMax = Get(options, RetainedMaxKey, int.MaxValue.ToString(CultureInfo.InvariantCulture), v => ParseInt(v, RetainedMin, int.MaxValue));
         TimeRetained = Get(options, TimeRetainedKey, "1h", ParseDuration);
+        ExpireInterval = Get(options, ExpireIntervalKey, "30min", ParseInterval);
+        FullCompactionInterval = Get(options, FullCompactionIntervalKey, "off", ParseInterval);
     }
 
     private static bool ParseBool(string v) => v.ToLowerInvariant() switch
@@ -128,6 +136,14 @@ public sealed class CoreOptions
         "false" => false,
         _ => throw new FormatException("must be true or false"),
     };
+
+    /// <summary>A schedule: a positive duration, or <c>off</c> (also <c>0</c>) for never.</summary>
+    private static TimeSpan? ParseInterval(string v)
+    {
+        if (v.Equals("off", StringComparison.OrdinalIgnoreCase)) return null;
+        var d = ParseDuration(v);
+        return d <= TimeSpan.Zero ? null : d;
+    }
 
     /// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>10min</c>, <c>1h</c>, <c>7d</c> (a bare number is seconds).</summary>
     public static TimeSpan ParseDuration(string v)

@@ -7,6 +7,7 @@ using TableStore.Core.Commit;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;
 using TableStore.Grains.Diagnostics;
+using TableStore.Grains.Maintenance;
 using TableStore.Grains.Write;
 
 namespace TableStore.Grains.Commit;
@@ -40,6 +41,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     private long _lastBatchId;
     private long? _latest;
     private string? _closedReason;
+    private MaintenanceSchedule _maintenance = null!;
 
     private string TableName => this.GetPrimaryKeyString();
     private TableStoreOptions Options => runtime.Options;
@@ -53,6 +55,12 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         _committed = await CommittedWrites.LoadAsync(_table, Options.WriteDeduplicationSnapshots, cancellationToken).ConfigureAwait(true);
         _latest = await _table.Snapshots.LatestIdAsync(cancellationToken).ConfigureAwait(true);
         runtime.TrackWrites(TableName);
+        _maintenance = new MaintenanceSchedule(runtime.Time, log);
+        this.RegisterGrainTimer(async _ =>
+        {
+            try { _maintenance.Tick(await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)); }
+            catch (TableNotFoundException) { }
+        }, new GrainTimerCreationOptions(Options.MaintenanceCheckInterval, Options.MaintenanceCheckInterval) { Interleave = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

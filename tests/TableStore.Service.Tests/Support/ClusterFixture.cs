@@ -33,6 +33,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder((short)Silos);
         builder.Properties["TableStore:Warehouse"] = Warehouse;
         builder.Properties["TableStore:CommitInterval"] = CommitInterval;
+        builder.Properties["TableStore:MaintenanceCheckInterval"] = "00:00:00.200";
         builder.Properties["TableStoreClient:MaxWriteAttempts"] = MaxWriteAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

@@ -34,7 +34,7 @@ public sealed class BucketLookup
         _bucket = bucket;
         _cache = cache;
         _reader = table.NewDataFileReader();
-        _deduplicate = table.Schema.CoreOptions.MergeEngine == MergeEngine.Deduplicate;
+        _deduplicate = table.Schema.MergeSpec.NewestWins;
     }
 
     /// <param name="key">Typed primary-key values in primary-key order (see <see cref="TableLookup.TypeKey"/>).</param>

@@ -35,13 +35,12 @@ public sealed class BucketWriter
     public long NextSequence { get; private set; }
     public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
 
-    /// <summary>Adds a validated row; returns its sequence number.</summary>
-    public long Write(Data.RowKind kind, object?[] row)
+    /// <summary>Adds a validated row, as the merge engine stores it (which may drop it, e.g. with ignore-delete).</summary>
+    public void Write(Data.RowKind kind, object?[] row)
     {
-        long seq = NextSequence++;
-        _buffer.Add(new KeyValue(row, seq, kind));
+        if (_schema.Kind == TableKind.PrimaryKey && !_schema.MergeSpec.Prepare(ref kind, ref row)) return;
+        _buffer.Add(new KeyValue(row, NextSequence++, kind));
         _bufferBytes += _files.Estimator.Estimate(row);
-        return seq;
     }
 
     public async Task FlushAsync(CancellationToken ct = default)

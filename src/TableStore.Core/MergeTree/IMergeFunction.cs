@@ -23,9 +23,5 @@ public sealed class DeduplicateMergeFunction : IMergeFunction
 
 public static class MergeFunctions
 {
-    public static IMergeFunction Create(Schema.TableSchema schema) => schema.CoreOptions.MergeEngine switch
-    {
-        Schema.MergeEngine.Deduplicate => new DeduplicateMergeFunction(),
-        _ => throw new NotSupportedException($"Merge engine {schema.CoreOptions.MergeEngine} is not supported."),
-    };
+    public static IMergeFunction Create(Schema.TableSchema schema) => schema.MergeSpec.CreateMergeFunction();
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TableStore.Core.Schema;
 
-public enum MergeEngine { Deduplicate }
+public enum MergeEngine { Deduplicate, PartialUpdate, Aggregation, FirstRow }
 
 public enum FileCompression { Zstd, Snappy, Gzip, None }
 
@@ -31,6 +31,14 @@ public sealed class CoreOptions
     public const string RetainedMinKey = "snapshot.num-retained.min";
     public const string RetainedMaxKey = "snapshot.num-retained.max";
     public const string TimeRetainedKey = "snapshot.time-retained";
+    public const string SequenceFieldKey = "sequence.field";
+    public const string IgnoreDeleteKey = "ignore-delete";
+    public const string RemoveRecordOnDeleteKey = "aggregation.remove-record-on-delete";
+    public const string DefaultAggregateFunctionKey = "fields.default-aggregate-function";
+    /// <summary>Per-column options: <c>fields.&lt;column&gt;.aggregate-function</c>, <c>fields.&lt;column&gt;.sequence-group</c>.</summary>
+    public const string FieldsPrefix = "fields.";
+    public const string AggregateFunctionSuffix = ".aggregate-function";
+    public const string SequenceGroupSuffix = ".sequence-group";
     public const string ExpireIntervalKey = "snapshot.expire.interval";
     public const string FullCompactionIntervalKey = "compaction.full.interval";
 
@@ -75,6 +83,7 @@ public sealed class CoreOptions
         ManifestMergeMinCountKey, CommitMaxRetriesKey, CompactionTriggerKey, StopTriggerKey, NumLevelsKey,
         MaxSizeAmplificationKey, SizeRatioKey, CompactionMinFileNumKey, CompactionMaxFileNumKey, WriteOnlyKey,
         RetainedMinKey, RetainedMaxKey, TimeRetainedKey, ExpireIntervalKey, FullCompactionIntervalKey,
+        SequenceFieldKey, IgnoreDeleteKey, RemoveRecordOnDeleteKey, DefaultAggregateFunctionKey,
     ];
 
     /// <summary>
@@ -84,17 +93,34 @@ public sealed class CoreOptions
     public static void ValidateKeys(IEnumerable<string> keys)
     {
         foreach (var key in keys)
-            if (!KnownKeys.Contains(key) && !key.StartsWith(UserPrefix, StringComparison.Ordinal))
-                throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}; keys starting with '{UserPrefix}' are free-form annotations.");
+            if (!KnownKeys.Contains(key) && !key.StartsWith(UserPrefix, StringComparison.Ordinal) && !IsFieldOption(key))
+                throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}, {FieldsPrefix}<column>{AggregateFunctionSuffix}, {FieldsPrefix}<column>{SequenceGroupSuffix}; keys starting with '{UserPrefix}' are free-form annotations.");
     }
+
+    private static bool IsFieldOption(string key) =>
+        key.StartsWith(FieldsPrefix, StringComparison.Ordinal) && key.Length > FieldsPrefix.Length
+        && (key.EndsWith(AggregateFunctionSuffix, StringComparison.Ordinal) || key.EndsWith(SequenceGroupSuffix, StringComparison.Ordinal));
+
+    /// <summary>The columns of <c>sequence.field</c> (comma-separated), empty when not set.</summary>
+    public IReadOnlyList<string> SequenceFields { get; }
+    /// <summary>-U and -D rows are dropped on write (any merge engine).</summary>
+    public bool IgnoreDelete { get; }
+    /// <summary>Aggregation tables: a -D row removes the key's row instead of retracting its values.</summary>
+    public bool RemoveRecordOnDelete { get; }
 
     public CoreOptions(IReadOnlyDictionary<string, string> options)
     {
         MergeEngine = Get(options, MergeEngineKey, "deduplicate", v => v.ToLowerInvariant() switch
         {
             "deduplicate" => MergeEngine.Deduplicate,
-            _ => throw new FormatException("supported: deduplicate"),
+            "partial-update" => MergeEngine.PartialUpdate,
+            "aggregation" => MergeEngine.Aggregation,
+            "first-row" => MergeEngine.FirstRow,
+            _ => throw new FormatException("supported: deduplicate, partial-update, aggregation, first-row"),
         });
+        SequenceFields = Get(options, SequenceFieldKey, "", v => v.Split(',').Select(x => x.Trim()).Where(x => x.Length > 0).ToArray());
+        IgnoreDelete = Get(options, IgnoreDeleteKey, "false", ParseBool);
+        RemoveRecordOnDelete = Get(options, RemoveRecordOnDeleteKey, "false", ParseBool);
         TargetFileSize = Get(options, TargetFileSizeKey, "128mb", ParseSize);
         WriteBufferSize = Get(options, WriteBufferSizeKey, "256mb", ParseSize);
         Compression = Get(options, CompressionKey, "zstd", v => v.ToLowerInvariant() switch

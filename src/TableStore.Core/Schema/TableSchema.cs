@@ -100,9 +100,16 @@ public sealed partial class TableSchema
             ? Enumerable.Range(0, Fields.Length).Where(i => !PartitionIndices.Contains(i)).ToImmutableArray()
             : KeyIndices.Where(i => !PartitionIndices.Contains(i)).ToImmutableArray();
         CoreOptions = new CoreOptions(Options);
-        if (Kind == TableKind.AppendOnly && CoreOptions.MergeEngine != MergeEngine.Deduplicate && Options.ContainsKey(CoreOptions.MergeEngineKey))
-            throw new InvalidInputException("The option 'merge-engine' needs a primary key.");
+        if (Kind == TableKind.AppendOnly)
+        {
+            foreach (var key in new[] { CoreOptions.MergeEngineKey, CoreOptions.SequenceFieldKey, CoreOptions.IgnoreDeleteKey })
+                if (Options.ContainsKey(key)) throw new InvalidInputException($"The option '{key}' needs a primary key.");
+        }
+        MergeSpec = new MergeTree.Engines.MergeEngineSpec(this);
     }
+
+    /// <summary>The merge engine and its per-column settings (validated with the schema).</summary>
+    public MergeTree.Engines.MergeEngineSpec MergeSpec { get; }
 
     public int FieldIndex(string name)
     {

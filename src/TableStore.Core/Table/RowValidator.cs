@@ -36,6 +36,8 @@ public sealed class RowValidator(TableSchema schema)
                 catch (InvalidInputException e) { throw new InvalidInputException($"Column '{field.Name}': {e.Message}"); }
             }
         }
+        if (schema.Kind == TableKind.PrimaryKey && schema.MergeSpec.Rejects(kind, values) is { } why)
+            throw new InvalidInputException($"Row kind {kind.ToShortString()} is not accepted: {why}.");
         return values;
     }
 }

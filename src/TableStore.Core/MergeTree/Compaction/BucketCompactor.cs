@@ -29,7 +29,10 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
             var inputs = schema.Kind == TableKind.PrimaryKey ? unit.Files : unit.Files.OrderBy(f => f.MinSequence).ToList();
             foreach (var f in inputs)
                 batches.Add(await reader.ReadBatchAsync(partition, bucket, f, null, ct).ConfigureAwait(false));
-            var rows = schema.Kind == TableKind.PrimaryKey ? Merge(batches, unit.DropRetractions) : Concatenate(batches);
+            // With sequence.field a delete must outlive compaction: a late row with an older sequence value
+            // arriving after it must still lose to it.
+            bool drop = unit.DropRetractions && schema.MergeSpec.SequenceFields.Length == 0;
+            var rows = schema.Kind == TableKind.PrimaryKey ? Merge(batches, drop) : Concatenate(batches);
             foreach (var b in batches) b.Dispose();
             batches.Clear();
             var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct).ConfigureAwait(false);

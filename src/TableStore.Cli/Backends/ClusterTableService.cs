@@ -69,6 +69,9 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct) => Client.ListSnapshotsAsync(id.FullName);
 
+    public Task<TableSchema> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct) =>
+        Client.AlterTableAsync(id.FullName, TableAlteration.From(changes));
+
     // Runs on a silo next to the data; progress is not streamed back, the reply carries the totals.
     public Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct) =>
         Client.CompactAsync(id.FullName, full, partition);

@@ -58,6 +58,9 @@ internal sealed class EmbeddedTableService(string warehouse) : ITableService
         return await t.Snapshots.ListAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<TableSchema> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct) =>
+        (await _catalog.AlterTableAsync(id, changes, ct).ConfigureAwait(false)).Schema;
+
     public async Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct)
     {
         var table = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal interface ITableService : IAsyncDisposable
     Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct);
     Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct);
     Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(Identifier id, CancellationToken ct);
+    Task<TableSchema> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct);
     Task DropTableAsync(Identifier id, CancellationToken ct);
     Task<TableSchema> GetSchemaAsync(Identifier id, CancellationToken ct);
 

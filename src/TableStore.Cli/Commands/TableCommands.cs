@@ -7,12 +7,13 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 
-/// <summary><c>tablestore table create|list|describe|drop</c>.</summary>
+/// <summary><c>tablestore table create|alter|list|describe|drop</c>.</summary>
 internal static class TableCommands
 {
-    public static Command Build(CliContext context) => new("table", "Create, list, describe and drop tables")
+    public static Command Build(CliContext context) => new("table", "Create, alter, list, describe and drop tables")
     {
         Create(context),
+        Alter(context),
         List(context),
         Describe(context),
         Drop(context),
@@ -52,6 +53,70 @@ internal static class TableCommands
             return 0;
         });
         return command;
+    }
+
+    private static Option<string[]> Repeatable(string name, string description, string helpName) => new(name)
+    {
+        Description = description + " (repeatable)",
+        HelpName = helpName,
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>
+    /// <c>table alter</c>: one new schema version from all the changes given, applied in this order: renames, widenings,
+    /// drops, additions, then options. Data files are not rewritten: readers map columns by field id.
+    /// </summary>
+    private static Command Alter(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var add = Repeatable("--add-column", "Add a nullable column: \"name TYPE\"", "\"c TYPE\"");
+        var drop = Repeatable("--drop-column", "Drop a column (not a primary-key or partition column)", "c");
+        var rename = Repeatable("--rename-column", "Rename column a to b", "a:b");
+        var widen = Repeatable("--widen", "Widen a column: INT to BIGINT, FLOAT to DOUBLE, DECIMAL to a larger precision", "c:TYPE");
+        var set = Repeatable("--option", "Set a table option key=value", "key=value");
+        var remove = Repeatable("--remove-option", "Remove a table option", "key");
+        var command = new Command("alter", "Change a table's columns or options (a new schema version; old files stay readable)") { table, add, drop, rename, widen, set, remove };
+        command.SetAction(async (pr, ct) =>
+        {
+            var id = Identifier.Parse(pr.GetValue(table));
+            var changes = new List<SchemaChange>();
+            foreach (var r in pr.GetValue(rename) ?? [])
+            {
+                var (from, to) = Pair(r, "--rename-column", "a:b");
+                changes.Add(new SchemaChange.RenameColumn(from, to));
+            }
+            foreach (var w in pr.GetValue(widen) ?? [])
+            {
+                var (name, type) = Pair(w, "--widen", "c:TYPE");
+                changes.Add(new SchemaChange.WidenColumn(name, DataType.Parse(type)));
+            }
+            changes.AddRange((pr.GetValue(drop) ?? []).Select(d => new SchemaChange.DropColumn(d.Trim())));
+            foreach (var a in pr.GetValue(add) ?? [])
+            {
+                var column = SchemaParser.ParseColumns(a);
+                if (column.Count != 1) throw new InvalidInputException($"--add-column '{a}' must define exactly one column, \"name TYPE\".");
+                changes.Add(new SchemaChange.AddColumn(column[0].Name, column[0].Type));
+            }
+            changes.AddRange(ParseOptions(pr.GetValue(set) ?? []).Select(kv => new SchemaChange.SetOption(kv.Key, kv.Value)));
+            changes.AddRange((pr.GetValue(remove) ?? []).Select(k => new SchemaChange.RemoveOption(k.Trim())));
+            if (changes.Count == 0)
+                throw new InvalidInputException("Nothing to alter: give --add-column, --drop-column, --rename-column, --widen, --option or --remove-option.");
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var s = await service.AlterTableAsync(id, changes, ct).ConfigureAwait(false);
+            pr.Out().WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Altered table {id.FullName}: schema {s.Id}, columns {string.Join(", ", s.Fields.Select(f => $"{f.Name} {f.Type}"))}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static (string, string) Pair(string text, string option, string form)
+    {
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == text.Length - 1)
+            throw new InvalidInputException($"Invalid {option} '{text}': expected {form}.");
+        return (text[..colon].Trim(), text[(colon + 1)..].Trim());
     }
 
     private static Command List(CliContext context)

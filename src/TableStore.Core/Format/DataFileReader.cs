@@ -61,7 +61,8 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
                 if (fileField is null) continue; // added after this file was written: null
                 sources[f] = reader.Schema.FindDataField(fileField.Name)
                     ?? throw new CorruptFileException($"Data file '{file.FileName}' lacks column '{fileField.Name}'.");
-                columns[f] = ColumnReader.Allocate(current.Fields[f].Type.Kind, sources[f]!.IsNullable, total);
+                // Decoded as written; a column widened since (INT→BIGINT, FLOAT→DOUBLE) converts after reading.
+                columns[f] = ColumnReader.Allocate(fileField.Type.Kind, sources[f]!.IsNullable, total);
             }
             bool pk = current.Kind == TableKind.PrimaryKey;
             var seqField = pk ? reader.Schema.FindDataField(SystemColumns.SequenceNumber) : null;
@@ -92,6 +93,9 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
                 row += n;
             }
             if (row != total) throw new CorruptFileException($"Data file '{file.FileName}' has {row} rows, its meta says {file.RowCount}.");
+            for (int f = 0; f < width; f++)
+                if (columns[f] is { } v && ColumnReader.KindOf(v) is { } kind && kind != current.Fields[f].Type.Kind)
+                    columns[f] = ColumnReader.Widen(v, current.Fields[f].Type.Kind, total);
             return batch;
         }
         catch
@@ -118,6 +122,42 @@ internal static class ColumnReader
         DataTypeKind.Bytes => new RefVector<byte[]>(ArrayPool<byte[]>.Shared.Rent(n)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    public static DataTypeKind? KindOf(ColumnVector v) => v switch
+    {
+        ValueVector<int> or NullableVector<int> => DataTypeKind.Int,
+        ValueVector<float> or NullableVector<float> => DataTypeKind.Float,
+        _ => null, // kinds that are never widened from
+    };
+
+    /// <summary>A widened copy (INT→BIGINT, FLOAT→DOUBLE) of a decoded column; the source goes back to the pool.</summary>
+    public static ColumnVector Widen(ColumnVector v, DataTypeKind to, int n)
+    {
+        ColumnVector result = (v, to) switch
+        {
+            (ValueVector<int> s, DataTypeKind.BigInt) => Convert(s.Values, n, x => (long)x),
+            (NullableVector<int> s, DataTypeKind.BigInt) => ConvertNullable(s.Values, n, x => (long)x),
+            (ValueVector<float> s, DataTypeKind.Double) => Convert(s.Values, n, x => (double)x),
+            (NullableVector<float> s, DataTypeKind.Double) => ConvertNullable(s.Values, n, x => (double)x),
+            _ => throw new CorruptFileException($"A {KindOf(v)} column cannot be read as {to}."),
+        };
+        v.Dispose();
+        return result;
+    }
+
+    private static ValueVector<TOut> Convert<TIn, TOut>(TIn[] values, int n, Func<TIn, TOut> f) where TIn : struct where TOut : struct
+    {
+        var target = ArrayPool<TOut>.Shared.Rent(n);
+        for (int i = 0; i < n; i++) target[i] = f(values[i]);
+        return new ValueVector<TOut>(target);
+    }
+
+    private static NullableVector<TOut> ConvertNullable<TIn, TOut>(TIn?[] values, int n, Func<TIn, TOut> f) where TIn : struct where TOut : struct
+    {
+        var target = ArrayPool<TOut?>.Shared.Rent(n);
+        for (int i = 0; i < n; i++) target[i] = values[i] is { } x ? f(x) : null;
+        return new NullableVector<TOut>(target);
+    }
 
     private static ColumnVector Struct<T>(bool nullable, int n) where T : struct =>
         nullable ? new NullableVector<T>(ArrayPool<T?>.Shared.Rent(n)) : new ValueVector<T>(ArrayPool<T>.Shared.Rent(n));

@@ -70,6 +70,9 @@ public sealed class TableScan(TableSchema schema, SnapshotManager snapshots, Man
         var stats = e.File.StatsFor(schema.Fields[field].Id);
         if (stats is null) return ColumnRange.Unknown;
         // Retractions in primary-key files may carry nulls in value columns; keys are never null.
-        return new ColumnRange(stats.Min, stats.Max, stats.NullCount, e.File.RowCount);
+        // Stats of a file written before its column was widened are of the old type: widen them too.
+        var type = schema.Fields[field].Type;
+        object? Typed(object? v) => v is null || v.GetType() == type.ClrType ? v : Data.Values.Coerce(v, type);
+        return new ColumnRange(Typed(stats.Min), Typed(stats.Max), stats.NullCount, e.File.RowCount);
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class TableSchema
 
     public TableSchema(long id, IEnumerable<DataField> fields, IEnumerable<string>? primaryKeys = null,
         IEnumerable<string>? partitionKeys = null, int bucketCount = 1,
-        IReadOnlyDictionary<string, string>? options = null, long timeMillis = 0)
+        IReadOnlyDictionary<string, string>? options = null, long timeMillis = 0, int? highestFieldId = null)
     {
         Id = id;
         var fieldList = fields.ToList();
@@ -95,6 +95,7 @@ public sealed partial class TableSchema
         PrimaryKeys = KeyIndices.Select(i => fieldList[i].Name).ToImmutableArray();
         PartitionKeys = PartitionIndices.Select(i => fieldList[i].Name).ToImmutableArray();
         Fields = fieldList.ToImmutableArray();
+        HighestFieldId = Math.Max(highestFieldId ?? -1, Fields.Max(f => f.Id));
 
         BucketKeyIndices = KeyIndices.IsEmpty
             ? Enumerable.Range(0, Fields.Length).Where(i => !PartitionIndices.Contains(i)).ToImmutableArray()
@@ -125,7 +126,8 @@ public sealed partial class TableSchema
         return i;
     }
 
-    public int HighestFieldId => Fields.Max(f => f.Id);
+    /// <summary>The highest field id ever used by this table, dropped columns included: ids are never reused.</summary>
+    public int HighestFieldId { get; }
 
     public static void ValidateColumnName(string name)
     {

@@ -25,7 +25,7 @@ internal sealed record SchemaJson(
         try
         {
             return new TableSchema(Id, Fields.Select(f => new DataField(f.Id, f.Name, DataType.Parse(f.Type))),
-                PrimaryKeys, PartitionKeys, Buckets, Options, TimeMillis);
+                PrimaryKeys, PartitionKeys, Buckets, Options, TimeMillis, HighestFieldId);
         }
         catch (InvalidInputException e)
         {

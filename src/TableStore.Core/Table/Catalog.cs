@@ -53,6 +53,20 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
     }
 
+    /// <summary>
+    /// Commits a new schema version made of <paramref name="changes"/> (put-if-absent of <c>schema-(N+1)</c>, so of two
+    /// concurrent alters one fails and nothing is half-applied). Data files are never rewritten.
+    /// </summary>
+    public async Task<FileStoreTable> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct = default)
+    {
+        var table = await GetTableAsync(id, ct).ConfigureAwait(false);
+        var next = SchemaChange.Apply(table.Schema, changes, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (!await table.Schemas.TryCommitAsync(next, ct).ConfigureAwait(false))
+            throw new CommitConflictException($"Table '{id}' was altered concurrently (schema {next.Id} exists); read it again and retry.");
+        _loggers.CreateLogger<Catalog>().LogInformation("Altered table {Table}: schema {SchemaId}", id, next.Id);
+        return new FileStoreTable(id, next, store, table.Schemas, _time, _loggers);
+    }
+
     public async Task<bool> TableExistsAsync(Identifier id, CancellationToken ct = default) =>
         await store.ExistsAsync(new TablePaths(id.TableRoot).SchemaFile(0), ct).ConfigureAwait(false);
 

@@ -39,18 +39,10 @@ internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGra
     public async Task<TableInfo> AlterTableAsync(string table, TableAlteration alteration)
     {
         var id = Identifier.Parse(table);
-        var current = await runtime.Catalog.GetTableAsync(id).ConfigureAwait(true);
-        var s = current.Schema;
-        CoreOptions.ValidateKeys(alteration.SetOptions.Keys.Concat(alteration.RemoveOptions));
-        var options = new Dictionary<string, string>(s.Options, StringComparer.Ordinal);
-        foreach (var k in alteration.RemoveOptions) options.Remove(k);
-        foreach (var (k, v) in alteration.SetOptions) options[k] = v;
-        var next = new TableSchema(s.Id + 1, s.Fields, s.PrimaryKeys, s.PartitionKeys, s.BucketCount, options, runtime.Time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (!await current.Schemas.TryCommitAsync(next).ConfigureAwait(true))
-            throw new CommitConflictException($"Table '{table}' was altered concurrently (schema {next.Id} exists); read it again and retry.");
+        var altered = await runtime.Catalog.AlterTableAsync(id, alteration.ToChanges()).ConfigureAwait(true);
         runtime.Forget(id.FullName);
-        log.LogInformation("Altered table {Table}: schema {SchemaId}", id, next.Id);
-        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(next), await current.Snapshots.LatestIdAsync().ConfigureAwait(true));
+        log.LogInformation("Altered table {Table}: schema {SchemaId}", id, altered.Schema.Id);
+        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(altered.Schema), await altered.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 
     public async Task DropTableAsync(string table)

@@ -33,6 +33,15 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
     /// <summary>For <see cref="CommitKind.Overwrite"/>: the partitions to replace; null replaces the whole table.</summary>
     public IReadOnlyList<object?[]>? OverwritePartitions { get; init; }
 
+    /// <summary>For <see cref="CommitKind.Overwrite"/>: replace every partition this selects (instead of a list).</summary>
+    public Table.PartitionSpec? OverwriteSpec { get; init; }
+
+    /// <summary>
+    /// Refuse the commit (as a conflict) unless the latest snapshot is still this one: for rewrites of data read
+    /// at that snapshot (rescale), which must not drop rows committed meanwhile.
+    /// </summary>
+    public long? RequireLatestSnapshotId { get; init; }
+
     public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
 
     /// <summary>Stored in the snapshot as is (see <see cref="Manifest.Snapshot.Properties"/>).</summary>

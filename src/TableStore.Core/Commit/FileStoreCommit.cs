@@ -67,6 +67,8 @@ public sealed class FileStoreCommit(
             if (await FindCommittedAsync(latest, request.CommitIdentifier, request.BaseSnapshotId, ct).ConfigureAwait(false) is { } done)
                 return new CommitResult(done, AlreadyCommitted: true, attempt);
 
+            if (request.RequireLatestSnapshotId is { } required && latest?.Id != required)
+                throw new CommitConflictException($"Commit to {paths.TableName} was prepared on snapshot {required}, but snapshot {latest?.Id} was committed meanwhile; read the table again.");
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
             var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
             CheckConflicts(entries, request.Messages, live, latest);
@@ -139,14 +141,16 @@ public sealed class FileStoreCommit(
     private List<ManifestEntry> AddOverwriteDeletes(List<ManifestEntry> changes, List<ManifestEntry> live, CommitRequest request)
     {
         var targets = request.OverwritePartitions?.Select(p => PartitionKey.Of(TypedPartition(p))).ToHashSet();
+        bool Replaced(object?[] partition) =>
+            (targets is null || targets.Contains(PartitionKey.Of(partition))) && (request.OverwriteSpec is null || request.OverwriteSpec.Matches(partition));
         var result = live
-            .Where(e => targets is null || targets.Contains(PartitionKey.Of(e.Partition)))
+            .Where(e => Replaced(e.Partition))
             .Select(e => e with { Kind = FileKind.Delete })
             .ToList();
         foreach (var c in changes)
         {
-            if (targets is not null && !targets.Contains(PartitionKey.Of(c.Partition)))
-                throw new CommitConflictException($"Overwrite of partitions {string.Join("; ", targets)} writes a file into partition '{PartitionKey.Of(c.Partition)}', which it does not overwrite.");
+            if (!Replaced(c.Partition))
+                throw new CommitConflictException($"Overwrite of partitions {(targets is null ? request.OverwriteSpec?.ToString() : string.Join("; ", targets))} writes a file into partition '{PartitionKey.Of(c.Partition)}', which it does not overwrite.");
             if (c.Kind == FileKind.Add) result.Add(c);
         }
         return result;
@@ -185,6 +189,8 @@ public sealed class FileStoreCommit(
 
     private void CheckConflicts(List<ManifestEntry> entries, IReadOnlyList<CommitMessage> messages, List<ManifestEntry> live, Snapshot? latest)
     {
+        // Partitions this commit replaces whole (an overwrite): their old files' bucket count does not matter.
+        var overwritten = entries.Where(e => e.Kind == FileKind.Delete).Select(e => PartitionKey.Of(e.Partition)).ToHashSet();
         var liveIds = live.Select(e => e.Identity).ToHashSet();
         foreach (var e in entries.Where(e => e.Kind == FileKind.Delete))
             if (!liveIds.Contains(e.Identity))
@@ -192,7 +198,12 @@ public sealed class FileStoreCommit(
 
         foreach (var m in messages)
         {
-            if (m.TotalBuckets != schema.BucketCount)
+            // After a rescale a partition's keys live in other buckets: rows routed for the old count would
+            // duplicate keys. Appends to a partition whose files were written for another count are refused.
+            if (schema.Kind == TableKind.PrimaryKey && m.NewFiles.Count > 0 && m.CompactBefore.Count == 0 && !overwritten.Contains(PartitionKey.Of(m.Partition))
+                && live.FirstOrDefault(e => e.TotalBuckets != m.TotalBuckets && PartitionKey.Of(e.Partition).Equals(PartitionKey.Of(m.Partition))) is { } other)
+                throw new CommitConflictException($"Partition '{PartitionKey.Of(m.Partition)}' of {paths.TableName} holds files for {other.TotalBuckets} buckets, this write was routed for {m.TotalBuckets}: the table is being rescaled. Finish it with 'tablestore table rescale {paths.TableName} --buckets {schema.BucketCount}', then write again.");
+            if (m.NewFiles.Count > 0 && m.TotalBuckets != schema.BucketCount)
                 throw new CommitConflictException($"Commit to {paths.TableName} was written for {m.TotalBuckets} buckets, the table has {schema.BucketCount}.");
             if (schema.Kind != TableKind.PrimaryKey || m.NewFiles.Count == 0) continue;
             long ourMin = m.NewFiles.Min(f => f.MinSequence);

@@ -11,11 +11,12 @@ namespace TableStore.Core.Lookup;
 /// Point lookups in one bucket of one partition. The bucket's files are listed once per snapshot (from cached
 /// manifests) and ordered newest first; a lookup visits only files whose key range holds the key and whose bloom
 /// filter does not exclude it, and for the deduplicate engine stops at the first file that cannot hold a newer
-/// version than the one found. Safe for concurrent use.
+/// version than the one found. Safe for concurrent use. A partition whose files were written for another bucket
+/// count (a partial rescale) is searched in the bucket that count routes the key to.
 /// </summary>
 public sealed class BucketLookup
 {
-    private sealed record FileList(long SnapshotId, DataFileMeta[] Files, string[] Paths);
+    private sealed record FileList(long SnapshotId, int Bucket, DataFileMeta[] Files, string[] Paths, int TotalBuckets, Dictionary<int, FileList>? Others = null);
 
     private readonly FileStoreTable _table;
     private readonly object?[] _partition;
@@ -45,6 +46,8 @@ public sealed class BucketLookup
         var schema = _table.Schema;
         var probe = new object?[schema.Fields.Length];
         for (int k = 0; k < key.Length; k++) probe[schema.KeyIndices[k]] = key[k];
+        if (files.Others is { } others)
+            files = others.GetValueOrDefault(new Utils.BucketHasher(schema, files.TotalBuckets).Bucket(probe)) ?? files with { Files = [], Paths = [] };
         ulong? hash = null;
         KeyValue? newest = null;
         List<KeyValue>? versions = null;
@@ -58,7 +61,7 @@ public sealed class BucketLookup
                 _cache.CountBloomSkip();
                 continue;
             }
-            var decoded = await _cache.GetAsync(files.Paths[i], () => LoadAsync(file, ct)).ConfigureAwait(false);
+            var decoded = await _cache.GetAsync(files.Paths[i], () => LoadAsync(file, files.Bucket, ct)).ConfigureAwait(false);
             if (decoded.Find(probe) is not { } found) continue;
             if (_deduplicate)
             {
@@ -93,16 +96,24 @@ public sealed class BucketLookup
     private async Task<FileList> ListFilesAsync(Snapshot snapshot, CancellationToken ct)
     {
         var partition = PartitionKey.Of(_partition);
-        var entries = await _table.Manifests.ReadLiveFilesAsync(snapshot.BaseManifestList, null, ct).ConfigureAwait(false);
-        var files = entries.Where(e => e.Bucket == _bucket && PartitionKey.Of(e.Partition).Equals(partition))
-            .Select(e => e.File).OrderByDescending(f => f.MaxSequence).ToArray();
-        var paths = files.Select(f => _table.Paths.DataFile(_table.Schema.PartitionKeys, _partition, _bucket, f.FileName)).ToArray();
-        return new FileList(snapshot.Id, files, paths);
+        var entries = (await _table.Manifests.ReadLiveFilesAsync(snapshot.BaseManifestList, null, ct).ConfigureAwait(false))
+            .Where(e => PartitionKey.Of(e.Partition).Equals(partition)).ToList();
+        FileList Of(int bucket, IEnumerable<ManifestEntry> entries, int total)
+        {
+            var files = entries.Select(e => e.File).OrderByDescending(f => f.MaxSequence).ToArray();
+            var paths = files.Select(f => _table.Paths.DataFile(_table.Schema.PartitionKeys, _partition, bucket, f.FileName)).ToArray();
+            return new FileList(snapshot.Id, bucket, files, paths, total);
+        }
+        int totalBuckets = entries.Count == 0 ? _table.Schema.BucketCount : entries[0].TotalBuckets;
+        if (totalBuckets == _table.Schema.BucketCount) return Of(_bucket, entries.Where(e => e.Bucket == _bucket), totalBuckets);
+        // Not rescaled yet: keys are where the partition's own bucket count put them.
+        var others = entries.GroupBy(e => e.Bucket).ToDictionary(g => g.Key, g => Of(g.Key, g, totalBuckets));
+        return new FileList(snapshot.Id, _bucket, [], [], totalBuckets, others);
     }
 
-    private async Task<(LookupFile, KeyBloomFilter)> LoadAsync(DataFileMeta file, CancellationToken ct)
+    private async Task<(LookupFile, KeyBloomFilter)> LoadAsync(DataFileMeta file, int bucket, CancellationToken ct)
     {
-        using var batch = await _reader.ReadBatchAsync(_partition, _bucket, file, null, ct).ConfigureAwait(false);
+        using var batch = await _reader.ReadBatchAsync(_partition, bucket, file, null, ct).ConfigureAwait(false);
         var decoded = LookupFile.From(batch, _table.Schema, out var bloom);
         return (decoded, bloom);
     }

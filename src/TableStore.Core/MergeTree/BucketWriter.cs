@@ -35,10 +35,13 @@ public sealed class BucketWriter
     public long NextSequence { get; private set; }
     public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
 
-    /// <summary>Adds a validated row, as the merge engine stores it (which may drop it, e.g. with ignore-delete).</summary>
-    public void Write(Data.RowKind kind, object?[] row)
+    /// <summary>
+    /// Adds a validated row, as the merge engine stores it (which may drop it, e.g. with ignore-delete). Rows that
+    /// are merge results already (<paramref name="merged"/>: a rescale rewriting the table) are stored as they are.
+    /// </summary>
+    public void Write(Data.RowKind kind, object?[] row, bool merged = false)
     {
-        if (_schema.Kind == TableKind.PrimaryKey && !_schema.MergeSpec.Prepare(ref kind, ref row)) return;
+        if (_schema.Kind == TableKind.PrimaryKey && !merged && !_schema.MergeSpec.Prepare(ref kind, ref row)) return;
         _buffer.Add(new KeyValue(row, NextSequence++, kind));
         _bufferBytes += _files.Estimator.Estimate(row);
     }

@@ -13,6 +13,8 @@ public abstract record SchemaChange
     public sealed record WidenColumn(string Name, DataType Type) : SchemaChange;
     public sealed record SetOption(string Key, string Value) : SchemaChange;
     public sealed record RemoveOption(string Key) : SchemaChange;
+    /// <summary>Only through a rescale, which rewrites the data for the new count (see <c>TableRescale</c>).</summary>
+    public sealed record SetBucketCount(int Buckets) : SchemaChange;
 
     /// <summary>
     /// Applies the changes to <paramref name="current"/>, giving schema <c>current.Id + 1</c>. Old data files stay
@@ -26,6 +28,7 @@ public abstract record SchemaChange
         var options = new Dictionary<string, string>(current.Options, StringComparer.Ordinal);
         var keys = current.PrimaryKeys.ToList();
         int highest = current.HighestFieldId;
+        int buckets = current.BucketCount;
         int Find(string name)
         {
             int i = fields.FindIndex(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -90,9 +93,12 @@ public abstract record SchemaChange
                 case RemoveOption remove:
                     options.Remove(remove.Key);
                     break;
+                case SetBucketCount b:
+                    buckets = b.Buckets;
+                    break;
             }
         }
-        return new TableSchema(current.Id + 1, fields, keys, current.PartitionKeys, current.BucketCount, options, timeMillis, highest);
+        return new TableSchema(current.Id + 1, fields, keys, current.PartitionKeys, buckets, options, timeMillis, highest);
     }
 
     public static bool CanWiden(DataType from, DataType to) => (from.Kind, to.Kind) switch

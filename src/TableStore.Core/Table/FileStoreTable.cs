@@ -64,6 +64,11 @@ public sealed class FileStoreTable
     public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, WriteOptions? options = null, CancellationToken ct = default)
     {
         options ??= new WriteOptions();
+        if (options.OverwritePartitions is { IsAll: false } spec)
+        {
+            if (options.Kind != CommitKind.Overwrite) throw new ArgumentException("OverwritePartitions needs Kind = Overwrite.", nameof(options));
+            CheckRowsInPartitions(rows, spec);
+        }
         var commit = NewCommit(options.CommitUser ?? Guid.NewGuid().ToString("N"));
         // A fresh commit user has no earlier attempts: nothing before the latest snapshot needs searching.
         long? floor = options.KnownSnapshotId
@@ -73,12 +78,19 @@ public sealed class FileStoreTable
         for (int attempt = 1; ; attempt++)
         {
             var write = await NewWriteAsync(ct).ConfigureAwait(false);
+            write.RowsAreMerged = options.RowsAreMerged;
             foreach (var row in rows) await write.WriteAsync(row, ct).ConfigureAwait(false);
             var messages = await write.PrepareCommitAsync(ct).ConfigureAwait(false);
             if (messages.Count == 0 && options.Kind == CommitKind.Append) return null;
             try
             {
-                var request = new CommitRequest(messages, options.CommitIdentifier) { Kind = options.Kind, BaseSnapshotId = floor };
+                var request = new CommitRequest(messages, options.CommitIdentifier)
+                {
+                    Kind = options.Kind,
+                    BaseSnapshotId = floor,
+                    OverwriteSpec = options.OverwritePartitions,
+                    RequireLatestSnapshotId = options.RequireLatestSnapshotId,
+                };
                 var result = await commit.CommitAsync(request, ct).ConfigureAwait(false);
                 result = result with { Attempts = result.Attempts + attempt - 1 };
                 if (Schema.CoreOptions.WriteOnly || options.Kind == CommitKind.Overwrite) return result;
@@ -94,6 +106,25 @@ public sealed class FileStoreTable
                 await write.AbortAsync(messages, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    /// <summary>An overwrite of some partitions may only write rows into them: say which row strays, before anything is written.</summary>
+    private void CheckRowsInPartitions(IReadOnlyList<ChangeRow> rows, PartitionSpec spec)
+    {
+        var partition = new object?[Schema.PartitionIndices.Length];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var values = rows[r].Values;
+            for (int p = 0; p < partition.Length; p++)
+            {
+                int i = Schema.PartitionIndices[p];
+                var v = i < values.Length ? values[i] : null;
+                try { partition[p] = v is null ? null : Data.Values.Coerce(v, Schema.Fields[i].Type); }
+                catch (InvalidInputException) { partition[p] = v; } // a bad value: the row validator says which
+            }
+            if (!spec.Matches(partition))
+                throw new InvalidInputException($"Row {r + 1} belongs to partition {TablePaths.PartitionPath(Schema.PartitionKeys, partition).TrimEnd('/')}, outside the overwritten partition {spec}.");
         }
     }
 
@@ -209,6 +240,15 @@ public sealed record WriteOptions
     /// Without a <see cref="CommitUser"/> the latest id is used: a fresh identity has no earlier attempts.
     /// </summary>
     public long? KnownSnapshotId { get; init; }
+
+    /// <summary>With <see cref="CommitKind.Overwrite"/>: the partitions replaced (null or all: the whole table).</summary>
+    public PartitionSpec? OverwritePartitions { get; init; }
+
+    /// <summary>Fail with a conflict unless the latest snapshot is still this one at commit time.</summary>
+    public long? RequireLatestSnapshotId { get; init; }
+
+    /// <summary>The rows are merge results read from the table (a rewrite), stored as they are: not fed through the merge engine's input rules again.</summary>
+    internal bool RowsAreMerged { get; init; }
 }
 
 /// <summary>The outcome of <see cref="FileStoreTable.ScanAsync"/>: the plan, the output columns and the rows (lazy).</summary>

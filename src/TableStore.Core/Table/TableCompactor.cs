@@ -63,9 +63,11 @@ public sealed class TableCompactor(FileStoreTable table)
             if (latest is null) return CompactOutcome.Nothing;
             var work = await PlanAsync(latest, options, ct).ConfigureAwait(false);
             if (work.Count == 0) return CompactOutcome.Nothing;
+            var totalBuckets = work.ToDictionary(w => (PartitionKey.Of(w.Partition), w.Bucket), w => w.TotalBuckets);
 
             var results = await ExecuteAsync(work, options.Progress, ct).ConfigureAwait(false);
-            var messages = results.Select(r => new CommitMessage(r.Partition, r.Bucket, table.Schema.BucketCount, [], r.Before, r.After)).ToList();
+            // A compaction keeps its bucket's count: a partition not rescaled yet keeps the count its keys were routed by.
+            var messages = results.Select(r => new CommitMessage(r.Partition, r.Bucket, totalBuckets[(PartitionKey.Of(r.Partition), r.Bucket)], [], r.Before, r.After)).ToList();
             var commit = table.NewCommit("compact-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -90,22 +92,22 @@ public sealed class TableCompactor(FileStoreTable table)
         }
     }
 
-    private async Task<List<(object?[] Partition, int Bucket, CompactUnit Unit)>> PlanAsync(Snapshot latest, CompactOptions options, CancellationToken ct)
+    private async Task<List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)>> PlanAsync(Snapshot latest, CompactOptions options, CancellationToken ct)
     {
         var live = await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
-        var work = new List<(object?[], int, CompactUnit)>();
+        var work = new List<(object?[], int, int, CompactUnit)>();
         foreach (var bucket in live.GroupBy(e => (Partition: PartitionKey.Of(e.Partition), e.Bucket)))
         {
             var first = bucket.First();
             if (!options.Partitions.Matches(first.Partition)) continue;
             if (options.Buckets is not null && !options.Buckets.Contains(bucket.Key)) continue;
             if (Pick(table.Schema, bucket.Select(e => e.File).ToList(), options.Full) is { } unit)
-                work.Add((first.Partition, first.Bucket, unit));
+                work.Add((first.Partition, first.Bucket, first.TotalBuckets, unit));
         }
         return work;
     }
 
-    private async Task<List<CompactResult>> ExecuteAsync(List<(object?[] Partition, int Bucket, CompactUnit Unit)> work, IProgress<CompactProgress>? progress, CancellationToken ct)
+    private async Task<List<CompactResult>> ExecuteAsync(List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)> work, IProgress<CompactProgress>? progress, CancellationToken ct)
     {
         var compactor = new BucketCompactor(table.Schema, table.NewDataFileReader(), new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time));
         var results = new List<CompactResult>(work.Count);

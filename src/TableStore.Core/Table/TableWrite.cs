@@ -35,6 +35,9 @@ public sealed class TableWrite
 
     public long? BaseSnapshotId { get; }
 
+    /// <summary>Rows are merge results (a rewrite of the table's own data): stored without the merge engine's input rules.</summary>
+    internal bool RowsAreMerged { get; set; }
+
     internal static async Task<TableWrite> CreateAsync(FileStoreTable table, CancellationToken ct)
     {
         var latest = await table.Snapshots.LatestAsync(ct).ConfigureAwait(false);
@@ -67,7 +70,7 @@ public sealed class TableWrite
             writer = new BucketWriter(_files, _table.Schema, partition, bucket, next);
             _writers[key] = writer;
         }
-        writer.Write(row.Kind, values);
+        writer.Write(row.Kind, values, RowsAreMerged);
         if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 

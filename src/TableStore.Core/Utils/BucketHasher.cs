@@ -10,10 +10,10 @@ namespace TableStore.Core.Utils;
 /// count. Stable across processes, machines and .NET versions (never <c>GetHashCode</c>): the bucket of a key
 /// is part of the on-disk format.
 /// </summary>
-public sealed class BucketHasher(TableSchema schema)
+public sealed class BucketHasher(TableSchema schema, int? buckets = null)
 {
     private readonly int[] _indices = [.. schema.BucketKeyIndices];
-    private readonly int _buckets = schema.BucketCount;
+    private readonly int _buckets = buckets ?? schema.BucketCount;
     private readonly DataTypeKind[] _kinds = schema.Fields.Select(f => f.Type.Kind).ToArray();
     private readonly int[] _scales = schema.Fields.Select(f => f.Type.Scale).ToArray();
 

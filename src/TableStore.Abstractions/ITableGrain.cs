@@ -29,6 +29,9 @@ public interface ITableGrain : IGrainWithStringKey
     /// <summary>Runs a compaction job on this silo and commits it as one COMPACT snapshot.</summary>
     [Alias("Compact"), ResponseTimeout("01:00:00")] Task<CompactReply> CompactAsync(CompactRequest request);
 
+    /// <summary>Changes the bucket count and rewrites the data (or one partition's) for it.</summary>
+    [Alias("Rescale"), ResponseTimeout("01:00:00")] Task<RescaleReply> RescaleAsync(int buckets, string? partition);
+
     /// <summary>Expires snapshots and the files only they referenced (tags and consumers are respected).</summary>
     [Alias("Expire"), ResponseTimeout("01:00:00")] Task<ExpireReply> ExpireAsync(ExpireRequest request);
 

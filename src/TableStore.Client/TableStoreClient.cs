@@ -80,6 +80,36 @@ public sealed class TableStoreClient
         for (int i = 0; i < rows.Count; i++) (kinds[i], values[i]) = ((byte)rows[i].Kind, rows[i].Values);
         var columns = (await HandleAsync(name).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name).ToList();
         var request = new WriteRequest(writeId ?? WriteIds.New(), RowBatchCodec.Encode(kinds, values, columns));
+        return await SendAsync(name, request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// INSERT OVERWRITE: the rows replace the whole table, or the partitions <paramref name="partition"/> (<c>k=v[,k=v]</c>)
+    /// selects, in one commit. No rows empties them. Retried like a write; a retry of one that landed says so.
+    /// </summary>
+    public async Task<WriteResult> OverwriteAsync(string table, IReadOnlyList<ChangeRow> rows, string? partition = null, string? writeId = null, CancellationToken ct = default)
+    {
+        var name = Name(table);
+        var columns = (await HandleAsync(name).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name).ToList();
+        var request = new WriteRequest(writeId ?? WriteIds.New(), RowBatchCodec.Encode(rows.Select(r => (byte)r.Kind).ToArray(), rows.Select(r => r.Values).ToList(), columns))
+        {
+            Overwrite = true,
+            OverwritePartition = partition,
+        };
+        return await SendAsync(name, request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Changes the table's bucket count and rewrites its data (or one partition's) on the cluster.</summary>
+    public async Task<RescaleOutcome> RescaleAsync(string table, int buckets, string? partition = null)
+    {
+        var name = Name(table);
+        var reply = await Table(name).RescaleAsync(buckets, partition).ConfigureAwait(false);
+        Forget(name);
+        return reply.ToOutcome();
+    }
+
+    private async Task<WriteResult> SendAsync(string name, WriteRequest request, CancellationToken ct)
+    {
         var delay = _options.RetryDelay;
         for (int attempt = 1; ; attempt++)
         {

@@ -69,6 +69,15 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct) => Client.ListSnapshotsAsync(id.FullName);
 
+    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
+    {
+        var result = await Client.OverwriteAsync(id.FullName, rows, partition, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+    }
+
+    public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
+        Client.RescaleAsync(id.FullName, buckets, partition);
+
     public Task<TableSchema> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct) =>
         Client.AlterTableAsync(id.FullName, TableAlteration.From(changes));
 

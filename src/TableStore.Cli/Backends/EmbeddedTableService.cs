@@ -45,6 +45,23 @@ internal sealed class EmbeddedTableService(string warehouse) : ITableService
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
+    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var options = new WriteOptions
+        {
+            Kind = CommitKind.Overwrite,
+            OverwritePartitions = PartitionSpec.Parse(partition, t.Schema),
+            CommitUser = identity?.CommitUser,
+            CommitIdentifier = identity?.CommitId ?? 1,
+        };
+        var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
+        return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
+    }
+
+    public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
+        TableRescale.RunAsync(_catalog, id, buckets, partition, ct);
+
     public async Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);

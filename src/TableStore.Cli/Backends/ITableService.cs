@@ -27,6 +27,11 @@ internal interface ITableService : IAsyncDisposable
     /// <summary>One atomic write; null when there was nothing to commit.</summary>
     Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct);
 
+    /// <summary>INSERT OVERWRITE of the whole table or the partitions <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects.</summary>
+    Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct);
+
+    Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct);
+
     Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct);
     Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct);
 

@@ -14,6 +14,7 @@ internal static class TableCommands
     {
         Create(context),
         Alter(context),
+        Rescale(context),
         List(context),
         Describe(context),
         Drop(context),
@@ -106,6 +107,27 @@ internal static class TableCommands
             var s = await service.AlterTableAsync(id, changes, ct).ConfigureAwait(false);
             pr.Out().WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Altered table {id.FullName}: schema {s.Id}, columns {string.Join(", ", s.Fields.Select(f => $"{f.Name} {f.Type}"))}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Rescale(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var buckets = CommonOptions.WholeNumber<int>("--buckets", "The new number of buckets per partition", "N");
+        buckets.Required = true;
+        var partition = new Option<string?>("--partition") { Description = "Only this partition: column=value[,column=value] (others keep their files and take writes after their own rescale)", HelpName = "k=v" };
+        var command = new Command("rescale", "Change the number of buckets and rewrite the data for it (one OVERWRITE snapshot)") { table, buckets, partition };
+        command.SetAction(async (pr, ct) =>
+        {
+            var id = Identifier.Parse(pr.GetValue(table));
+            await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            if (context.ShowProgress) pr.Err().WriteLine($"Rescaling {id.FullName}: reading and rewriting its data…");
+            var o = await service.RescaleAsync(id, pr.GetValue(buckets)!.Value, pr.GetValue(partition), ct).ConfigureAwait(false);
+            pr.Out().WriteLine(o.SnapshotId is { } snapshot
+                ? string.Create(CultureInfo.InvariantCulture, $"Rescaled {id.FullName} from {o.OldBuckets} to {o.NewBuckets} buckets in snapshot {snapshot}: {o.Partitions} partition{(o.Partitions == 1 ? "" : "s")}, {o.Rows:N0} rows rewritten.")
+                : string.Create(CultureInfo.InvariantCulture, $"{id.FullName} already has {o.NewBuckets} buckets{(pr.GetValue(partition) is { } p ? $" in {p}" : "")}: nothing rewritten."));
             return 0;
         });
         return command;

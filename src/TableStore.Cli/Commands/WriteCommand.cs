@@ -38,9 +38,11 @@ internal static class WriteCommand
             HelpName = "NAME",
         };
         var commitId = CommonOptions.WholeNumber<long>("--commit-id", "The write's identifier for --commit-user, e.g. a batch number; each distinct write needs a new one", "N");
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the whole table (or the --partition) with these rows, in one commit; no rows empties it" };
+        var partition = new Option<string?>("--partition") { Description = "With --overwrite: replace only this partition, column=value[,column=value]", HelpName = "k=v" };
         var command = new Command("write", "Write rows from CSV or JSON Lines as one commit; an optional _op column holds +I, -U, +U or -D")
         {
-            table, file, format, commitUser, commitId,
+            table, file, format, commitUser, commitId, overwrite, partition,
         };
         command.Validators.Add(result =>
         {
@@ -48,6 +50,8 @@ internal static class WriteCommand
             bool hasId = result.GetResult(commitId) is { Implicit: false }, hasUser = result.GetResult(commitUser) is not null;
             if (hasId && !hasUser) result.AddError("--commit-id needs --commit-user.");
             if (hasUser && !hasId) result.AddError("--commit-user needs --commit-id: the identifier of this write, new for each distinct write.");
+            if (result.GetResult(partition) is not null && !result.GetValue(overwrite))
+                result.AddError("--partition needs --overwrite: it names the partition the rows replace.");
         });
         command.SetAction(async (pr, ct) =>
         {
@@ -68,14 +72,17 @@ internal static class WriteCommand
             }
             if (context.ShowProgress && rows.Count >= ProgressEvery) err.WriteLine($"\rRead {rows.Count:N0} rows; writing and committing…");
 
-            if (rows.Count == 0)
+            bool replace = pr.GetValue(overwrite);
+            if (rows.Count == 0 && !replace)
             {
                 err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {id.FullName}.");
                 return 0;
             }
             var user = pr.GetValue(commitUser);
             var identity = user is null ? null : new WriteIdentity(user, pr.GetValue(commitId)!.Value);
-            var result = await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
+            var result = replace
+                ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false)
+                : await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
             if (result is null)
             {
                 err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {id.FullName}.");
@@ -85,7 +92,7 @@ internal static class WriteCommand
             var inv = CultureInfo.InvariantCulture;
             err.WriteLine(result.AlreadyCommitted
                 ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {id.FullName} by {user} #{pr.GetValue(commitId)}: nothing written again")
-                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {id.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}"));
+                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {id.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}{(replace ? $", replacing {(pr.GetValue(partition) is { } p ? "partition " + p : "the whole table")}" : "")}"));
             return 0;
         });
         return command;

@@ -41,6 +41,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     public async Task<WriteResult> WriteAsync(WriteRequest request)
     {
         WriteIds.Validate(request.WriteId);
+        if (request.Overwrite) return await OverwriteAsync(request).ConfigureAwait(true);
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
         var groups = Route(table, request);
         if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
@@ -68,6 +69,37 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         // A retry of a committed write: the rows just buffered again must not be committed a second time.
         if (result.AlreadyCommitted) Discard(groups.Keys, request.WriteId);
         return result;
+    }
+
+    /// <summary>
+    /// An overwrite is its own commit, not part of a group commit: it replaces what is committed when it lands.
+    /// Its commit identity is its write id, so a retry finds an overwrite that already landed.
+    /// </summary>
+    private async Task<WriteResult> OverwriteAsync(WriteRequest request)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
+        var changes = new List<ChangeRow>(rows.Length);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (kinds[i] > (byte)RowKind.Delete)
+                throw new InvalidInputException($"Row {i + 1} of the write to {TableName}: invalid row kind {kinds[i]}. Nothing was written.");
+            changes.Add(new ChangeRow((RowKind)kinds[i], rows[i]));
+        }
+        var result = await table.WriteAndCommitAsync(changes, new WriteOptions
+        {
+            Kind = CommitKind.Overwrite,
+            OverwritePartitions = PartitionSpec.Parse(request.OverwritePartition, table.Schema),
+            CommitUser = "overwrite-" + request.WriteId,
+        }).ConfigureAwait(true);
+        return new WriteResult(result?.SnapshotId, result?.AlreadyCommitted ?? false, rows.Length);
+    }
+
+    public async Task<RescaleReply> RescaleAsync(int buckets, string? partition)
+    {
+        var outcome = await TableRescale.RunAsync(runtime.Catalog, Identifier.Parse(TableName), buckets, partition).ConfigureAwait(true);
+        runtime.Forget(TableName);
+        return RescaleReply.From(outcome);
     }
 
     private sealed class BucketRows(object?[] partition)

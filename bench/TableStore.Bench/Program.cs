@@ -21,6 +21,13 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "compaction")
+{
+    // Usage: ... -- [rows] [runs] compaction [input commits] [steady commits] [rows per commit] [keys] [csv]
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await CompactionBench.RunAsync(data, runs, Arg(3, 10), Arg(4, 300), Arg(5, 5000), Arg(6, 200_000), args.Length > 7 ? args[7] : "compaction-steady.csv");
+    return;
+}
 if (args.Length > 2 && args[2] == "breakdown")
 {
     await Breakdown.RunAsync(data);

@@ -53,11 +53,16 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
         return rows;
     }
 
+    /// <summary>
+    /// Append-only rows in write order, numbered on from the first input's first sequence: an append-only file's
+    /// sequences are contiguous by format (row i has minSequence + i), even when concurrent writers overlapped.
+    /// </summary>
     private static List<KeyValue> Concatenate(List<ColumnBatch> batches)
     {
         var rows = new List<KeyValue>(batches.Sum(b => b.RowCount));
+        long next = batches.Count == 0 || batches[0].RowCount == 0 ? 0 : batches[0].Sequences[0];
         foreach (var b in batches)
-            for (int i = 0; i < b.RowCount; i++) rows.Add(new KeyValue(b.Row(i), b.Sequences[i], b.Kind(i)));
+            for (int i = 0; i < b.RowCount; i++) rows.Add(new KeyValue(b.Row(i), next++, b.Kind(i)));
         return rows;
     }
 }

@@ -32,8 +32,7 @@ public class CompactionTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public async Task Every_snapshot_reads_like_the_model_with_compaction_interleaved(int seed, string variant)
     {
-        try { await RunModel(seed, variant); }
-        catch (Exception) { output.WriteLine($"Failed with seed {seed}, variant {variant}: rerun this case to reproduce."); throw; }
+        await Seeded.RunAsync(output, $"seed {seed}, variant {variant}", () => RunModel(seed, variant));
     }
 
     private static async Task RunModel(int seed, string variant)

@@ -26,8 +26,7 @@ public class MaintenanceTests(ITestOutputHelper output)
     [InlineData(33)]
     public async Task Random_writes_compactions_tags_and_expirations_keep_every_retained_snapshot_readable(int seed)
     {
-        try { await RunModel(seed); }
-        catch (Exception) { output.WriteLine($"Failed with seed {seed}"); throw; }
+        await Seeded.RunAsync(output, $"seed {seed}", () => RunModel(seed));
     }
 
     private static async Task RunModel(int seed)

@@ -33,8 +33,7 @@ public class MergeEngineTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public async Task Merge_engine_matches_its_model(string engine, int seed)
     {
-        try { await Run(engine, seed); }
-        catch (Exception) { output.WriteLine($"Failed: {engine}, seed {seed}"); throw; }
+        await Seeded.RunAsync(output, $"{engine}, seed {seed}", () => Run(engine, seed));
     }
 
     private static Dictionary<string, string> Options(string engine) => engine switch

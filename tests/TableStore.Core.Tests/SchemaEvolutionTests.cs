@@ -21,8 +21,7 @@ public class SchemaEvolutionTests(ITestOutputHelper output)
     [InlineData(63)]
     public async Task Random_alters_between_writes_and_compactions_read_like_the_model(int seed)
     {
-        try { await Run(seed); }
-        catch (Exception) { output.WriteLine($"Failed with seed {seed}"); throw; }
+        await Seeded.RunAsync(output, $"seed {seed}", () => Run(seed));
     }
 
     private static async Task Run(int seed)

@@ -116,20 +116,24 @@ public class MaintenanceTests(ITestOutputHelper output)
 
         var outcome = await new SnapshotExpiration(table).RunAsync(new ExpireOptions(1));
         Assert.Equal((3, 4L), (outcome.SnapshotsExpired, outcome.EarliestRetained));
-        // The compaction replaced the tagged snapshot's file: it stays for the tag, the others went.
+        // The compaction (snapshot 4, now the earliest) replaced the files: a reader of its changes still needs them.
+        Assert.Equal(0, outcome.DataFilesDeleted);
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [4L, "d", 4m, null])]);
+        outcome = await new SnapshotExpiration(table).RunAsync(new ExpireOptions(1));
+        // Now they go, but the tagged snapshot's file stays for the tag.
         Assert.Equal(2, outcome.DataFilesDeleted);
         var tagged = await (await table.ScanAsync(new ScanOptions { Tag = "first" })).ToListAsync();
         Assert.Equal([1L, 2L], tagged.Select(r => (long)r[0]!));
-        Assert.Equal([2L, 3L], (await (await table.ScanAsync(new ScanOptions())).ToListAsync()).Select(r => (long)r[0]!));
+        Assert.Equal([2L, 3L, 4L], (await (await table.ScanAsync(new ScanOptions())).ToListAsync()).Select(r => (long)r[0]!));
         var e = await Assert.ThrowsAsync<SnapshotNotFoundException>(() => table.ScanAsync(new ScanOptions { SnapshotId = 2 }));
-        Assert.Equal("Snapshot 2 has expired: the earliest retained snapshot is 4.", e.Message);
+        Assert.Equal("Snapshot 2 has expired: the earliest retained snapshot is 5.", e.Message);
 
         // Once the tag is gone its files are orphans; cleanup removes them and the table still reads.
         await table.Tags.DeleteAsync("first");
         var orphans = await new OrphanFilesClean(table).RunAsync(new OrphanCleanOptions(TimeSpan.Zero));
         Assert.NotEmpty(orphans.Orphans);
         Assert.Contains(orphans.Orphans, o => o.Path.EndsWith(".parquet", StringComparison.Ordinal));
-        Assert.Equal([2L, 3L], (await (await table.ScanAsync(new ScanOptions())).ToListAsync()).Select(r => (long)r[0]!));
+        Assert.Equal([2L, 3L, 4L], (await (await table.ScanAsync(new ScanOptions())).ToListAsync()).Select(r => (long)r[0]!));
         await Assert.ThrowsAsync<InvalidInputException>(() => new SnapshotExpiration(table).RunAsync(new ExpireOptions(0)));
     }
 

@@ -112,11 +112,38 @@ public class MergeEngineTests(ITestOutputHelper output)
     [InlineData("merge-engine=first-row;aggregation.remove-record-on-delete=true", "needs merge-engine=aggregation")]
     [InlineData("merge-engine=partial-update;fields.g.sequence-group=c;fields.ts.sequence-group=c", "more than one sequence group")]
     [InlineData("merge-engine=last-one", "supported: deduplicate, partial-update, aggregation, first-row")]
+    [InlineData("merge-engine=partial-update;sequence.field=ts", "cannot order a partial-update table; use sequence groups")]
+    [InlineData("merge-engine=aggregation;sequence.field=ts;fields.a.aggregate-function=sum", "order-dependent function last_non_null_value (column 'b')")]
     public void Bad_merge_engine_options_are_rejected_with_the_reason(string options, string message)
     {
         var dict = options.Split(';').Select(o => o.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
         var e = Assert.Throws<InvalidInputException>(() => new TableSchema(0, SchemaParser.ParseColumns(Columns), ["id"], null, 1, dict));
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Sequence_field_works_with_order_independent_aggregates()
+    {
+        var schema = new TableSchema(0, SchemaParser.ParseColumns("id BIGINT, total INT, ts BIGINT"), ["id"], null, 1,
+            new Dictionary<string, string> { ["merge-engine"] = "aggregation", ["sequence.field"] = "ts", ["fields.default-aggregate-function"] = "max" });
+        Assert.Equal([2], schema.MergeSpec.SequenceFields);
+    }
+
+    [Fact]
+    public async Task Merge_options_are_fixed_once_the_table_holds_data()
+    {
+        var catalog = new Catalog(new InMemoryObjectStore());
+        var id = TableStore.Core.Utils.Identifier.Parse("db.t");
+        await catalog.CreateTableAsync(id, new TableDefinition(SchemaParser.ParseColumns("id BIGINT, c INT"), ["id"], null, 1));
+        // Empty: anything goes.
+        var t = await catalog.AlterTableAsync(id, [new SchemaChange.SetOption("merge-engine", "aggregation"), new SchemaChange.SetOption("fields.c.aggregate-function", "sum")]);
+        await t.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, 5])]);
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => catalog.AlterTableAsync(id, [new SchemaChange.SetOption("fields.c.aggregate-function", "count")]));
+        Assert.Equal("Table option 'fields.c.aggregate-function' cannot change once the table holds data: stored rows were merged under it. Create a new table and copy the data.", e.Message);
+        await Assert.ThrowsAsync<InvalidInputException>(() => catalog.AlterTableAsync(id, [new SchemaChange.RemoveOption("merge-engine")]));
+        // Other options still change, and renaming the column carries its function along.
+        await catalog.AlterTableAsync(id, [new SchemaChange.SetOption("target-file-size", "64mb"), new SchemaChange.RenameColumn("c", "total")]);
+        Assert.Equal("sum", (await catalog.GetTableAsync(id)).Schema.Options["fields.total.aggregate-function"]);
     }
 
     [Fact]

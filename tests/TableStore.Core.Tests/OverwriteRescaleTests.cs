@@ -104,14 +104,19 @@ public class OverwriteRescaleTests
     }
 
     [Fact]
-    public async Task A_commit_that_requires_the_latest_snapshot_fails_when_another_landed()
+    public async Task A_commit_that_requires_an_unchanged_table_fails_when_a_write_landed_but_not_a_compaction()
     {
         var (_, table) = await PartitionedAsync();
         var first = await table.WriteAndCommitAsync([Row(1, "eu", 1)]);
         await table.WriteAndCommitAsync([Row(2, "eu", 2)]);
         var e = await Assert.ThrowsAsync<CommitConflictException>(() => table.WriteAndCommitAsync([Row(3, "eu", 3)],
-            new WriteOptions { Kind = CommitKind.Overwrite, RequireLatestSnapshotId = first!.SnapshotId }));
-        Assert.Contains("was prepared on snapshot 1, but snapshot 2 was committed meanwhile", e.Message);
+            new WriteOptions { Kind = CommitKind.Overwrite, RequireUnchangedSince = first!.SnapshotId }));
+        Assert.Contains("was prepared on snapshot 1, but snapshot 2 changed the table meanwhile", e.Message);
         Assert.Equal(["1/eu/1", "2/eu/2"], await ReadAsync(table));
+
+        var latest = (await table.Snapshots.LatestIdAsync())!.Value;
+        Assert.NotNull((await table.CompactAsync(new CompactOptions { Full = true })).SnapshotId);
+        await table.WriteAndCommitAsync([Row(3, "eu", 3)], new WriteOptions { Kind = CommitKind.Overwrite, RequireUnchangedSince = latest });
+        Assert.Equal(["3/eu/3"], await ReadAsync(table));
     }
 }

@@ -163,6 +163,21 @@ public class SchemaEvolutionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_compaction_by_a_process_with_an_older_schema_keeps_columns_added_since()
+    {
+        var store = new InMemoryObjectStore();
+        var id = Identifier.Parse("db.t");
+        var old = await new Catalog(store).CreateTableAsync(id, new TableDefinition(SchemaParser.ParseColumns("id BIGINT, a INT"), ["id"], null, 1,
+            new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
+        await old.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, 1])]);
+        var other = await new Catalog(store).AlterTableAsync(id, [new SchemaChange.AddColumn("c", DataType.Parse("STRING"))]);
+        await other.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [2L, 2, "kept"])]);
+        Assert.NotNull((await old.CompactAsync(new CompactOptions { Full = true })).SnapshotId); // `old` still has schema 0
+        var rows = await (await (await new Catalog(store).GetTableAsync(id)).ScanAsync(new ScanOptions())).ToListAsync();
+        Assert.Equal([[1L, 1, null], [2L, 2, "kept"]], rows);
+    }
+
+    [Fact]
     public async Task Renaming_a_column_renames_the_options_that_name_it()
     {
         var catalog = new Catalog(new InMemoryObjectStore());

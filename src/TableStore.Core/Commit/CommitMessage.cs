@@ -37,10 +37,10 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
     public Table.PartitionSpec? OverwriteSpec { get; init; }
 
     /// <summary>
-    /// Refuse the commit (as a conflict) unless the latest snapshot is still this one: for rewrites of data read
-    /// at that snapshot (rescale), which must not drop rows committed meanwhile.
+    /// Refuse the commit (as a conflict) if anything but compactions was committed after this snapshot: for rewrites
+    /// of data read at it (rescale), which must not drop rows committed meanwhile.
     /// </summary>
-    public long? RequireLatestSnapshotId { get; init; }
+    public long? RequireUnchangedSince { get; init; }
 
     public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
 

@@ -67,8 +67,16 @@ public sealed class FileStoreCommit(
             if (await FindCommittedAsync(latest, request.CommitIdentifier, request.BaseSnapshotId, ct).ConfigureAwait(false) is { } done)
                 return new CommitResult(done, AlreadyCommitted: true, attempt);
 
-            if (request.RequireLatestSnapshotId is { } required && latest?.Id != required)
-                throw new CommitConflictException($"Commit to {paths.TableName} was prepared on snapshot {required}, but snapshot {latest?.Id} was committed meanwhile; read the table again.");
+            if (request.RequireUnchangedSince is { } since)
+            {
+                // Compactions change files, not rows: only another kind of commit invalidates what was read.
+                for (long later = since + 1; later <= (latest?.Id ?? 0); later++)
+                {
+                    var s = await snapshots.TryGetAsync(later, ct).ConfigureAwait(false);
+                    if (s is null || s.CommitKind != CommitKind.Compact)
+                        throw new CommitConflictException($"Commit to {paths.TableName} was prepared on snapshot {since}, but snapshot {later} changed the table meanwhile; read the table again.");
+                }
+            }
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
             var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
             CheckConflicts(entries, request.Messages, live, latest);

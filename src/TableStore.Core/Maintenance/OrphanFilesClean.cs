@@ -24,7 +24,8 @@ public sealed record OrphanCleanOutcome(IReadOnlyList<OrphanFile> Orphans, bool 
 /// <summary>
 /// Finds data files, manifests and manifest lists that no retained snapshot and no tag references (left by
 /// failed or abandoned writes, crashed expirations, deleted tags), and removes those older than a threshold.
-/// Every manifest a retained snapshot or tag names and every data file live in one is kept; snapshots
+/// Every manifest a retained snapshot or tag names, every data file live in one and every file its own commit
+/// added or removed (a streaming reader reads them) is kept; snapshots
 /// committed while the listing runs are read again at the end, so a file is never deleted that a new commit names.
 /// </summary>
 public sealed class OrphanFilesClean(FileStoreTable table)
@@ -87,12 +88,18 @@ public sealed class OrphanFilesClean(FileStoreTable table)
             {
                 if (!listsDone.Add(list)) continue;
                 referenced.Add(table.Paths.ManifestFile(list));
+                bool changes = list != s.BaseManifestList; // delta and changelog: every file they name is still read
                 foreach (var m in await table.Manifests.ReadManifestListAsync(list, ct).ConfigureAwait(false))
+                {
                     referenced.Add(table.Paths.ManifestFile(m.FileName));
+                    if (!changes) continue;
+                    foreach (var e in await table.Manifests.ReadManifestAsync(m.FileName, ct).ConfigureAwait(false))
+                        referenced.Add(table.Paths.DataFile(table.Schema.PartitionKeys, e.Partition, e.Bucket, e.File.FileName));
+                }
             }
-            // Data files live in the snapshot. A file only older manifests still list (added, then deleted
-            // before every retained snapshot) is dead everywhere: that is what a deleted tag or a crashed
-            // expiration leaves behind.
+            // Data files live in the snapshot (and, above, those its commit added or removed: a streaming reader
+            // reads them for its changes). A file only older manifests still list (added, then deleted before
+            // every retained snapshot) is dead everywhere: what a deleted tag or a crashed expiration leaves.
             foreach (var e in await table.Manifests.ReadLiveFilesAsync(s.BaseManifestList, null, ct).ConfigureAwait(false))
                 referenced.Add(table.Paths.DataFile(table.Schema.PartitionKeys, e.Partition, e.Bucket, e.File.FileName));
         }

@@ -24,8 +24,8 @@ public sealed record ExpireOutcome(int SnapshotsExpired, long? EarliestRetained,
 /// <list type="number">
 /// <item>Snapshot files go first, oldest first, so the retained ids stay contiguous and no reader can open a
 /// snapshot whose files are half gone.</item>
-/// <item>Then data files: those a commit in the expired range removed (its delta's DELETE entries) are the only
-/// candidates: a file's life is one interval of snapshots, so a file deleted at or before the first retained
+/// <item>Then data files: those an expired snapshot's commit removed (its delta's DELETE entries) are the only
+/// candidates: a file's life is one interval of snapshots, so a file deleted before the first retained
 /// snapshot is live in no retained one. Files a tag on an older snapshot still names are kept.</item>
 /// <item>Then manifests and manifest lists named only by expired snapshots.</item>
 /// </list>
@@ -67,29 +67,19 @@ public sealed class SnapshotExpiration(FileStoreTable table)
         var firstRetained = await table.Snapshots.GetAsync(retainFrom, ct).ConfigureAwait(false);
 
         // Plan everything before deleting anything: a failure while planning deletes nothing.
+        // Files the expired snapshots' own commits removed. Those the first retained snapshot removes stay until it
+        // expires too: a streaming reader of its changes (an overwrite's before-image) still reads them.
         var dataCandidates = new Dictionary<FileIdentity, ManifestEntry>();
-        for (long id = earliest + 1; id <= retainFrom; id++)
+        foreach (var s in expired)
         {
-            var s = id == retainFrom ? firstRetained : expired.FirstOrDefault(e => e.Id == id);
-            if (s is null) continue;
             foreach (var m in await table.Manifests.ReadManifestListAsync(s.DeltaManifestList, ct).ConfigureAwait(false))
                 foreach (var e in await table.Manifests.ReadManifestAsync(m.FileName, ct).ConfigureAwait(false))
                     if (e.Kind == FileKind.Delete) dataCandidates[e.Identity] = e;
         }
-        var tags = await table.Tags.ListAsync(ct).ConfigureAwait(false);
         var keptLists = new HashSet<string>();
         var keptManifests = new HashSet<string>();
-        foreach (var snapshot in tags.Select(t => t.Snapshot).Where(s => s.Id < retainFrom).Append(firstRetained))
-        {
-            foreach (var list in ManifestLists(snapshot))
-            {
-                keptLists.Add(list);
-                foreach (var m in await table.Manifests.ReadManifestListAsync(list, ct).ConfigureAwait(false)) keptManifests.Add(m.FileName);
-            }
-            if (snapshot.Id < retainFrom)
-                foreach (var e in await table.Manifests.ReadLiveFilesAsync(snapshot.BaseManifestList, null, ct).ConfigureAwait(false))
-                    dataCandidates.Remove(e.Identity);
-        }
+        var tags = await table.Tags.ListAsync(ct).ConfigureAwait(false);
+        await KeepAsync(tags.Select(t => t.Snapshot).Where(s => s.Id < retainFrom).Append(firstRetained), retainFrom, dataCandidates, keptLists, keptManifests, ct).ConfigureAwait(false);
         var listCandidates = expired.SelectMany(ManifestLists).Where(l => !keptLists.Contains(l)).Distinct().ToList();
         var manifestCandidates = new HashSet<string>();
         foreach (var list in expired.SelectMany(ManifestLists).Distinct())
@@ -99,6 +89,15 @@ public sealed class SnapshotExpiration(FileStoreTable table)
         // 1. Snapshots, oldest first.
         foreach (var s in expired)
             await table.Snapshots.DeleteAsync(s.Id, ct).ConfigureAwait(false);
+        // A tag created on an expiring snapshot while this ran (before its file went) keeps what it names.
+        var planned = tags.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var late = (await table.Tags.ListAsync(ct).ConfigureAwait(false)).Where(t => !planned.Contains(t.Name) && t.Snapshot.Id < retainFrom).ToList();
+        if (late.Count > 0)
+        {
+            await KeepAsync(late.Select(t => t.Snapshot), retainFrom, dataCandidates, keptLists, keptManifests, ct).ConfigureAwait(false);
+            listCandidates.RemoveAll(keptLists.Contains);
+            manifestCandidates.ExceptWith(keptManifests);
+        }
         // 2. Data files.
         foreach (var e in dataCandidates.Values)
             await table.Store.DeleteAsync(table.Paths.DataFile(table.Schema.PartitionKeys, e.Partition, e.Bucket, e.File.FileName), ct).ConfigureAwait(false);
@@ -112,6 +111,23 @@ public sealed class SnapshotExpiration(FileStoreTable table)
         _log.LogInformation("Expired snapshots {First}..{Last} of {Table}: {DataFiles} data files and {Manifests} manifest files deleted; {Protected} snapshots kept for consumers",
             earliest, retainFrom - 1, table.Paths.TableName, dataCandidates.Count, manifestCandidates.Count + listCandidates.Count, byConsumers);
         return new ExpireOutcome(expired.Count, retainFrom, dataCandidates.Count, manifestCandidates.Count + listCandidates.Count, byConsumers);
+    }
+
+    /// <summary>Takes what <paramref name="snapshots"/> need out of the deletion candidates.</summary>
+    private async Task KeepAsync(IEnumerable<Snapshot> snapshots, long retainFrom, Dictionary<FileIdentity, ManifestEntry> dataCandidates,
+        HashSet<string> keptLists, HashSet<string> keptManifests, CancellationToken ct)
+    {
+        foreach (var snapshot in snapshots)
+        {
+            foreach (var list in ManifestLists(snapshot))
+            {
+                keptLists.Add(list);
+                foreach (var m in await table.Manifests.ReadManifestListAsync(list, ct).ConfigureAwait(false)) keptManifests.Add(m.FileName);
+            }
+            if (snapshot.Id < retainFrom)
+                foreach (var e in await table.Manifests.ReadLiveFilesAsync(snapshot.BaseManifestList, null, ct).ConfigureAwait(false))
+                    dataCandidates.Remove(e.Identity);
+        }
     }
 
     internal static IEnumerable<string> ManifestLists(Snapshot s)

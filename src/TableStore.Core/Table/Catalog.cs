@@ -61,6 +61,14 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
     {
         var table = await GetTableAsync(id, ct).ConfigureAwait(false);
         var next = SchemaChange.Apply(table.Schema, changes, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var merging = changes.Select(c => c switch
+        {
+            SchemaChange.SetOption o when table.Schema.Options.GetValueOrDefault(o.Key)?.Trim() != o.Value.Trim() => o.Key,
+            SchemaChange.RemoveOption o when table.Schema.Options.ContainsKey(o.Key) => o.Key,
+            _ => null,
+        }).FirstOrDefault(k => k is not null && CoreOptions.IsMergeOption(k));
+        if (merging is not null && await table.Snapshots.LatestIdAsync(ct).ConfigureAwait(false) is not null)
+            throw new InvalidInputException($"Table option '{merging}' cannot change once the table holds data: stored rows were merged under it. Create a new table and copy the data.");
         if (!await table.Schemas.TryCommitAsync(next, ct).ConfigureAwait(false))
             throw new CommitConflictException($"Table '{id}' was altered concurrently (schema {next.Id} exists); read it again and retry.");
         _loggers.CreateLogger<Catalog>().LogInformation("Altered table {Table}: schema {SchemaId}", id, next.Id);

@@ -45,6 +45,9 @@ public sealed class FileStoreTable
     public TimeProvider Time { get; }
     internal ILoggerFactory Loggers { get; }
 
+    /// <summary>The same table at another schema version (e.g. the latest, for a job that rewrites data).</summary>
+    public FileStoreTable WithSchema(TableSchema schema) => new(Identifier, schema, Store, Schemas, Time, Loggers);
+
     public Task<TableWrite> NewWriteAsync(CancellationToken ct = default) => TableWrite.CreateAsync(this, ct);
 
     public FileStoreCommit NewCommit(string commitUser) =>
@@ -89,7 +92,7 @@ public sealed class FileStoreTable
                     Kind = options.Kind,
                     BaseSnapshotId = floor,
                     OverwriteSpec = options.OverwritePartitions,
-                    RequireLatestSnapshotId = options.RequireLatestSnapshotId,
+                    RequireUnchangedSince = options.RequireUnchangedSince,
                 };
                 var result = await commit.CommitAsync(request, ct).ConfigureAwait(false);
                 result = result with { Attempts = result.Attempts + attempt - 1 };
@@ -244,8 +247,8 @@ public sealed record WriteOptions
     /// <summary>With <see cref="CommitKind.Overwrite"/>: the partitions replaced (null or all: the whole table).</summary>
     public PartitionSpec? OverwritePartitions { get; init; }
 
-    /// <summary>Fail with a conflict unless the latest snapshot is still this one at commit time.</summary>
-    public long? RequireLatestSnapshotId { get; init; }
+    /// <summary>Fail with a conflict if anything but compactions was committed after this snapshot.</summary>
+    public long? RequireUnchangedSince { get; init; }
 
     /// <summary>The rows are merge results read from the table (a rewrite), stored as they are: not fed through the merge engine's input rules again.</summary>
     internal bool RowsAreMerged { get; init; }

@@ -36,9 +36,15 @@ public sealed record CompactOutcome(long? SnapshotId, int Buckets, int FilesBefo
 /// another compaction or an overwrite removed an input file meanwhile, the commit is refused as a conflict;
 /// the job deletes its output and plans again.
 /// </summary>
-public sealed class TableCompactor(FileStoreTable table)
+public sealed class TableCompactor(FileStoreTable handle)
 {
-    private readonly ILogger _log = table.Loggers.CreateLogger<TableCompactor>();
+    private readonly ILogger _log = handle.Loggers.CreateLogger<TableCompactor>();
+
+    private async Task<FileStoreTable> LatestSchemaAsync(CancellationToken ct)
+    {
+        var schema = await handle.Schemas.LatestAsync(ct).ConfigureAwait(false) ?? handle.Schema;
+        return schema.Id == handle.Schema.Id ? handle : handle.WithSchema(schema);
+    }
 
     public static UniversalCompaction Universal(CoreOptions o) =>
         new(o.CompactionTrigger, o.MaxSizeAmplificationPercent, o.SizeRatio, o.NumLevels);
@@ -52,20 +58,23 @@ public sealed class TableCompactor(FileStoreTable table)
         var o = schema.CoreOptions;
         if (schema.Kind == TableKind.AppendOnly) return Append(o).Pick(files, full);
         var runs = SortedRun.Of(files);
-        return full ? Universal(o).PickFull(runs) : Universal(o).Pick(runs);
+        return full ? Universal(o).PickFull(runs, retractionsDropped: schema.MergeSpec.SequenceFields.Length == 0) : Universal(o).Pick(runs);
     }
 
     public async Task<CompactOutcome> RunAsync(CompactOptions options, CancellationToken ct = default)
     {
         for (int attempt = 1; ; attempt++)
         {
+            // Rewrite with the newest schema: a file written after an alter holds columns an older schema would
+            // not read, and the rewrite would drop them.
+            var table = await LatestSchemaAsync(ct).ConfigureAwait(false);
             var latest = await table.Snapshots.LatestAsync(ct).ConfigureAwait(false);
             if (latest is null) return CompactOutcome.Nothing;
-            var work = await PlanAsync(latest, options, ct).ConfigureAwait(false);
+            var work = await PlanAsync(table, latest, options, ct).ConfigureAwait(false);
             if (work.Count == 0) return CompactOutcome.Nothing;
             var totalBuckets = work.ToDictionary(w => (PartitionKey.Of(w.Partition), w.Bucket), w => w.TotalBuckets);
 
-            var results = await ExecuteAsync(work, options.Progress, ct).ConfigureAwait(false);
+            var results = await ExecuteAsync(table, work, options.Progress, ct).ConfigureAwait(false);
             // A compaction keeps its bucket's count: a partition not rescaled yet keeps the count its keys were routed by.
             var messages = results.Select(r => new CommitMessage(r.Partition, r.Bucket, totalBuckets[(PartitionKey.Of(r.Partition), r.Bucket)], [], r.Before, r.After)).ToList();
             var commit = table.NewCommit("compact-" + Guid.NewGuid().ToString("N"));
@@ -85,14 +94,14 @@ public sealed class TableCompactor(FileStoreTable table)
             {
                 // Refused before anything was committed: the output is certainly unreferenced.
                 TableStoreMetrics.CompactionConflicts.Add(1, TableStoreMetrics.Table(table.Paths.TableName));
-                await DeleteOutputAsync(results).ConfigureAwait(false);
+                await DeleteOutputAsync(table, results).ConfigureAwait(false);
                 if (attempt >= options.MaxAttempts) throw;
                 _log.LogInformation("Compaction of {Table} conflicted ({Reason}); planning again (attempt {Attempt})", table.Paths.TableName, e.Message, attempt);
             }
         }
     }
 
-    private async Task<List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)>> PlanAsync(Snapshot latest, CompactOptions options, CancellationToken ct)
+    private static async Task<List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)>> PlanAsync(FileStoreTable table, Snapshot latest, CompactOptions options, CancellationToken ct)
     {
         var live = await table.Manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
         var work = new List<(object?[], int, int, CompactUnit)>();
@@ -101,13 +110,14 @@ public sealed class TableCompactor(FileStoreTable table)
             var first = bucket.First();
             if (!options.Partitions.Matches(first.Partition)) continue;
             if (options.Buckets is not null && !options.Buckets.Contains(bucket.Key)) continue;
+            if (bucket.Any(e => e.File.SchemaId > table.Schema.Id)) continue; // an alter landed after the reload: next time
             if (Pick(table.Schema, bucket.Select(e => e.File).ToList(), options.Full) is { } unit)
                 work.Add((first.Partition, first.Bucket, first.TotalBuckets, unit));
         }
         return work;
     }
 
-    private async Task<List<CompactResult>> ExecuteAsync(List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)> work, IProgress<CompactProgress>? progress, CancellationToken ct)
+    private async Task<List<CompactResult>> ExecuteAsync(FileStoreTable table, List<(object?[] Partition, int Bucket, int TotalBuckets, CompactUnit Unit)> work, IProgress<CompactProgress>? progress, CancellationToken ct)
     {
         var compactor = new BucketCompactor(table.Schema, table.NewDataFileReader(), new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time));
         var results = new List<CompactResult>(work.Count);
@@ -129,13 +139,13 @@ public sealed class TableCompactor(FileStoreTable table)
         }
         catch
         {
-            await DeleteOutputAsync(results).ConfigureAwait(false);
+            await DeleteOutputAsync(table, results).ConfigureAwait(false);
             throw;
         }
         return results;
     }
 
-    private async Task DeleteOutputAsync(IEnumerable<CompactResult> results)
+    private async Task DeleteOutputAsync(FileStoreTable table, IEnumerable<CompactResult> results)
     {
         foreach (var r in results)
             foreach (var f in r.After)

@@ -57,7 +57,7 @@ public static class TableRescale
                 {
                     Kind = CommitKind.Overwrite,
                     OverwritePartitions = spec,
-                    RequireLatestSnapshotId = latest.Id,
+                    RequireUnchangedSince = latest.Id,
                     RowsAreMerged = true,
                 }, ct).ConfigureAwait(false);
                 int partitions = selected.Select(e => PartitionKey.Of(e.Partition)).Distinct().Count();

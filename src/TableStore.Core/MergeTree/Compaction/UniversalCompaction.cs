@@ -24,11 +24,12 @@ public sealed class UniversalCompaction(int compactionTrigger, int maxSizeAmplif
     }
 
     /// <summary>Everything into one run at the top level, retractions dropped; null when there is nothing to gain.</summary>
-    public CompactUnit? PickFull(IReadOnlyList<SortedRun> runs)
+    /// <param name="retractionsDropped">False when the table keeps retractions anyway (sequence.field).</param>
+    public CompactUnit? PickFull(IReadOnlyList<SortedRun> runs, bool retractionsDropped = true)
     {
         if (runs.Count == 0) return null;
-        // One run already at the top without retractions is as compact as it gets.
-        if (runs.Count == 1 && runs[0].Level == MaxLevel && runs[0].Files.All(f => !f.HasDeletes)) return null;
+        // One run already at the top without retractions (or keeping them anyway) is as compact as it gets.
+        if (runs.Count == 1 && runs[0].Level == MaxLevel && (!retractionsDropped || runs[0].Files.All(f => !f.HasDeletes))) return null;
         return Unit(runs, runs.Count);
     }
 

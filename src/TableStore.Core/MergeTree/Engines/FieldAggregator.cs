@@ -17,6 +17,13 @@ public abstract class FieldAggregator
 
     public abstract object? Aggregate(object? accumulator, object? value);
 
+    /// <summary>
+    /// Whether the result depends on the order of the inputs (<c>last_value</c>, <c>last_non_null_value</c>). Such
+    /// functions cannot follow <c>sequence.field</c>: a folded row would have to be split again to put a late
+    /// input between its parts.
+    /// </summary>
+    public virtual bool OrderDependent => false;
+
     /// <summary>Whether -U/-D rows can be folded in as negated inputs.</summary>
     public virtual bool CanRetract => false;
 
@@ -95,12 +102,14 @@ public abstract class FieldAggregator
     private sealed class LastValue : FieldAggregator
     {
         public override string Name => "last_value";
+        public override bool OrderDependent => true;
         public override object? Aggregate(object? acc, object? v) => v;
     }
 
     private sealed class LastNonNullValue : FieldAggregator
     {
         public override string Name => "last_non_null_value";
+        public override bool OrderDependent => true;
         public override object? Aggregate(object? acc, object? v) => v ?? acc;
     }
 

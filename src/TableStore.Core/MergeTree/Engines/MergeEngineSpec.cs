@@ -75,6 +75,15 @@ public sealed class MergeEngineSpec
             throw new InvalidInputException($"Table option '{CoreOptions.DefaultAggregateFunctionKey}' needs merge-engine=aggregation.");
         if (RemoveRecordOnDelete && Engine != MergeEngine.Aggregation)
             throw new InvalidInputException($"Table option '{CoreOptions.RemoveRecordOnDeleteKey}' needs merge-engine=aggregation.");
+        if (SequenceFields.Length > 0)
+        {
+            // Merges fold contiguous runs of versions; ordering by a column can put a late version between the
+            // parts of a folded row, which only order-independent folds survive.
+            if (Engine == MergeEngine.PartialUpdate)
+                throw new InvalidInputException($"Table option '{CoreOptions.SequenceFieldKey}' cannot order a partial-update table; use sequence groups (fields.<column>.sequence-group=...) instead.");
+            if (Engine == MergeEngine.Aggregation && _aggregators.FirstOrDefault(a => a is { OrderDependent: true }) is { } a)
+                throw new InvalidInputException($"Table option '{CoreOptions.SequenceFieldKey}' cannot order an aggregation table with the order-dependent function {a.Name} (column '{schema.Fields[Array.IndexOf(_aggregators, a)].Name}'); use sum, count, min, max, bool_and or bool_or.");
+        }
         if (Engine == MergeEngine.PartialUpdate)
             foreach (var f in _plainFields.Concat(_groups.SelectMany(g => g.Fields)))
                 if (!schema.Fields[f].Type.Nullable)

@@ -6,6 +6,8 @@ public enum MergeEngine { Deduplicate, PartialUpdate, Aggregation, FirstRow }
 
 public enum FileCompression { Zstd, Snappy, Gzip, None }
 
+public enum ChangelogProducer { None, Input, Lookup, FullCompaction }
+
 /// <summary>
 /// Typed view over a table's string options, with defaults. Options are validated when the table is
 /// created so a typo in a value fails early with the option's name.
@@ -31,6 +33,7 @@ public sealed class CoreOptions
     public const string RetainedMinKey = "snapshot.num-retained.min";
     public const string RetainedMaxKey = "snapshot.num-retained.max";
     public const string TimeRetainedKey = "snapshot.time-retained";
+    public const string ChangelogProducerKey = "changelog-producer";
     public const string SequenceFieldKey = "sequence.field";
     public const string IgnoreDeleteKey = "ignore-delete";
     public const string RemoveRecordOnDeleteKey = "aggregation.remove-record-on-delete";
@@ -83,7 +86,7 @@ public sealed class CoreOptions
         ManifestMergeMinCountKey, CommitMaxRetriesKey, CompactionTriggerKey, StopTriggerKey, NumLevelsKey,
         MaxSizeAmplificationKey, SizeRatioKey, CompactionMinFileNumKey, CompactionMaxFileNumKey, WriteOnlyKey,
         RetainedMinKey, RetainedMaxKey, TimeRetainedKey, ExpireIntervalKey, FullCompactionIntervalKey,
-        SequenceFieldKey, IgnoreDeleteKey, RemoveRecordOnDeleteKey, DefaultAggregateFunctionKey,
+        SequenceFieldKey, IgnoreDeleteKey, RemoveRecordOnDeleteKey, DefaultAggregateFunctionKey, ChangelogProducerKey,
     ];
 
     /// <summary>
@@ -97,12 +100,21 @@ public sealed class CoreOptions
                 throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}, {FieldsPrefix}<column>{AggregateFunctionSuffix}, {FieldsPrefix}<column>{SequenceGroupSuffix}; keys starting with '{UserPrefix}' are free-form annotations.");
     }
 
+    /// <summary>
+    /// Whether the option decides how stored rows merge (engine, ordering, per-column functions and groups): such
+    /// options are fixed once a table holds data, since stored rows were merged under them.
+    /// </summary>
+    public static bool IsMergeOption(string key) =>
+        key is MergeEngineKey or SequenceFieldKey or RemoveRecordOnDeleteKey or DefaultAggregateFunctionKey || IsFieldOption(key);
+
     private static bool IsFieldOption(string key) =>
         key.StartsWith(FieldsPrefix, StringComparison.Ordinal) && key.Length > FieldsPrefix.Length
         && (key.EndsWith(AggregateFunctionSuffix, StringComparison.Ordinal) || key.EndsWith(SequenceGroupSuffix, StringComparison.Ordinal));
 
     /// <summary>The columns of <c>sequence.field</c> (comma-separated), empty when not set.</summary>
     public IReadOnlyList<string> SequenceFields { get; }
+    /// <summary>What streaming readers get for each commit (see <c>Streaming.SnapshotChanges</c>).</summary>
+    public ChangelogProducer ChangelogProducer { get; }
     /// <summary>-U and -D rows are dropped on write (any merge engine).</summary>
     public bool IgnoreDelete { get; }
     /// <summary>Aggregation tables: a -D row removes the key's row instead of retracting its values.</summary>
@@ -120,6 +132,14 @@ public sealed class CoreOptions
         });
         SequenceFields = Get(options, SequenceFieldKey, "", v => v.Split(',').Select(x => x.Trim()).Where(x => x.Length > 0).ToArray());
         IgnoreDelete = Get(options, IgnoreDeleteKey, "false", ParseBool);
+        ChangelogProducer = Get(options, ChangelogProducerKey, "none", v => v.ToLowerInvariant() switch
+        {
+            "none" => ChangelogProducer.None,
+            "input" => ChangelogProducer.Input,
+            "lookup" => ChangelogProducer.Lookup,
+            "full-compaction" => ChangelogProducer.FullCompaction,
+            _ => throw new FormatException("supported: none, input, lookup, full-compaction"),
+        });
         RemoveRecordOnDelete = Get(options, RemoveRecordOnDeleteKey, "false", ParseBool);
         TargetFileSize = Get(options, TargetFileSizeKey, "128mb", ParseSize);
         WriteBufferSize = Get(options, WriteBufferSizeKey, "256mb", ParseSize);

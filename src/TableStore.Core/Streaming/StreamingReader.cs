@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using TableStore.Core.Manifest;
+using TableStore.Core.Table;
+
+namespace TableStore.Core.Streaming;
+
+/// <summary>How a streaming read follows the table.</summary>
+public sealed record StreamingOptions
+{
+    public StreamStart Start { get; init; } = StreamStart.Latest;
+
+    /// <summary>
+    /// Records progress under this id (<c>consumer/consumer-&lt;id&gt;</c>): a read with an id that has progress
+    /// resumes after the last snapshot it finished, whatever <see cref="Start"/> says, and expiration keeps the
+    /// snapshots it still needs.
+    /// </summary>
+    public string? ConsumerId { get; init; }
+
+    /// <summary>How often the snapshot list is checked while waiting for the next commit.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>End the read when no new snapshot arrives for this long; null: follow until cancelled.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+}
+
+/// <summary>
+/// Follows a table snapshot by snapshot: one <see cref="ChangeBatch"/> per snapshot, in snapshot order, every
+/// snapshot once (COMPACT ones as empty batches, so progress moves on). A batch counts as processed when the
+/// caller asks for the next one; only then is the consumer's progress moved past it, so a reader that crashes
+/// mid-batch gets that batch again (at least once; exactly once per snapshot id for a reader that keeps the
+/// ids it applied). A snapshot that expired before it was read is an error, never a silent gap.
+/// </summary>
+public sealed class StreamingReader(FileStoreTable table)
+{
+    private readonly SnapshotChanges _changes = new(table);
+
+    public async IAsyncEnumerable<ChangeBatch> ReadAsync(StreamingOptions options, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var snapshots = table.Snapshots;
+        long next;
+        if (options.ConsumerId is { } id && await table.Consumers.TryGetAsync(id, ct).ConfigureAwait(false) is { } resumed)
+        {
+            next = resumed.NextSnapshot;
+        }
+        else
+        {
+            var start = options.Start;
+            Snapshot? full = null;
+            switch (start.Mode)
+            {
+                case StreamStartMode.Latest:
+                    next = (await snapshots.LatestIdAsync(ct).ConfigureAwait(false) ?? 0) + 1;
+                    break;
+                case StreamStartMode.LatestFull:
+                    full = await snapshots.LatestAsync(ct).ConfigureAwait(false);
+                    next = (full?.Id ?? 0) + 1;
+                    break;
+                case StreamStartMode.Earliest:
+                    var earliest = await snapshots.EarliestIdAsync(ct).ConfigureAwait(false);
+                    full = earliest is { } e ? await snapshots.TryGetAsync(e, ct).ConfigureAwait(false) : null;
+                    next = (full?.Id ?? 0) + 1;
+                    break;
+                case StreamStartMode.FromSnapshot:
+                    next = start.SnapshotId!.Value;
+                    if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } first && next < first)
+                        throw new SnapshotNotFoundException($"Cannot stream {table.Identifier} from snapshot {next}: it has expired (the earliest retained is {first}). Start from earliest or a later snapshot.");
+                    break;
+                default:
+                    next = await FirstAtOrAfterAsync(start.Time!.Value, ct).ConfigureAwait(false);
+                    break;
+            }
+            if (options.ConsumerId is { } newId) await table.Consumers.SetAsync(newId, full?.Id ?? next, ct).ConfigureAwait(false);
+            if (full is not null)
+            {
+                yield return await _changes.ReadFullAsync(full, ct).ConfigureAwait(false);
+                if (options.ConsumerId is { } c) await table.Consumers.SetAsync(c, next, ct).ConfigureAwait(false);
+            }
+        }
+
+        var idleSince = table.Time.GetTimestamp();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var snapshot = await snapshots.TryGetAsync(next, ct).ConfigureAwait(false);
+            if (snapshot is null)
+            {
+                if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } earliest && earliest > next)
+                    throw new SnapshotNotFoundException($"The stream of {table.Identifier} fell behind: snapshot {next} expired before it was read (the earliest retained is {earliest}). Use a consumer id (it protects the snapshots it needs) and restart from earliest.");
+                if (options.IdleTimeout is { } idle && table.Time.GetElapsedTime(idleSince) >= idle) yield break;
+                await Task.Delay(options.PollInterval, table.Time, ct).ConfigureAwait(false);
+                continue;
+            }
+            var batch = await _changes.ReadAsync(snapshot, ct).ConfigureAwait(false);
+            yield return batch;
+            next++;
+            idleSince = table.Time.GetTimestamp();
+            if (options.ConsumerId is { } consumer) await table.Consumers.SetAsync(consumer, next, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The first snapshot committed at or after <paramref name="time"/>, or the next one to come.</summary>
+    private async Task<long> FirstAtOrAfterAsync(DateTimeOffset time, CancellationToken ct)
+    {
+        var ids = await table.Snapshots.ListIdsAsync(ct).ConfigureAwait(false);
+        long millis = time.ToUnixTimeMilliseconds();
+        int lo = 0, hi = ids.Count - 1, found = ids.Count;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            var s = await table.Snapshots.GetAsync(ids[mid], ct).ConfigureAwait(false);
+            if (s.TimeMillis >= millis) { found = mid; hi = mid - 1; }
+            else lo = mid + 1;
+        }
+        return found < ids.Count ? ids[found] : (ids.Count == 0 ? 1 : ids[^1] + 1);
+    }
+}

@@ -52,6 +52,8 @@ public static class CliApp
             MaintenanceCommands.Compact(context),
             MaintenanceCommands.Expire(context),
             MaintenanceCommands.Orphans(context),
+            StreamCommand.Build(context),
+            ConsumerCommands.Build(context),
         };
         return root;
     }

@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using TableStore.Abstractions;
 using TableStore.Client;
+using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
@@ -90,6 +92,18 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct) =>
         Client.CleanOrphansAsync(id.FullName, options.OlderThan, options.DryRun);
+
+    public IAsyncEnumerable<ChangeBatch> StreamAsync(Identifier id, StreamingOptions options, CancellationToken ct) =>
+        throw new InvalidInputException("'stream --cluster' follows an Orleans stream subscription, which is not built yet; stream in embedded mode (--warehouse) meanwhile.");
+
+    public Task<IReadOnlyList<Consumer>> ListConsumersAsync(Identifier id, CancellationToken ct) =>
+        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
+
+    public Task DropConsumerAsync(Identifier id, string consumerId, CancellationToken ct) =>
+        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
+
+    public Task SetConsumerAsync(Identifier id, string consumerId, long nextSnapshot, CancellationToken ct) =>
+        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
 
     public Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) => Client.CreateTagAsync(id.FullName, name, snapshotId);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Lookup;
@@ -5,6 +6,7 @@ using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
@@ -90,6 +92,21 @@ internal sealed class EmbeddedTableService(string warehouse) : ITableService
 
     public async Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct) =>
         await new OrphanFilesClean(await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).RunAsync(options, ct).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<ChangeBatch> StreamAsync(Identifier id, StreamingOptions options, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        await foreach (var batch in new StreamingReader(t).ReadAsync(options, ct).ConfigureAwait(false)) yield return batch;
+    }
+
+    public async Task<IReadOnlyList<Consumer>> ListConsumersAsync(Identifier id, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Consumers.ListAsync(ct).ConfigureAwait(false);
+
+    public async Task DropConsumerAsync(Identifier id, string consumerId, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Consumers.DeleteAsync(consumerId, ct).ConfigureAwait(false);
+
+    public async Task SetConsumerAsync(Identifier id, string consumerId, long nextSnapshot, CancellationToken ct) =>
+        await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Consumers.SetAsync(consumerId, nextSnapshot, ct).ConfigureAwait(false);
 
     public async Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) =>
         await (await _catalog.GetTableAsync(id, ct).ConfigureAwait(false)).Tags.CreateAsync(name, snapshotId, ct).ConfigureAwait(false);

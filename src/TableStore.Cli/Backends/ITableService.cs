@@ -3,6 +3,7 @@ using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
@@ -43,6 +44,13 @@ internal interface ITableService : IAsyncDisposable
     Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct);
     Task<ExpireOutcome> ExpireAsync(Identifier id, ExpireOptions options, CancellationToken ct);
     Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct);
+
+    /// <summary>A table's changes, snapshot by snapshot (see <see cref="StreamingReader"/>).</summary>
+    IAsyncEnumerable<ChangeBatch> StreamAsync(Identifier id, StreamingOptions options, CancellationToken ct);
+    Task<IReadOnlyList<Consumer>> ListConsumersAsync(Identifier id, CancellationToken ct);
+    Task DropConsumerAsync(Identifier id, string consumerId, CancellationToken ct);
+    /// <summary>Records that the consumer finished every snapshot before <paramref name="nextSnapshot"/>.</summary>
+    Task SetConsumerAsync(Identifier id, string consumerId, long nextSnapshot, CancellationToken ct);
 
     /// <param name="key">Typed primary-key values in primary-key order.</param>
     Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct);

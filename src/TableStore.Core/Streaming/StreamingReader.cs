@@ -26,9 +26,10 @@ public sealed record StreamingOptions
 /// <summary>
 /// Follows a table snapshot by snapshot: one <see cref="ChangeBatch"/> per snapshot, in snapshot order, every
 /// snapshot once (COMPACT ones as empty batches, so progress moves on). A batch counts as processed when the
-/// caller asks for the next one; only then is the consumer's progress moved past it, so a reader that crashes
-/// mid-batch gets that batch again (at least once; exactly once per snapshot id for a reader that keeps the
-/// ids it applied). A snapshot that expired before it was read is an error, never a silent gap.
+/// caller asks for the next one; only then is the consumer's progress moved past it (to the batch's snapshot id
+/// + 1; a caller that stops early records its last batch with <see cref="ConsumerManager.SetAsync"/>), so a reader
+/// that crashes mid-batch gets that batch again (at least once; exactly once per snapshot id for a reader that
+/// keeps the ids it applied). A snapshot that expired before it was read is an error, never a silent gap.
 /// </summary>
 public sealed class StreamingReader(FileStoreTable table)
 {
@@ -69,7 +70,9 @@ public sealed class StreamingReader(FileStoreTable table)
                     next = await FirstAtOrAfterAsync(start.Time!.Value, ct).ConfigureAwait(false);
                     break;
             }
-            if (options.ConsumerId is { } newId) await table.Consumers.SetAsync(newId, full?.Id ?? next, ct).ConfigureAwait(false);
+            // A consumer is recorded once it has a position: after the whole snapshot it starts with, if any (a
+            // rerun before that starts over), else right away.
+            if (full is null && options.ConsumerId is { } newId) await table.Consumers.SetAsync(newId, next, ct).ConfigureAwait(false);
             if (full is not null)
             {
                 yield return await _changes.ReadFullAsync(full, ct).ConfigureAwait(false);

@@ -16,7 +16,10 @@ public sealed record CommitMessage(
     public static CommitMessage Append(object?[] partition, int bucket, int totalBuckets, IReadOnlyList<DataFileMeta> files) =>
         new(partition, bucket, totalBuckets, files, [], []);
 
-    public bool IsEmpty => NewFiles.Count == 0 && CompactBefore.Count == 0 && CompactAfter.Count == 0;
+    /// <summary>Changelog files (a changelog producer's output): read by streaming readers, never by scans.</summary>
+    public IReadOnlyList<DataFileMeta> ChangelogFiles { get; init; } = [];
+
+    public bool IsEmpty => NewFiles.Count == 0 && CompactBefore.Count == 0 && CompactAfter.Count == 0 && ChangelogFiles.Count == 0;
 }
 
 /// <summary>A request to commit: the messages, the idempotence identity and what the writer based its work on.</summary>

@@ -58,7 +58,8 @@ public sealed class FileStoreCommit(
     private async Task<CommitResult> CommitOnceOrRetryAsync(CommitRequest request, CancellationToken ct)
     {
         var changes = BuildEntries(request.Messages);
-        ManifestFileMeta? delta = null;
+        var changelog = request.Messages.SelectMany(m => m.ChangelogFiles.Select(f => new ManifestEntry(FileKind.Add, m.Partition, m.Bucket, m.TotalBuckets, f))).ToList();
+        ManifestFileMeta? delta = null, changelogManifest = null;
         int maxRetries = schema.CoreOptions.CommitMaxRetries;
         for (int attempt = 1; ; attempt++)
         {
@@ -91,14 +92,21 @@ public sealed class FileStoreCommit(
             written.Add(baseList);
             var deltaList = await manifests.WriteManifestListAsync([attemptDelta], ct).ConfigureAwait(false);
             written.Add(deltaList);
+            string? changelogList = null;
+            if (changelog.Count > 0)
+            {
+                changelogManifest ??= await manifests.WriteManifestAsync(changelog, schema.Id, ct).ConfigureAwait(false);
+                changelogList = await manifests.WriteManifestListAsync([changelogManifest], ct).ConfigureAwait(false);
+                written.Add(changelogList);
+            }
 
             long added = entries.Where(e => e.Kind == FileKind.Add).Sum(e => e.File.RowCount);
             long removed = entries.Where(e => e.Kind == FileKind.Delete).Sum(e => e.File.RowCount);
             long id = (latest?.Id ?? 0) + 1;
             // Commit times never go backwards, so time travel by timestamp can binary-search snapshot ids.
             long now = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), latest?.TimeMillis ?? 0);
-            var snapshot = new Snapshot(id, schema.Id, baseList, deltaList, null, commitUser, request.CommitIdentifier, request.Kind,
-                now, (latest?.TotalRecordCount ?? 0) + added - removed, added - removed, 0, null,
+            var snapshot = new Snapshot(id, schema.Id, baseList, deltaList, changelogList, commitUser, request.CommitIdentifier, request.Kind,
+                now, (latest?.TotalRecordCount ?? 0) + added - removed, added - removed, changelog.Sum(e => e.File.RowCount), null,
                 request.LogOffsets ?? latest?.LogOffsets ?? new Dictionary<string, string>(), request.Properties);
 
             bool won;

@@ -28,14 +28,17 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
 
     public RowSizeEstimator Estimator { get; } = new(schema);
 
-    public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default)
+    /// <param name="prefix">File name prefix: <see cref="TablePaths.DataFilePrefix"/>, or <see cref="TablePaths.ChangelogFilePrefix"/> for
+    /// changelog files (rows in the order given, not sorted; their key range means nothing).</param>
+    public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default,
+        string prefix = TablePaths.DataFilePrefix)
     {
         var files = new List<DataFileMeta>();
         int start = 0;
         while (start < rows.Count)
         {
             int end = RollPoint(rows, start);
-            var name = TablePaths.NewDataFileName();
+            var name = TablePaths.NewDataFileName(prefix);
             // Encoded into pooled memory: a file is megabytes, written once and dropped right after.
             using var buffer = Streams.GetStream(name);
             var meta = await EncodeAsync(name, rows, start, end - start, level, buffer, ct).ConfigureAwait(false);

@@ -67,7 +67,8 @@ public sealed class OrphanFilesClean(FileStoreTable table)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         if (path.StartsWith(table.Paths.ManifestDir, StringComparison.Ordinal)) return name.StartsWith("manifest-", StringComparison.Ordinal);
-        return name.StartsWith("data-", StringComparison.Ordinal) && name.EndsWith(".parquet", StringComparison.Ordinal)
+        return (name.StartsWith(TablePaths.DataFilePrefix, StringComparison.Ordinal) || name.StartsWith(TablePaths.ChangelogFilePrefix, StringComparison.Ordinal))
+            && name.EndsWith(".parquet", StringComparison.Ordinal)
             && !path.StartsWith(table.Paths.SnapshotDir, StringComparison.Ordinal) && !path.StartsWith(table.Paths.SchemaDir, StringComparison.Ordinal);
     }
 

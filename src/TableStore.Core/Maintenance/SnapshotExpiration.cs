@@ -75,6 +75,11 @@ public sealed class SnapshotExpiration(FileStoreTable table)
             foreach (var m in await table.Manifests.ReadManifestListAsync(s.DeltaManifestList, ct).ConfigureAwait(false))
                 foreach (var e in await table.Manifests.ReadManifestAsync(m.FileName, ct).ConfigureAwait(false))
                     if (e.Kind == FileKind.Delete) dataCandidates[e.Identity] = e;
+            // Changelog files belong to their snapshot alone.
+            if (s.ChangelogManifestList is { } changelog)
+                foreach (var m in await table.Manifests.ReadManifestListAsync(changelog, ct).ConfigureAwait(false))
+                    foreach (var e in await table.Manifests.ReadManifestAsync(m.FileName, ct).ConfigureAwait(false))
+                        dataCandidates[e.Identity] = e;
         }
         var keptLists = new HashSet<string>();
         var keptManifests = new HashSet<string>();

@@ -3,13 +3,19 @@ using TableStore.Core.Commit;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
+using TableStore.Core.Utils;
 
 namespace TableStore.Core.MergeTree;
+
+/// <summary>The value a key had before this write (at the snapshot the write is based on); null: absent.</summary>
+public delegate Task<object?[]?> PreviousValueLookup(object?[] key, CancellationToken ct);
 
 /// <summary>
 /// The write side of one bucket's LSM tree: a memtable of rows in arrival order, each stamped with the next
 /// sequence number, flushed as a sorted, merged level-0 run when it is full or at commit. Files it wrote are
-/// reported once in a commit message and are invisible until that commit lands.
+/// reported once in a commit message and are invisible until that commit lands. With a changelog producer it
+/// also writes changelog files at each flush: the input rows as they came (<c>input</c>), or the exact
+/// before/after pairs found by looking up each key's previous value (<c>lookup</c>).
 /// </summary>
 public sealed class BucketWriter
 {
@@ -18,9 +24,13 @@ public sealed class BucketWriter
     private readonly KeyComparer _keys;
     private readonly List<KeyValue> _buffer = [];
     private readonly List<DataFileMeta> _newFiles = [];
+    private readonly List<DataFileMeta> _changelog = [];
+    private readonly List<KeyValue>? _input;
+    private readonly ChangelogByLookup? _lookup;
     private long _bufferBytes;
 
-    public BucketWriter(DataFileWriter files, TableSchema schema, object?[] partition, int bucket, long nextSequence)
+    /// <param name="previous">For the <c>lookup</c> changelog producer: each key's value before this write.</param>
+    public BucketWriter(DataFileWriter files, TableSchema schema, object?[] partition, int bucket, long nextSequence, PreviousValueLookup? previous = null)
     {
         _files = files;
         _schema = schema;
@@ -28,6 +38,16 @@ public sealed class BucketWriter
         Partition = partition;
         Bucket = bucket;
         NextSequence = nextSequence;
+        if (schema.Kind == TableKind.PrimaryKey)
+        {
+            switch (schema.CoreOptions.ChangelogProducer)
+            {
+                case ChangelogProducer.Input: _input = []; break;
+                case ChangelogProducer.Lookup:
+                    _lookup = new ChangelogByLookup(schema, _keys, previous ?? throw new ArgumentNullException(nameof(previous), "The lookup changelog producer needs the previous values."));
+                    break;
+            }
+        }
     }
 
     public object?[] Partition { get; }
@@ -41,8 +61,11 @@ public sealed class BucketWriter
     /// </summary>
     public void Write(Data.RowKind kind, object?[] row, bool merged = false)
     {
+        var (inputKind, inputRow) = (kind, row);
         if (_schema.Kind == TableKind.PrimaryKey && !merged && !_schema.MergeSpec.Prepare(ref kind, ref row)) return;
-        _buffer.Add(new KeyValue(row, NextSequence++, kind));
+        long seq = NextSequence++;
+        _input?.Add(new KeyValue(inputRow, seq, inputKind));
+        _buffer.Add(new KeyValue(row, seq, kind));
         _bufferBytes += _files.Estimator.Estimate(row);
     }
 
@@ -57,6 +80,10 @@ public sealed class BucketWriter
             var sameKey = KeySorter.Sort(rows, _schema, _keys);
             CollectionsMarshal.SetCount(_buffer, MergeInPlace(rows, sameKey, MergeFunctions.Create(_schema)));
         }
+        var changelog = _input ?? (_lookup is null ? null : await _lookup.ProduceAsync(_buffer, ct).ConfigureAwait(false));
+        if (changelog is { Count: > 0 })
+            _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, ct, TablePaths.ChangelogFilePrefix).ConfigureAwait(false));
+        _input?.Clear();
         _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level: 0, ct).ConfigureAwait(false));
         _buffer.Clear();
         _bufferBytes = 0;
@@ -83,8 +110,9 @@ public sealed class BucketWriter
     public async Task<CommitMessage> PrepareCommitAsync(CancellationToken ct = default)
     {
         await FlushAsync(ct).ConfigureAwait(false);
-        var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList());
+        var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList()) with { ChangelogFiles = _changelog.ToList() };
         _newFiles.Clear();
+        _changelog.Clear();
         return message;
     }
 }

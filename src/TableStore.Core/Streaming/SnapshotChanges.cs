@@ -100,7 +100,7 @@ public sealed class SnapshotChanges(FileStoreTable table)
                 var key = KeyText(r.Values);
                 if (old.Remove(key, out var previous))
                 {
-                    if (previous.SequenceEqual(r.Values, ValueComparer.Instance)) continue;
+                    if (previous.SequenceEqual(r.Values, MergeTree.ValueEquality.Instance)) continue;
                     rows.Add(new ChangeRow(RowKind.UpdateBefore, previous));
                     rows.Add(new ChangeRow(RowKind.UpdateAfter, r.Values));
                 }
@@ -136,12 +136,5 @@ public sealed class SnapshotChanges(FileStoreTable table)
         {
             foreach (var b in batches) b.Dispose();
         }
-    }
-
-    private sealed class ValueComparer : IEqualityComparer<object?>
-    {
-        public static readonly ValueComparer Instance = new();
-        public new bool Equals(object? a, object? b) => Values.ValueEquals(a, b);
-        public int GetHashCode(object? o) => 0;
     }
 }

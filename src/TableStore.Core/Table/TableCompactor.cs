@@ -76,7 +76,10 @@ public sealed class TableCompactor(FileStoreTable handle)
 
             var results = await ExecuteAsync(table, work, options.Progress, ct).ConfigureAwait(false);
             // A compaction keeps its bucket's count: a partition not rescaled yet keeps the count its keys were routed by.
-            var messages = results.Select(r => new CommitMessage(r.Partition, r.Bucket, totalBuckets[(PartitionKey.Of(r.Partition), r.Bucket)], [], r.Before, r.After)).ToList();
+            var messages = results.Select(r => new CommitMessage(r.Partition, r.Bucket, totalBuckets[(PartitionKey.Of(r.Partition), r.Bucket)], [], r.Before, r.After)
+            {
+                ChangelogFiles = r.Changelog,
+            }).ToList();
             var commit = table.NewCommit("compact-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -148,7 +151,7 @@ public sealed class TableCompactor(FileStoreTable handle)
     private async Task DeleteOutputAsync(FileStoreTable table, IEnumerable<CompactResult> results)
     {
         foreach (var r in results)
-            foreach (var f in r.After)
+            foreach (var f in r.After.Concat(r.Changelog))
             {
                 try { await table.Store.DeleteAsync(table.Paths.DataFile(table.Schema.PartitionKeys, r.Partition, r.Bucket, f.FileName), CancellationToken.None).ConfigureAwait(false); }
                 catch (Exception e) when (e is IOException or TableStoreException)

@@ -22,9 +22,13 @@ public sealed class TableWrite
     private readonly RowValidator _validator;
     private readonly int[] _partitionIndices;
 
+    private readonly Snapshot? _base;
+    private Lookup.LookupFileCache? _lookupCache;
+
     private TableWrite(FileStoreTable table, Snapshot? baseSnapshot, Dictionary<(PartitionKey, int), long> maxSequence)
     {
         _table = table;
+        _base = baseSnapshot;
         BaseSnapshotId = baseSnapshot?.Id;
         _maxSequence = maxSequence;
         _files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
@@ -67,11 +71,20 @@ public sealed class TableWrite
         if (!_writers.TryGetValue(key, out var writer))
         {
             long next = _maxSequence.TryGetValue(key, out var max) ? max + 1 : 0;
-            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next);
+            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next, PreviousValues(partition, bucket));
             _writers[key] = writer;
         }
         writer.Write(row.Kind, values, RowsAreMerged);
         if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>For the lookup changelog producer: keys' values at the snapshot this write is based on.</summary>
+    private PreviousValueLookup? PreviousValues(object?[] partition, int bucket)
+    {
+        if (_table.Schema.CoreOptions.ChangelogProducer != Schema.ChangelogProducer.Lookup || _table.Schema.Kind != Schema.TableKind.PrimaryKey) return null;
+        if (_base is not { } snapshot) return (_, _) => Task.FromResult<object?[]?>(null);
+        var lookup = new Lookup.BucketLookup(_table, partition, bucket, _lookupCache ??= new Lookup.LookupFileCache(64L << 20));
+        return (key, ct) => lookup.LookupAsync(snapshot, key, ct);
     }
 
     /// <summary>Flushes every bucket and returns the commit messages of everything written so far.</summary>
@@ -90,7 +103,7 @@ public sealed class TableWrite
     internal async Task AbortAsync(IEnumerable<CommitMessage> messages, CancellationToken ct)
     {
         foreach (var m in messages)
-            foreach (var f in m.NewFiles)
+            foreach (var f in m.NewFiles.Concat(m.ChangelogFiles))
                 await _table.Store.DeleteAsync(_table.Paths.DataFile(_table.Schema.PartitionKeys, m.Partition, m.Bucket, f.FileName), ct).ConfigureAwait(false);
     }
 }

@@ -43,7 +43,10 @@ public sealed class TablePaths(string tableRoot)
 
     public static string NewManifestName() => "manifest-" + Guid.NewGuid().ToString("N");
     public static string NewManifestListName() => "manifest-list-" + Guid.NewGuid().ToString("N");
-    public static string NewDataFileName() => "data-" + Guid.NewGuid().ToString("N") + ".parquet";
+    public const string DataFilePrefix = "data-";
+    public const string ChangelogFilePrefix = "changelog-";
+
+    public static string NewDataFileName(string prefix = DataFilePrefix) => prefix + Guid.NewGuid().ToString("N") + ".parquet";
 
     public string BucketDir(IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket)
     {

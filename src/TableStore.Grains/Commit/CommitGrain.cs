@@ -283,7 +283,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     private async Task AbortAsync(IEnumerable<CommitMessage> messages)
     {
         foreach (var m in messages)
-            foreach (var f in m.NewFiles)
+            foreach (var f in m.NewFiles.Concat(m.ChangelogFiles))
             {
                 var path = _table.Paths.DataFile(_table.Schema.PartitionKeys, m.Partition, m.Bucket, f.FileName);
                 try { await _table.Store.DeleteAsync(path).ConfigureAwait(true); }

@@ -6,6 +6,7 @@ using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
 using TableStore.Core.MergeTree.Compaction;
+using TableStore.Core.Schema;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;
 using TableStore.Grains.Diagnostics;
@@ -81,7 +82,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         await StallWhileTooManyRunsAsync(table).ConfigureAwait(true);
 
         var files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
-        var writer = new BucketWriter(files, table.Schema, _partition!, _bucket, _nextSequence.Value);
+        var writer = new BucketWriter(files, table.Schema, _partition!, _bucket, _nextSequence.Value, await PreviousValuesAsync(table).ConfigureAwait(true));
         foreach (var id in writeIds)
         {
             if (!claimed.Writes.TryGetValue(id, out var chunk))
@@ -133,6 +134,18 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     {
         _waiting.Remove(writeId);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// For the lookup changelog producer: keys' values at the latest snapshot. The commit grain commits this batch
+    /// next, and any other commit to this bucket meanwhile makes it a sequence conflict (flushed again).
+    /// </summary>
+    private async Task<PreviousValueLookup?> PreviousValuesAsync(FileStoreTable table)
+    {
+        if (table.Schema.CoreOptions.ChangelogProducer != ChangelogProducer.Lookup || table.Schema.Kind != TableKind.PrimaryKey) return null;
+        if (await table.Snapshots.LatestAsync().ConfigureAwait(true) is not { } snapshot) return (_, _) => Task.FromResult<object?[]?>(null);
+        var lookup = new Core.Lookup.BucketLookup(table, _partition!, _bucket, runtime.LookupCache);
+        return (key, ct) => lookup.LookupAsync(snapshot, key, ct);
     }
 
     /// <summary>The largest sequence number committed to this bucket (-1 when none): new rows must order after it.</summary>

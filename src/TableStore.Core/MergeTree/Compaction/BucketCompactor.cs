@@ -1,3 +1,4 @@
+using TableStore.Core.Data;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
@@ -7,6 +8,9 @@ namespace TableStore.Core.MergeTree.Compaction;
 /// <summary>What a compaction of one bucket did: the files it replaces and the files replacing them.</summary>
 public sealed record CompactResult(object?[] Partition, int Bucket, IReadOnlyList<DataFileMeta> Before, IReadOnlyList<DataFileMeta> After)
 {
+    /// <summary>The <c>full-compaction</c> changelog producer's output: what changed since the previous full compaction.</summary>
+    public IReadOnlyList<DataFileMeta> Changelog { get; init; } = [];
+
     public long BytesRead => Before.Sum(f => f.FileSize);
     public long BytesWritten => After.Sum(f => f.FileSize);
     public long RowsRead => Before.Sum(f => f.RowCount);
@@ -33,15 +37,50 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
             // arriving after it must still lose to it.
             bool drop = unit.DropRetractions && schema.MergeSpec.SequenceFields.Length == 0;
             var rows = schema.Kind == TableKind.PrimaryKey ? Merge(batches, drop) : Concatenate(batches);
+            // A full compaction with the full-compaction producer: the changes since the previous full compaction are
+            // the difference between its output (the inputs at the top level) and this one.
+            List<KeyValue>? changelog = null;
+            if (schema.Kind == TableKind.PrimaryKey && unit.DropRetractions && schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
+            {
+                var previous = batches.Where((_, i) => inputs[i].Level == unit.OutputLevel).ToList();
+                changelog = Diff(previous.Count == 0 ? [] : Merge(previous, dropRetractions: true), rows);
+            }
             foreach (var b in batches) b.Dispose();
             batches.Clear();
             var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct).ConfigureAwait(false);
-            return new CompactResult(partition, bucket, unit.Files, after);
+            var changes = changelog is { Count: > 0 } ? await writer.WriteAsync(partition, bucket, changelog, 0, ct, Utils.TablePaths.ChangelogFilePrefix).ConfigureAwait(false) : [];
+            return new CompactResult(partition, bucket, unit.Files, after) { Changelog = changes };
         }
         finally
         {
             foreach (var b in batches) b.Dispose();
         }
+    }
+
+    /// <summary>-D, +I, -U/+U per key from one merged, sorted state to the next (retractions count as absent).</summary>
+    private List<KeyValue> Diff(List<KeyValue> before, List<KeyValue> after)
+    {
+        var keys = new KeyComparer(schema.KeyIndices, schema);
+        var changes = new List<KeyValue>();
+        int i = 0, j = 0;
+        while (i < before.Count || j < after.Count)
+        {
+            if (j < after.Count && after[j].Kind.IsRetract()) { j++; continue; }
+            int c = i >= before.Count ? 1 : j >= after.Count ? -1 : keys.Compare(before[i].Row, after[j].Row);
+            if (c < 0) changes.Add(before[i++] with { Kind = RowKind.Delete });
+            else if (c > 0) changes.Add(after[j++] with { Kind = RowKind.Insert });
+            else
+            {
+                if (!before[i].Row.SequenceEqual(after[j].Row, ValueEquality.Instance))
+                {
+                    changes.Add(before[i] with { Kind = RowKind.UpdateBefore, Sequence = after[j].Sequence });
+                    changes.Add(after[j] with { Kind = RowKind.UpdateAfter });
+                }
+                i++;
+                j++;
+            }
+        }
+        return changes;
     }
 
     private List<KeyValue> Merge(List<ColumnBatch> batches, bool dropRetractions)

@@ -38,6 +38,19 @@ public interface ITableGrain : IGrainWithStringKey
     /// <summary>Lists (dry run) or removes files no snapshot or tag references, older than the threshold.</summary>
     [Alias("CleanOrphans"), ResponseTimeout("01:00:00")] Task<OrphansReply> CleanOrphansAsync(OrphansRequest request);
 
+    /// <summary>
+    /// Resolves where a subscription starts (<c>latest</c>, <c>latest-full</c>, <c>earliest</c>, <c>snapshot:N</c>,
+    /// <c>timestamp:T</c>); with a consumer id that has progress, it resumes there.
+    /// </summary>
+    [Alias("StreamStart")] Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId);
+
+    /// <summary>The changes of snapshots <paramref name="from"/> … (at most <paramref name="max"/>), read from the lake: a subscriber's catch-up.</summary>
+    [Alias("ReadChanges")] Task<ChangeEvent[]> ReadChangesAsync(long from, int max);
+
+    [Alias("Consumers")] Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync();
+    [Alias("SetConsumer")] Task SetConsumerAsync(string consumerId, long nextSnapshot);
+    [Alias("DropConsumer")] Task DropConsumerAsync(string consumerId);
+
     /// <summary>A lookup routed for the caller (clients that know the schema call the bucket's lookup grain directly).</summary>
     [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
 }

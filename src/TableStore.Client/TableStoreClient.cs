@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Data;
@@ -8,6 +11,7 @@ using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
 using TableStore.Core.Serialization;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
@@ -25,12 +29,37 @@ public sealed class TableStoreClient
     private readonly ConcurrentDictionary<string, Task<TableHandle>> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastWritten = new(StringComparer.Ordinal);
 
-    public TableStoreClient(IGrainFactory grains, IOptions<TableStoreClientOptions>? options = null)
+    private readonly IServiceProvider? _services;
+
+    /// <param name="services">Where the stream provider for subscriptions is found (the client's or silo's services).</param>
+    public TableStoreClient(IGrainFactory grains, IOptions<TableStoreClientOptions>? options = null, IServiceProvider? services = null)
     {
         _grains = grains;
         _options = options?.Value ?? new TableStoreClientOptions();
         _options.Validate();
+        _services = services;
     }
+
+    /// <summary>
+    /// Subscribes to a table's changes (see <see cref="TableSubscription"/>): from the table's Orleans stream on the
+    /// provider named <see cref="TableStoreClientOptions.StreamProvider"/> when this process has it, and from the lake
+    /// for everything else. Dispose the subscription to stop.
+    /// </summary>
+    public Task<TableSubscription> SubscribeAsync(string table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions? options = null)
+    {
+        var streams = _services is null || string.IsNullOrEmpty(_options.StreamProvider) ? null : _services.GetKeyedService<IStreamProvider>(_options.StreamProvider);
+        return TableSubscription.StartAsync(_grains, streams, Name(table), onBatch, options ?? new SubscriptionOptions(),
+            _services?.GetService<ILoggerFactory>()?.CreateLogger<TableSubscription>());
+    }
+
+    public async Task<IReadOnlyList<Consumer>> ListConsumersAsync(string table) =>
+        (await RetryAsync($"list the consumers of {table}", () => Table(table).ListConsumersAsync()).ConfigureAwait(false))
+            .Select(c => new Consumer(c.Key, c.Value)).ToList();
+
+    /// <summary>Records that the consumer finished every snapshot before <paramref name="nextSnapshot"/>.</summary>
+    public Task SetConsumerAsync(string table, string consumerId, long nextSnapshot) => Table(table).SetConsumerAsync(consumerId, nextSnapshot);
+
+    public Task DropConsumerAsync(string table, string consumerId) => Table(table).DropConsumerAsync(consumerId);
 
     private sealed record TableHandle(TableSchema Schema, KeyRouter Router);
 

@@ -12,6 +12,9 @@ public sealed class TableStoreClientOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The stream provider subscriptions listen on (the silos publish on theirs); empty: the lake only.</summary>
+    public string StreamProvider { get; set; } = TableStore.Abstractions.ChangeStreams.DefaultProvider;
+
     public void Validate()
     {
         if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");

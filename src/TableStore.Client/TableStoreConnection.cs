@@ -36,6 +36,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
             .UseOrleansClient(client => client
                 .UseStaticClustering(endpoint)
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
+                .AddMemoryStreams(ChangeStreams.DefaultProvider)
                 .AddTableStoreClient())
             .Build();
         try

@@ -36,6 +36,13 @@ public sealed class TableStoreOptions
     public long LookupCacheBytes { get; set; } = 256L << 20;
 
     /// <summary>
+    /// The Orleans stream provider on which each committed snapshot's changes are published (stream namespace
+    /// <c>tablestore.changes</c>, keyed by table); empty: nothing is published. Subscribers catch up from the
+    /// lake whatever the stream loses.
+    /// </summary>
+    public string StreamProvider { get; set; } = "TableStore";
+
+    /// <summary>
     /// How often a table's commit grain (active while the table is written) checks whether the table's scheduled
     /// maintenance is due: <c>snapshot.expire.interval</c> and <c>compaction.full.interval</c> table options.
     /// </summary>

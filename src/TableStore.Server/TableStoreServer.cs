@@ -54,8 +54,13 @@ public static class TableStoreServer
                 silo.UseLocalhostClustering(server.SiloPort, server.GatewayPort, serviceId: server.ServiceId, clusterId: server.ClusterId);
             }
             silo.AddTableStore(section);
-            silo.AddMemoryGrainStorage("PubSubStore");
-            silo.AddMemoryStreams(StreamProviderName);
+            // Changes are published on the provider TableStore:StreamProvider names (the embedded default: in-memory).
+            var streams = section.GetValue<string?>(nameof(TableStoreOptions.StreamProvider)) ?? StreamProviderName;
+            if (!string.IsNullOrEmpty(streams))
+            {
+                silo.AddMemoryGrainStorage("PubSubStore");
+                silo.AddMemoryStreams(streams);
+            }
         });
         builder.Services.AddHostedService<ReadyLogger>();
         return builder.Build();

@@ -33,6 +33,14 @@ public sealed class MultiProcessClusterTests
         var lookup = await Cli(silos[0], null, "lookup", Table, "--key", "id=2", "--format", "jsonl");
         Assert.True(lookup.Code == 0, lookup.ToString());
         Assert.Equal("{\"id\":2,\"customer\":\"bob\",\"amount\":\"3.25\"}\n", lookup.Stdout.ReplaceLineEndings("\n"));
+        // A subscription through the cluster: snapshot 1's changes from the lake, then nothing new for a second.
+        var stream = await Cli(silos[2], null, "stream", Table, "--from", "snapshot:1", "--timeout", "1", "--format", "csv", "--consumer", "cli");
+        Assert.True(stream.Code == 0, stream.ToString());
+        Assert.Equal(4, stream.Stdout.ReplaceLineEndings("\n").Trim().Split('\n').Length); // header + 3 rows
+        Assert.StartsWith("_op,_snapshot,id,customer,amount\n+I,1,", stream.Stdout.ReplaceLineEndings("\n"));
+        var consumers = await Cli(silos[0], null, "consumer", "list", Table, "--format", "csv");
+        Assert.Equal("consumer,next_snapshot\ncli,2\n", consumers.Stdout.ReplaceLineEndings("\n"));
+
         var missing = await Cli(silos[0], null, "lookup", Table, "--key", "id=99");
         Assert.Equal(0, missing.Code);
         Assert.Equal("", missing.Stdout);

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using TableStore.Abstractions;
 using TableStore.Client;
 using TableStore.Core;
@@ -93,17 +95,42 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
     public Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct) =>
         Client.CleanOrphansAsync(id.FullName, options.OlderThan, options.DryRun);
 
-    public IAsyncEnumerable<ChangeBatch> StreamAsync(Identifier id, StreamingOptions options, CancellationToken ct) =>
-        throw new InvalidInputException("'stream --cluster' follows an Orleans stream subscription, which is not built yet; stream in embedded mode (--warehouse) meanwhile.");
+    /// <summary>
+    /// An Orleans stream subscription whose batches are handed over one at a time: a batch counts as processed (and
+    /// the consumer's progress moves past it) when the next one is asked for, as in embedded mode.
+    /// </summary>
+    public async IAsyncEnumerable<ChangeBatch> StreamAsync(Identifier id, StreamingOptions options, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // Unbounded: the subscription's first catch-up delivers before this reader starts.
+        var channel = Channel.CreateUnbounded<ChangeBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        await using var subscription = await Client.SubscribeAsync(id.FullName, b => channel.Writer.WriteAsync(b, ct).AsTask(), new SubscriptionOptions
+        {
+            Start = options.Start.ToString(),
+            ConsumerId = options.ConsumerId,
+            RecordProgress = false,
+            CatchUpInterval = TimeSpan.FromMilliseconds(500),
+        }).ConfigureAwait(false);
+        _ = subscription.Completion.ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);
+        while (true)
+        {
+            if (!channel.Reader.TryRead(out var batch))
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                if (options.IdleTimeout is { } timeout) idle.CancelAfter(timeout);
+                try { batch = await channel.Reader.ReadAsync(idle.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { yield break; }
+                catch (ChannelClosedException e) when (e.InnerException is { } inner) { throw inner; }
+            }
+            yield return batch;
+            if (options.ConsumerId is { } consumer) await Client.SetConsumerAsync(id.FullName, consumer, batch.SnapshotId + 1).ConfigureAwait(false);
+        }
+    }
 
-    public Task<IReadOnlyList<Consumer>> ListConsumersAsync(Identifier id, CancellationToken ct) =>
-        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
+    public Task<IReadOnlyList<Consumer>> ListConsumersAsync(Identifier id, CancellationToken ct) => Client.ListConsumersAsync(id.FullName);
 
-    public Task DropConsumerAsync(Identifier id, string consumerId, CancellationToken ct) =>
-        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
+    public Task DropConsumerAsync(Identifier id, string consumerId, CancellationToken ct) => Client.DropConsumerAsync(id.FullName, consumerId);
 
-    public Task SetConsumerAsync(Identifier id, string consumerId, long nextSnapshot, CancellationToken ct) =>
-        throw new InvalidInputException("'consumer --cluster' is not built yet; use embedded mode (--warehouse).");
+    public Task SetConsumerAsync(Identifier id, string consumerId, long nextSnapshot, CancellationToken ct) => Client.SetConsumerAsync(id.FullName, consumerId, nextSnapshot);
 
     public Task<Tag> CreateTagAsync(Identifier id, string name, long? snapshotId, CancellationToken ct) => Client.CreateTagAsync(id.FullName, name, snapshotId);
 

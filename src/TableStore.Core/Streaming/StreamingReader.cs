@@ -45,31 +45,7 @@ public sealed class StreamingReader(FileStoreTable table)
         }
         else
         {
-            var start = options.Start;
-            Snapshot? full = null;
-            switch (start.Mode)
-            {
-                case StreamStartMode.Latest:
-                    next = (await snapshots.LatestIdAsync(ct).ConfigureAwait(false) ?? 0) + 1;
-                    break;
-                case StreamStartMode.LatestFull:
-                    full = await snapshots.LatestAsync(ct).ConfigureAwait(false);
-                    next = (full?.Id ?? 0) + 1;
-                    break;
-                case StreamStartMode.Earliest:
-                    var earliest = await snapshots.EarliestIdAsync(ct).ConfigureAwait(false);
-                    full = earliest is { } e ? await snapshots.TryGetAsync(e, ct).ConfigureAwait(false) : null;
-                    next = (full?.Id ?? 0) + 1;
-                    break;
-                case StreamStartMode.FromSnapshot:
-                    next = start.SnapshotId!.Value;
-                    if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } first && next < first)
-                        throw new SnapshotNotFoundException($"Cannot stream {table.Identifier} from snapshot {next}: it has expired (the earliest retained is {first}). Start from earliest or a later snapshot.");
-                    break;
-                default:
-                    next = await FirstAtOrAfterAsync(start.Time!.Value, ct).ConfigureAwait(false);
-                    break;
-            }
+            (var full, next) = await ResolveAsync(options.Start, ct).ConfigureAwait(false);
             // A consumer is recorded once it has a position: after the whole snapshot it starts with, if any (a
             // rerun before that starts over), else right away.
             if (full is null && options.ConsumerId is { } newId) await table.Consumers.SetAsync(newId, next, ct).ConfigureAwait(false);
@@ -98,6 +74,40 @@ public sealed class StreamingReader(FileStoreTable table)
             next++;
             idleSince = table.Time.GetTimestamp();
             if (options.ConsumerId is { } consumer) await table.Consumers.SetAsync(consumer, next, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Where a read from <paramref name="start"/> begins: the snapshot to deliver whole first (latest-full, earliest),
+    /// if any, and the next snapshot whose changes follow.
+    /// </summary>
+    public async Task<(Snapshot? Full, long Next)> ResolveAsync(StreamStart start, CancellationToken ct = default)
+    {
+        var snapshots = table.Snapshots;
+        switch (start.Mode)
+        {
+            case StreamStartMode.Latest:
+                return (null, (await snapshots.LatestIdAsync(ct).ConfigureAwait(false) ?? 0) + 1);
+            case StreamStartMode.LatestFull:
+            {
+                var full = await snapshots.LatestAsync(ct).ConfigureAwait(false);
+                return (full, (full?.Id ?? 0) + 1);
+            }
+            case StreamStartMode.Earliest:
+            {
+                var earliest = await snapshots.EarliestIdAsync(ct).ConfigureAwait(false);
+                var full = earliest is { } e ? await snapshots.TryGetAsync(e, ct).ConfigureAwait(false) : null;
+                return (full, (full?.Id ?? 0) + 1);
+            }
+            case StreamStartMode.FromSnapshot:
+            {
+                long next = start.SnapshotId!.Value;
+                if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } first && next < first)
+                    throw new SnapshotNotFoundException($"Cannot stream {table.Identifier} from snapshot {next}: it has expired (the earliest retained is {first}). Start from earliest or a later snapshot.");
+                return (null, next);
+            }
+            default:
+                return (null, await FirstAtOrAfterAsync(start.Time!.Value, ct).ConfigureAwait(false));
         }
     }
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Streams;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Commit;
 using TableStore.Core.Serialization;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Grains.Diagnostics;
 using TableStore.Grains.Maintenance;
@@ -42,6 +44,9 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     private long? _latest;
     private string? _closedReason;
     private MaintenanceSchedule _maintenance = null!;
+    private Task _published = Task.CompletedTask;
+    private IAsyncStream<ChangeEvent>? _stream;
+    private bool _streamDisabled;
 
     private string TableName => this.GetPrimaryKeyString();
     private TableStoreOptions Options => runtime.Options;
@@ -251,6 +256,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 ServiceMetrics.Writes.Add(writes.Count, table);
                 ServiceMetrics.Rows.Add(writes.Sum(w => (long)w.Ticket.Rows), table);
                 foreach (var w in writes) w.Result.TrySetResult(new WriteResult(result.SnapshotId, AlreadyCommitted: false, w.Ticket.Rows));
+                _published = PublishAsync(result.SnapshotId, _published);
                 return;
             }
             catch (SequenceConflictException e) when (attempt < _table.Schema.CoreOptions.CommitMaxRetries)
@@ -273,6 +279,37 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 Fail(writes, id => Unknown(id, e));
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Publishes a committed snapshot's changes on the table's stream, after the previous one (so in snapshot order).
+    /// Best effort: a lost event is a gap that subscribers fill from the lake.
+    /// </summary>
+    private async Task PublishAsync(long snapshotId, Task previous)
+    {
+        await previous.ConfigureAwait(true); // never faults: failures are logged below
+        if (_streamDisabled || string.IsNullOrEmpty(Options.StreamProvider)) return;
+        if (_stream is null)
+        {
+            try { _stream = this.GetStreamProvider(Options.StreamProvider).GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, TableName)); }
+            catch (Exception e)
+            {
+                _streamDisabled = true;
+                log.LogWarning(e, "Stream provider {Provider} is not available on this silo: changes of {Table} are not published (subscribers read them from the lake)", Options.StreamProvider, TableName);
+                return;
+            }
+        }
+        try
+        {
+            var table = _table;
+            var snapshot = await table.Snapshots.GetAsync(snapshotId).ConfigureAwait(true);
+            var batch = await new SnapshotChanges(table).ReadAsync(snapshot).ConfigureAwait(true);
+            await _stream.OnNextAsync(ChangeEvent.From(TableName, batch)).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Publishing snapshot {SnapshotId} of {Table} failed; subscribers catch up from the lake", snapshotId, TableName);
         }
     }
 

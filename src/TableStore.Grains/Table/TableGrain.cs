@@ -9,6 +9,7 @@ using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Serialization;
+using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 using TableStore.Grains.Commit;
@@ -221,6 +222,45 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
         return OrphansReply.From(await new OrphanFilesClean(table).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true));
     }
+
+    public async Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var parsed = StreamStart.Parse(start);
+        if (consumerId is not null && await table.Consumers.TryGetAsync(consumerId).ConfigureAwait(true) is { } c) return new StreamPosition(c.NextSnapshot, null);
+        var (full, next) = await new StreamingReader(table).ResolveAsync(parsed).ConfigureAwait(true);
+        // A consumer is recorded once it has a position; one that starts with a whole snapshot, once it has it.
+        if (consumerId is not null && full is null) await table.Consumers.SetAsync(consumerId, next).ConfigureAwait(true);
+        var fullEvent = full is null ? null : ChangeEvent.From(TableName, await new SnapshotChanges(table).ReadFullAsync(full).ConfigureAwait(true));
+        return new StreamPosition(next, fullEvent);
+    }
+
+    public async Task<ChangeEvent[]> ReadChangesAsync(long from, int max)
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var changes = new SnapshotChanges(table);
+        var events = new List<ChangeEvent>();
+        if (await table.Snapshots.EarliestIdAsync().ConfigureAwait(true) is { } earliest && from < earliest)
+            throw new SnapshotNotFoundException($"The subscription to {TableName} fell behind: snapshot {from} expired before it was delivered (the earliest retained is {earliest}). Subscribe with a consumer id (it protects the snapshots it needs) and start from earliest.");
+        for (long id = from; events.Count < max; id++)
+        {
+            if (await table.Snapshots.TryGetAsync(id).ConfigureAwait(true) is not { } snapshot) break;
+            events.Add(ChangeEvent.From(TableName, await changes.ReadAsync(snapshot).ConfigureAwait(true)));
+        }
+        return [.. events];
+    }
+
+    public async Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync()
+    {
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        return (await table.Consumers.ListAsync().ConfigureAwait(true)).Select(c => KeyValuePair.Create(c.Id, c.NextSnapshot)).ToList();
+    }
+
+    public async Task SetConsumerAsync(string consumerId, long nextSnapshot) =>
+        await (await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)).Consumers.SetAsync(consumerId, nextSnapshot).ConfigureAwait(true);
+
+    public async Task DropConsumerAsync(string consumerId) =>
+        await (await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)).Consumers.DeleteAsync(consumerId).ConfigureAwait(true);
 
     public async Task<LookupReply> LookupAsync(LookupRequest request)
     {

@@ -55,6 +55,8 @@ public abstract class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
+            siloBuilder.AddMemoryGrainStorage("PubSubStore");
+            siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
             siloBuilder.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
@@ -69,7 +71,7 @@ public abstract class ClusterFixture : IAsyncLifetime
     public sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddTableStoreClient(o =>
+            clientBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider).AddTableStoreClient(o =>
             {
                 o.MaxWriteAttempts = int.Parse(configuration["TableStoreClient:MaxWriteAttempts"] ?? "5", System.Globalization.CultureInfo.InvariantCulture);
                 o.RetryDelay = TimeSpan.FromMilliseconds(250);

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using Orleans.Streams;
+using TableStore.Abstractions;
+using TableStore.Core.Streaming;
+
+namespace TableStore.Client;
+
+/// <summary>How a subscription starts and keeps up.</summary>
+public sealed record SubscriptionOptions
+{
+    /// <summary><c>latest</c>, <c>latest-full</c>, <c>earliest</c>, <c>snapshot:N</c> or <c>timestamp:T</c>.</summary>
+    public string Start { get; init; } = "latest";
+
+    /// <summary>
+    /// With a consumer id, a subscription resumes where the id's last one stopped, records its progress in the
+    /// table after each delivered batch, and expiration keeps what it still needs.
+    /// </summary>
+    public string? ConsumerId { get; init; }
+
+    /// <summary>
+    /// With a consumer id: record progress after each batch (true), or leave it to the caller (false), who then
+    /// records it with <see cref="TableStoreClient.SetConsumerAsync"/> once a batch is really done.
+    /// </summary>
+    public bool RecordProgress { get; init; } = true;
+
+    /// <summary>How often the lake is checked for snapshots the stream did not bring (lost events, a quiet stream).</summary>
+    public TimeSpan CatchUpInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Snapshots read per catch-up call.</summary>
+    public int CatchUpBatch { get; init; } = 32;
+}
+
+/// <summary>
+/// A table's changes delivered to a callback, one <see cref="ChangeBatch"/> per snapshot, in snapshot order, each
+/// snapshot id exactly once. Live batches come from the table's Orleans stream; anything before the start, lost
+/// by the stream (a silo restart, a full queue) or not published (compactions) is read from the lake by snapshot
+/// id, so a gap is filled before anything after it is delivered and a duplicate is dropped.
+/// </summary>
+public sealed class TableSubscription : IAsyncDisposable
+{
+    private readonly ITableGrain _table;
+    private readonly Func<ChangeBatch, Task> _onBatch;
+    private readonly SubscriptionOptions _options;
+    private readonly ILogger _log;
+    private readonly SortedDictionary<long, ChangeEvent> _pending = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private StreamSubscriptionHandle<ChangeEvent>? _handle;
+    private Task _catchUpLoop = Task.CompletedTask;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _next;
+
+    private TableSubscription(ITableGrain table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, ILogger log)
+    {
+        _table = table;
+        _onBatch = onBatch;
+        _options = options;
+        _log = log;
+    }
+
+    /// <summary>The snapshot whose changes come next.</summary>
+    public long NextSnapshot => Interlocked.Read(ref _next);
+
+    /// <summary>Completes when the subscription is disposed; faults when the callback or a catch-up read fails (then it stops).</summary>
+    public Task Completion => _completion.Task;
+
+    internal static async Task<TableSubscription> StartAsync(IGrainFactory grains, IStreamProvider? streams, string table,
+        Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, ILogger? log)
+    {
+        var grain = grains.GetGrain<ITableGrain>(table);
+        var s = new TableSubscription(grain, onBatch, options, log ?? NullLogger.Instance);
+        // Subscribe before resolving the start: live events that arrive meanwhile wait in the buffer, so the
+        // switch from the lake to the stream has no gap.
+        if (streams is not null)
+            s._handle = await streams.GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table)).SubscribeAsync(s.OnLiveAsync).ConfigureAwait(false);
+        var position = await grain.ResolveStreamStartAsync(options.Start, options.ConsumerId).ConfigureAwait(false);
+        s._next = position.Full?.SnapshotId ?? position.Next;
+        if (position.Full is { } full) await s.DeliverAsync(full).ConfigureAwait(false);
+        s._next = position.Next;
+        await s.PumpAsync(checkLake: true).ConfigureAwait(false);
+        s._catchUpLoop = s.CatchUpLoopAsync();
+        return s;
+    }
+
+    private async Task OnLiveAsync(ChangeEvent e, StreamSequenceToken? token)
+    {
+        lock (_pending) _pending[e.SnapshotId] = e;
+        await PumpAsync(checkLake: false).ConfigureAwait(false);
+    }
+
+    private async Task CatchUpLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.CatchUpInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                await PumpAsync(checkLake: true).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Delivers what can be delivered in order: buffered live events, and from the lake what is missing.</summary>
+    private async Task PumpAsync(bool checkLake)
+    {
+        if (_completion.Task.IsCompleted) return;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                ChangeEvent? ready = null;
+                bool gap;
+                lock (_pending)
+                {
+                    foreach (var stale in _pending.Keys.Where(k => k < _next).ToList()) _pending.Remove(stale);
+                    if (_pending.Remove(_next, out var e)) ready = e;
+                    gap = _pending.Count > 0; // something newer arrived: the stream skipped _next
+                }
+                if (ready is not null)
+                {
+                    await DeliverAsync(ready).ConfigureAwait(false);
+                    continue;
+                }
+                if (!gap && !checkLake) return;
+                var events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).ConfigureAwait(false);
+                foreach (var e in events)
+                    if (e.SnapshotId == _next) await DeliverAsync(e).ConfigureAwait(false);
+                checkLake = events.Length == _options.CatchUpBatch; // more may be waiting
+                if (events.Length == 0) return;
+            }
+        }
+        catch (Exception e) when (!_stop.IsCancellationRequested)
+        {
+            _log.LogError(e, "Subscription to {Table} stopped at snapshot {Snapshot}", _table.GetPrimaryKeyString(), _next);
+            _completion.TrySetException(e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DeliverAsync(ChangeEvent e)
+    {
+        await _onBatch(e.ToBatch()).ConfigureAwait(false);
+        Interlocked.Exchange(ref _next, e.SnapshotId + 1);
+        if (_options.ConsumerId is { } consumer && _options.RecordProgress)
+            await _table.SetConsumerAsync(consumer, e.SnapshotId + 1).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _catchUpLoop.ConfigureAwait(false);
+        if (_handle is not null)
+        {
+            try { await _handle.UnsubscribeAsync().ConfigureAwait(false); }
+            catch (Exception e) { _log.LogDebug(e, "Unsubscribing from {Table} failed", _table.GetPrimaryKeyString()); }
+        }
+        await _gate.WaitAsync().ConfigureAwait(false); // a delivery in progress finishes first
+        _gate.Release();
+        _completion.TrySetResult();
+        _stop.Dispose();
+    }
+}

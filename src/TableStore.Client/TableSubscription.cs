@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using Orleans.Streams;
 using TableStore.Abstractions;
+using TableStore.Core;
 using TableStore.Core.Streaming;
 
 namespace TableStore.Client;
@@ -27,6 +28,9 @@ public sealed record SubscriptionOptions
 
     /// <summary>How often the lake is checked for snapshots the stream did not bring (lost events, a quiet stream).</summary>
     public TimeSpan CatchUpInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Listen on the table's Orleans stream (true) or follow the lake only, every <see cref="CatchUpInterval"/> (false).</summary>
+    public bool UseStream { get; init; } = true;
 
     /// <summary>Snapshots read per catch-up call.</summary>
     public int CatchUpBatch { get; init; } = 32;
@@ -63,7 +67,10 @@ public sealed class TableSubscription : IAsyncDisposable
     /// <summary>The snapshot whose changes come next.</summary>
     public long NextSnapshot => Interlocked.Read(ref _next);
 
-    /// <summary>Completes when the subscription is disposed; faults when the callback or a catch-up read fails (then it stops).</summary>
+    /// <summary>
+    /// Completes when the subscription is disposed; faults (and stops) when the callback fails or a snapshot it needs
+    /// has expired. Failures to reach the cluster are retried at the next <see cref="SubscriptionOptions.CatchUpInterval"/>.
+    /// </summary>
     public Task Completion => _completion.Task;
 
     internal static async Task<TableSubscription> StartAsync(IGrainFactory grains, IStreamProvider? streams, string table,
@@ -73,8 +80,16 @@ public sealed class TableSubscription : IAsyncDisposable
         var s = new TableSubscription(grain, onBatch, options, log ?? NullLogger.Instance);
         // Subscribe before resolving the start: live events that arrive meanwhile wait in the buffer, so the
         // switch from the lake to the stream has no gap.
-        if (streams is not null)
-            s._handle = await streams.GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table)).SubscribeAsync(s.OnLiveAsync).ConfigureAwait(false);
+        if (streams is not null && options.UseStream)
+        {
+            var stream = streams.GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table));
+            // Inside a grain, a subscription outlives the activation (e.g. a silo crash): resume it instead of adding one.
+            var existing = await stream.GetAllSubscriptionHandles().ConfigureAwait(false);
+            foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync().ConfigureAwait(false);
+            s._handle = existing.Count > 0
+                ? await existing[0].ResumeAsync(s.OnLiveAsync).ConfigureAwait(false)
+                : await stream.SubscribeAsync(s.OnLiveAsync).ConfigureAwait(false);
+        }
         var position = await grain.ResolveStreamStartAsync(options.Start, options.ConsumerId).ConfigureAwait(false);
         s._next = position.Full?.SnapshotId ?? position.Next;
         if (position.Full is { } full) await s.DeliverAsync(full).ConfigureAwait(false);
@@ -124,7 +139,14 @@ public sealed class TableSubscription : IAsyncDisposable
                     continue;
                 }
                 if (!gap && !checkLake) return;
-                var events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).ConfigureAwait(false);
+                ChangeEvent[] events;
+                try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).ConfigureAwait(false); }
+                catch (Exception e) when (e is not SnapshotNotFoundException && !_stop.IsCancellationRequested)
+                {
+                    // The cluster is unsettled (a silo died, a call timed out): try again at the next tick.
+                    _log.LogWarning(e, "Catching up {Table} from snapshot {Snapshot} failed; retrying", _table.GetPrimaryKeyString(), _next);
+                    return;
+                }
                 foreach (var e in events)
                     if (e.SnapshotId == _next) await DeliverAsync(e).ConfigureAwait(false);
                 checkLake = events.Length == _options.CatchUpBatch; // more may be waiting
@@ -144,24 +166,33 @@ public sealed class TableSubscription : IAsyncDisposable
 
     private async Task DeliverAsync(ChangeEvent e)
     {
+        if (_stop.IsCancellationRequested) return;
         await _onBatch(e.ToBatch()).ConfigureAwait(false);
         Interlocked.Exchange(ref _next, e.SnapshotId + 1);
         if (_options.ConsumerId is { } consumer && _options.RecordProgress)
-            await _table.SetConsumerAsync(consumer, e.SnapshotId + 1).ConfigureAwait(false);
+        {
+            // Progress is advisory (it only moves forward); a failed record is made good by the next batch's.
+            try { await _table.SetConsumerAsync(consumer, e.SnapshotId + 1).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is not InvalidInputException)
+            {
+                _log.LogWarning(ex, "Recording consumer {Consumer} of {Table} at snapshot {Snapshot} failed", consumer, _table.GetPrimaryKeyString(), e.SnapshotId + 1);
+            }
+        }
     }
 
+    /// <summary>
+    /// Stops: no batch is delivered after this returns but the one in progress, if any (it is not awaited: inside a
+    /// grain, that delivery may be a call to the very grain that is deactivating).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
-        await _catchUpLoop.ConfigureAwait(false);
         if (_handle is not null)
         {
             try { await _handle.UnsubscribeAsync().ConfigureAwait(false); }
             catch (Exception e) { _log.LogDebug(e, "Unsubscribing from {Table} failed", _table.GetPrimaryKeyString()); }
         }
-        await _gate.WaitAsync().ConfigureAwait(false); // a delivery in progress finishes first
-        _gate.Release();
         _completion.TrySetResult();
-        _stop.Dispose();
     }
 }

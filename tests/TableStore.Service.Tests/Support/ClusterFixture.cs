@@ -57,6 +57,7 @@ public abstract class ClusterFixture : IAsyncLifetime
             siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
             siloBuilder.AddMemoryGrainStorage("PubSubStore");
             siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
+            siloBuilder.Services.AddTableStoreClient(); // for grains of the application's own (the sample's)
             siloBuilder.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(500);

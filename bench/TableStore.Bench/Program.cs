@@ -21,6 +21,13 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "freshness")
+{
+    // Usage: ... -- [rows] [runs] freshness [seconds] [writers] [rows per write] [pause ms] [commit intervals, comma-separated]
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await FreshnessBench.RunAsync(Arg(3, 15), Arg(4, 4), Arg(5, 50), Arg(6, 20), (args.Length > 7 ? args[7] : "00:00:00.050,00:00:00.100,00:00:00.250").Split(','));
+    return;
+}
 if (args.Length > 2 && args[2] == "compaction")
 {
     // Usage: ... -- [rows] [runs] compaction [input commits] [steady commits] [rows per commit] [keys] [csv]

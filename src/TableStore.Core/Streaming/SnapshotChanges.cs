@@ -36,6 +36,13 @@ public sealed class SnapshotChanges(FileStoreTable table)
         return new ChangeBatch(snapshot.Id, snapshot.CommitKind, snapshot.TimeMillis, rows);
     }
 
+    /// <summary>An incremental scan: the changes of every snapshot after <paramref name="fromExclusive"/> up to <paramref name="toInclusive"/>, in order.</summary>
+    public async IAsyncEnumerable<ChangeBatch> ReadRangeAsync(long fromExclusive, long toInclusive, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (long id = fromExclusive + 1; id <= toInclusive; id++)
+            yield return await ReadAsync(await table.Snapshots.GetAsync(id, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+    }
+
     /// <summary>The whole table at the snapshot as +I rows.</summary>
     public async Task<ChangeBatch> ReadFullAsync(Snapshot snapshot, CancellationToken ct = default)
     {

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using TableStore.Abstractions;
+using TableStore.Client;
+using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+using TableStore.Grains.Hosting;
+
+namespace TableStore.Bench;
+
+/// <summary>
+/// Freshness: the time from a write call to the moment a subscriber receives its rows, under a steady write load,
+/// for several commit intervals; and what each interval costs in commits and level-0 files.
+/// </summary>
+internal static class FreshnessBench
+{
+    public static async Task RunAsync(int seconds, int writers, int rowsPerWrite, int pauseMs, string[] intervals)
+    {
+        Console.WriteLine($"## Freshness: {writers} writers × {rowsPerWrite} rows, a write every {pauseMs} ms each, {seconds} s per setting, 1 silo, 4 buckets");
+        Console.WriteLine("| CommitInterval | writes | p50 ms | p90 ms | p99 ms | max ms | commits | level-0 files written |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var interval in intervals) await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), seconds, writers, rowsPerWrite, pauseMs);
+    }
+
+    private static async Task OneAsync(TimeSpan interval, int seconds, int writers, int rowsPerWrite, int pauseMs)
+    {
+        var warehouse = Directory.CreateTempSubdirectory("tablestore-freshness-").FullName;
+        var builder = new TestClusterBuilder(1);
+        builder.Properties["TableStore:Warehouse"] = warehouse;
+        builder.Properties["TableStore:CommitInterval"] = interval.ToString();
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        try
+        {
+            var client = cluster.Client.ServiceProvider.GetRequiredService<TableStoreClient>();
+            const string table = "bench.fresh";
+            await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("sent", "BIGINT"), new("payload", "STRING")], ["id"], [], 4, new Dictionary<string, string>()));
+            var latencies = new ConcurrentBag<double>();
+            await using var subscription = await client.SubscribeAsync(table, batch =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                foreach (var r in batch.Rows) latencies.Add(Stopwatch.GetElapsedTime((long)r.Values[1]!, now).TotalMilliseconds);
+                return Task.CompletedTask;
+            }, new SubscriptionOptions { Start = "latest" });
+
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            long nextId = 0, writes = 0;
+            var tasks = Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    long sent = Stopwatch.GetTimestamp();
+                    var rows = Enumerable.Range(0, rowsPerWrite).Select(_ => new ChangeRow(RowKind.Insert, [Interlocked.Increment(ref nextId), sent, "payload"])).ToList();
+                    await client.WriteAsync(table, rows);
+                    Interlocked.Increment(ref writes);
+                    await Task.Delay(pauseMs);
+                }
+            })).ToArray();
+            await Task.WhenAll(tasks);
+            var expected = Interlocked.Read(ref nextId);
+            for (int i = 0; i < 200 && latencies.Count < expected; i++) await Task.Delay(50);
+
+            var sorted = latencies.Order().ToList();
+            double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+            var t = await new Catalog(new LocalFileSystemObjectStore(warehouse)).GetTableAsync(Identifier.Parse(table));
+            int commits = 0, files = 0;
+            foreach (var s in await t.Snapshots.ListAsync())
+            {
+                if (s.CommitKind != CommitKind.Append) continue;
+                commits++;
+                foreach (var m in await t.Manifests.ReadManifestListAsync(s.DeltaManifestList))
+                    files += (await t.Manifests.ReadManifestAsync(m.FileName)).Count(e => e.Kind == FileKind.Add);
+            }
+            Console.WriteLine($"| {interval.TotalMilliseconds:N0} ms | {writes:N0} | {P(0.5):N0} | {P(0.9):N0} | {P(0.99):N0} | {sorted[^1]:N0} | {commits:N0} | {files:N0} |");
+            if (sorted.Count < expected) Console.WriteLine($"(only {sorted.Count:N0} of {expected:N0} rows arrived)");
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+            Directory.Delete(warehouse, recursive: true);
+        }
+    }
+
+    public sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            .AddTableStore(siloBuilder.Configuration.GetSection("TableStore"))
+            .AddMemoryGrainStorage("PubSubStore")
+            .AddMemoryStreams(ChangeStreams.DefaultProvider);
+    }
+
+    public sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.AddMemoryStreams(ChangeStreams.DefaultProvider).AddTableStoreClient();
+    }
+}

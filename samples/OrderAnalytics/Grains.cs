@@ -75,6 +75,7 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
     private readonly Dictionary<string, decimal> _revenue = new(StringComparer.Ordinal);
     private long _next = 1;
     private TableSubscription? _subscription;
+    private const string ConsumerId = "revenue";
     private readonly System.Collections.Concurrent.ConcurrentQueue<ChangeBatch> _queue = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -91,8 +92,15 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
         // A batch queued but not yet counted when the grain goes is read again from the lake: the position is durable.
         this.RegisterGrainTimer(async () =>
         {
-            _subscription ??= await tables.SubscribeAsync(Tables.Orders, b => { _queue.Enqueue(b); return Task.CompletedTask; },
-                new SubscriptionOptions { Start = $"snapshot:{_next}", CatchUpInterval = TimeSpan.FromMilliseconds(200) });
+            if (_subscription is null || _subscription.Completion.IsFaulted)
+            {
+                if (_subscription is not null) await _subscription.DisposeAsync(); // e.g. the orders table was unreachable for good: start over
+                _queue.Clear();
+                // The consumer id protects the snapshots not counted yet from expiration; its position is set only
+                // after a batch is durably counted (below), and the revenue table's own position is the authority.
+                _subscription = await tables.SubscribeAsync(Tables.Orders, b => { _queue.Enqueue(b); return Task.CompletedTask; },
+                    new SubscriptionOptions { Start = $"snapshot:{_next}", ConsumerId = ConsumerId, RecordProgress = false, CatchUpInterval = TimeSpan.FromMilliseconds(200) });
+            }
             while (_queue.TryDequeue(out var batch)) await ApplyAsync(batch);
         }, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)));
     }
@@ -119,6 +127,7 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
         await tables.WriteAsync(Tables.Revenue, rows, $"revenue-{change.SnapshotId}");
         foreach (var (customer, value) in updated) _revenue[customer] = value;
         _next = change.SnapshotId + 1;
+        await tables.SetConsumerAsync(Tables.Orders, ConsumerId, _next);
     }
 
     public Task RestartAsync()

@@ -33,7 +33,7 @@ public sealed record SubscriptionOptions
     public bool UseStream { get; init; } = true;
 
     /// <summary>Snapshots read per catch-up call.</summary>
-    public int CatchUpBatch { get; init; } = 32;
+    public int CatchUpBatch { get; init; } = 8;
 }
 
 /// <summary>
@@ -55,6 +55,7 @@ public sealed class TableSubscription : IAsyncDisposable
     private Task _catchUpLoop = Task.CompletedTask;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _next;
+    private volatile bool _started;
 
     private TableSubscription(ITableGrain table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, ILogger log)
     {
@@ -69,7 +70,8 @@ public sealed class TableSubscription : IAsyncDisposable
 
     /// <summary>
     /// Completes when the subscription is disposed; faults (and stops) when the callback fails or a snapshot it needs
-    /// has expired. Failures to reach the cluster are retried at the next <see cref="SubscriptionOptions.CatchUpInterval"/>.
+    /// has expired, or the table cannot be read (dropped, damaged). Failures to reach the cluster are retried at the
+    /// next <see cref="SubscriptionOptions.CatchUpInterval"/>.
     /// </summary>
     public Task Completion => _completion.Task;
 
@@ -91,18 +93,40 @@ public sealed class TableSubscription : IAsyncDisposable
                 : await stream.SubscribeAsync(s.OnLiveAsync).ConfigureAwait(false);
         }
         var position = await grain.ResolveStreamStartAsync(options.Start, options.ConsumerId).ConfigureAwait(false);
-        s._next = position.Full?.SnapshotId ?? position.Next;
-        if (position.Full is { } full) await s.DeliverAsync(full).ConfigureAwait(false);
-        s._next = position.Next;
+        // The start is delivered under the gate, like every other delivery; live events only buffer until then.
+        await s._gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (position.Full is { } full) await s.DeliverAsync(full).ConfigureAwait(false);
+            s.Advance(position.Next);
+            s._started = true;
+        }
+        finally
+        {
+            s._gate.Release();
+        }
         await s.PumpAsync(checkLake: true).ConfigureAwait(false);
         s._catchUpLoop = s.CatchUpLoopAsync();
         return s;
     }
 
-    private async Task OnLiveAsync(ChangeEvent e, StreamSequenceToken? token)
+    /// <summary>
+    /// Buffers a live event and leaves the delivery to a pump off the caller's turn: inside a grain, the stream's call
+    /// must not wait for a delivery that may itself call into that grain.
+    /// </summary>
+    private Task OnLiveAsync(ChangeEvent e, StreamSequenceToken? token)
     {
         lock (_pending) _pending[e.SnapshotId] = e;
-        await PumpAsync(checkLake: false).ConfigureAwait(false);
+        if (_started) _ = Task.Run(() => PumpAsync(checkLake: false));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The position only moves forward.</summary>
+    private void Advance(long next)
+    {
+        long current;
+        do current = Interlocked.Read(ref _next);
+        while (next > current && Interlocked.CompareExchange(ref _next, next, current) != current);
     }
 
     private async Task CatchUpLoopAsync()
@@ -119,7 +143,7 @@ public sealed class TableSubscription : IAsyncDisposable
     /// <summary>Delivers what can be delivered in order: buffered live events, and from the lake what is missing.</summary>
     private async Task PumpAsync(bool checkLake)
     {
-        if (_completion.Task.IsCompleted) return;
+        if (_completion.Task.IsCompleted || !_started) return;
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -141,9 +165,10 @@ public sealed class TableSubscription : IAsyncDisposable
                 if (!gap && !checkLake) return;
                 ChangeEvent[] events;
                 try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).ConfigureAwait(false); }
-                catch (Exception e) when (e is not SnapshotNotFoundException && !_stop.IsCancellationRequested)
+                catch (Exception e) when (e is not TableStoreException && !_stop.IsCancellationRequested)
                 {
-                    // The cluster is unsettled (a silo died, a call timed out): try again at the next tick.
+                    // The cluster is unsettled (a silo died, a call timed out): try again at the next tick. The
+                    // table's own errors (dropped, expired, damaged) end the subscription.
                     _log.LogWarning(e, "Catching up {Table} from snapshot {Snapshot} failed; retrying", _table.GetPrimaryKeyString(), _next);
                     return;
                 }
@@ -168,7 +193,7 @@ public sealed class TableSubscription : IAsyncDisposable
     {
         if (_stop.IsCancellationRequested) return;
         await _onBatch(e.ToBatch()).ConfigureAwait(false);
-        Interlocked.Exchange(ref _next, e.SnapshotId + 1);
+        Advance(e.SnapshotId + 1);
         if (_options.ConsumerId is { } consumer && _options.RecordProgress)
         {
             // Progress is advisory (it only moves forward); a failed record is made good by the next batch's.

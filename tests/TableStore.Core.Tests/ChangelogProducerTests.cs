@@ -150,6 +150,43 @@ public class ChangelogProducerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_lookup_commit_that_changes_nothing_gives_no_change()
+    {
+        var table = await TestTables.CreateAsync(new InMemoryObjectStore(), TestTables.Orders(1, new Dictionary<string, string> { [CoreOptions.ChangelogProducerKey] = "lookup" }));
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, "c", 10m, null])]);
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, "c", 10m, null])]); // the same row again
+        var batches = await new StreamingReader(table).ReadAsync(new StreamingOptions { Start = StreamStart.Parse("snapshot:1"), IdleTimeout = TimeSpan.Zero }).ToListAsync();
+        Assert.Single(batches[0].Rows);
+        Assert.Empty(batches[1].Rows);
+    }
+
+    [Fact]
+    public async Task Full_compaction_after_an_overwrite_does_not_emit_the_overwrite_again()
+    {
+        var table = await TestTables.CreateAsync(new InMemoryObjectStore(), TestTables.Orders(2, new Dictionary<string, string>
+        {
+            [CoreOptions.ChangelogProducerKey] = "full-compaction", [CoreOptions.WriteOnlyKey] = "true",
+        }));
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, "a", 1m, null]), new ChangeRow(RowKind.Insert, [2L, "b", 2m, null])]);
+        await table.CompactAsync(new CompactOptions { Full = true });
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [2L, "b", 20m, null]), new ChangeRow(RowKind.Insert, [3L, "c", 3m, null])], new WriteOptions { Kind = CommitKind.Overwrite });
+        await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [4L, "d", 4m, null])]);
+        await table.CompactAsync(new CompactOptions { Full = true });
+        var state = new Dictionary<long, object?[]>();
+        var kinds = new List<string>();
+        await foreach (var batch in new StreamingReader(table).ReadAsync(new StreamingOptions { Start = StreamStart.Parse("snapshot:1"), IdleTimeout = TimeSpan.Zero }))
+            foreach (var change in batch.Rows)
+            {
+                ApplyStrictly(state, change, $"snapshot {batch.SnapshotId}");
+                kinds.Add($"{batch.SnapshotId}:{change.Kind.ToShortString()}{change.Values[0]}");
+            }
+        // Full compaction 1: +I1 +I2; the overwrite: -D1, -U2/+U2, +I3; the last full compaction: only +I4.
+        string[] expected = ["2:+I1", "2:+I2", "3:-D1", "3:-U2", "3:+U2", "3:+I3", "5:+I4"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
+        Assert.Equal([2L, 3L, 4L], state.Keys.Order());
+    }
+
+    [Fact]
     public async Task Changelog_files_expire_with_their_snapshot_and_are_never_orphans_while_it_lives()
     {
         var table = await TestTables.CreateAsync(new InMemoryObjectStore(), TestTables.Orders(1, new Dictionary<string, string> { [CoreOptions.ChangelogProducerKey] = "input" }));

@@ -69,9 +69,19 @@ public sealed class BucketWriter
         _bufferBytes += _files.Estimator.Estimate(row);
     }
 
-    public async Task FlushAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Where the commit's run goes when it is the writer's only one: 0 normally; the top level for an overwrite of a
+    /// table with the full-compaction changelog producer, whose overwrite diff is emitted by the OVERWRITE snapshot,
+    /// so the next full compaction must count this run as already emitted (the previous top level).
+    /// </summary>
+    public int SingleRunLevel { get; init; }
+
+    public Task FlushAsync(CancellationToken ct = default) => FlushAsync(final: false, ct);
+
+    private async Task FlushAsync(bool final, CancellationToken ct)
     {
         if (_buffer.Count == 0) return;
+        int level = final && _newFiles.Count == 0 ? SingleRunLevel : 0;
         if (_schema.Kind == TableKind.PrimaryKey)
         {
             // Sorted and merged in the memtable's own storage: no copies of a buffer that can be gigabytes.
@@ -84,7 +94,7 @@ public sealed class BucketWriter
         if (changelog is { Count: > 0 })
             _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, ct, TablePaths.ChangelogFilePrefix).ConfigureAwait(false));
         _input?.Clear();
-        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level: 0, ct).ConfigureAwait(false));
+        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level, ct).ConfigureAwait(false));
         _buffer.Clear();
         _bufferBytes = 0;
     }
@@ -109,7 +119,7 @@ public sealed class BucketWriter
     /// <summary>Flushes and hands over every file written since the last call.</summary>
     public async Task<CommitMessage> PrepareCommitAsync(CancellationToken ct = default)
     {
-        await FlushAsync(ct).ConfigureAwait(false);
+        await FlushAsync(final: true, ct).ConfigureAwait(false);
         var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList()) with { ChangelogFiles = _changelog.ToList() };
         _newFiles.Clear();
         _changelog.Clear();

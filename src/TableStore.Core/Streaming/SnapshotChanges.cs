@@ -27,11 +27,13 @@ public sealed class SnapshotChanges(FileStoreTable table)
 
     public async Task<ChangeBatch> ReadAsync(Snapshot snapshot, CancellationToken ct = default)
     {
-        var producer = table.Schema.CoreOptions.ChangelogProducer;
+        // The producer the committer wrote with: a lookup commit that changed nothing has no changelog, and that
+        // means no change, not "read the delta".
+        var producer = (await table.Schemas.GetAsync(snapshot.SchemaId, ct).ConfigureAwait(false)).CoreOptions.ChangelogProducer;
         List<ChangeRow> rows;
         if (snapshot.CommitKind == CommitKind.Overwrite) rows = await OverwriteDiffAsync(snapshot, ct).ConfigureAwait(false);
         else if (snapshot.ChangelogManifestList is { } changelog) rows = await ReadChangelogAsync(changelog, ct).ConfigureAwait(false);
-        else if (snapshot.CommitKind == CommitKind.Append && producer != ChangelogProducer.FullCompaction) rows = await ReadDeltaAsync(snapshot, ct).ConfigureAwait(false);
+        else if (snapshot.CommitKind == CommitKind.Append && producer == ChangelogProducer.None) rows = await ReadDeltaAsync(snapshot, ct).ConfigureAwait(false);
         else rows = [];
         return new ChangeBatch(snapshot.Id, snapshot.CommitKind, snapshot.TimeMillis, rows);
     }

@@ -82,6 +82,8 @@ public sealed class FileStoreTable
         {
             var write = await NewWriteAsync(ct).ConfigureAwait(false);
             write.RowsAreMerged = options.RowsAreMerged;
+            if (options.Kind == CommitKind.Overwrite && Schema.Kind == TableKind.PrimaryKey && Schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
+                write.SingleRunLevel = Schema.CoreOptions.NumLevels - 1;
             foreach (var row in rows) await write.WriteAsync(row, ct).ConfigureAwait(false);
             var messages = await write.PrepareCommitAsync(ct).ConfigureAwait(false);
             if (messages.Count == 0 && options.Kind == CommitKind.Append) return null;

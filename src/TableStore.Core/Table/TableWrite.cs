@@ -42,6 +42,9 @@ public sealed class TableWrite
     /// <summary>Rows are merge results (a rewrite of the table's own data): stored without the merge engine's input rules.</summary>
     internal bool RowsAreMerged { get; set; }
 
+    /// <summary>See <see cref="BucketWriter.SingleRunLevel"/>.</summary>
+    internal int SingleRunLevel { get; set; }
+
     internal static async Task<TableWrite> CreateAsync(FileStoreTable table, CancellationToken ct)
     {
         var latest = await table.Snapshots.LatestAsync(ct).ConfigureAwait(false);
@@ -71,7 +74,7 @@ public sealed class TableWrite
         if (!_writers.TryGetValue(key, out var writer))
         {
             long next = _maxSequence.TryGetValue(key, out var max) ? max + 1 : 0;
-            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next, PreviousValues(partition, bucket));
+            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next, PreviousValues(partition, bucket)) { SingleRunLevel = SingleRunLevel };
             _writers[key] = writer;
         }
         writer.Write(row.Kind, values, RowsAreMerged);

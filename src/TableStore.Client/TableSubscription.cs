@@ -52,7 +52,6 @@ public sealed class TableSubscription : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private StreamSubscriptionHandle<ChangeEvent>? _handle;
-    private Task _catchUpLoop = Task.CompletedTask;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _next;
     private volatile bool _started;
@@ -106,7 +105,7 @@ public sealed class TableSubscription : IAsyncDisposable
             s._gate.Release();
         }
         await s.PumpAsync(checkLake: true).ConfigureAwait(false);
-        s._catchUpLoop = s.CatchUpLoopAsync();
+        _ = s.CatchUpLoopAsync(); // ends with the subscription; PumpAsync reports its own failures
         return s;
     }
 

@@ -20,6 +20,7 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr,
         IDictionary<string, string?>? env = null, CancellationToken ct = default)
     {
+        TableStore.ObjectStores.Azure.AzureWarehouse.Register(); // az:// warehouses
         Func<string, string?> getEnv = env is null
             ? Environment.GetEnvironmentVariable
             : name => env.TryGetValue(name, out var v) ? v : null;

@@ -22,7 +22,25 @@ public static class ObjectStoreExtensions
         }
         int scheme = uri.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0)
-            throw new InvalidInputException($"Unsupported warehouse URI scheme '{uri[..scheme]}' in '{uri}': supported are a local path and file://.");
+        {
+            if (WarehouseSchemes.TryGet(uri[..scheme], out var open)) return open(uri);
+            throw new InvalidInputException($"Unsupported warehouse URI scheme '{uri[..scheme]}' in '{uri}': supported are a local path, file://{string.Concat(WarehouseSchemes.Names.Select(n => ", " + n + "://"))}.");
+        }
         return new LocalFileSystemObjectStore(uri);
     }
+}
+
+/// <summary>
+/// Object stores beyond the local ones, by warehouse URI scheme (<c>az</c>, <c>s3</c>): registered by the hosts that
+/// reference them (the CLI, the server), so the engine itself depends on no cloud SDK.
+/// </summary>
+public static class WarehouseSchemes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<string, IObjectStore>> Openers = new(StringComparer.OrdinalIgnoreCase);
+
+    public static void Register(string scheme, Func<string, IObjectStore> open) => Openers[scheme] = open;
+
+    public static bool TryGet(string scheme, out Func<string, IObjectStore> open) => Openers.TryGetValue(scheme, out open!);
+
+    public static IEnumerable<string> Names => Openers.Keys.Order(StringComparer.Ordinal);
 }

@@ -235,6 +235,14 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 catch (Exception e) { return (Bucket: kv.Key, Message: (CommitMessage?)null, Error: e); }
             })).ConfigureAwait(true);
             var messages = flushes.Where(f => f.Message is not null).Select(f => f.Message!).ToList();
+            if (messages.Any(m => m.NewFiles.Count > 0 && m.TotalBuckets != _table.Schema.BucketCount))
+            {
+                // The writers routed for another bucket count than this grain's schema: a rescale happened and one of
+                // the cached schemas is stale. Read the schema again before judging the batch.
+                runtime.Forget(TableName);
+                var fresh = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+                (_table, _commit) = (fresh, fresh.NewCommit(_commitUser));
+            }
             if (flushes.FirstOrDefault(f => f.Error is not null) is { Error: { } error } failedFlush)
             {
                 await AbortAsync(messages).ConfigureAwait(true);

@@ -1,0 +1,56 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using TableStore.Core;
+using TableStore.Core.IO;
+
+namespace TableStore.ObjectStores.Azure;
+
+/// <summary>
+/// Opens <c>az://&lt;account&gt;/&lt;container&gt;/prefix</c> warehouses: with <c>AZURE_STORAGE_CONNECTION_STRING</c> when it is
+/// set (Azurite: <c>UseDevelopmentStorage=true</c>), else with <see cref="DefaultAzureCredential"/> (managed identity,
+/// environment, Azure CLI) against <c>https://&lt;account&gt;.blob.core.windows.net</c>.
+/// </summary>
+public static class AzureWarehouse
+{
+    public const string Scheme = "az";
+    public const string ConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
+    public const string CreateContainerVariable = "TABLESTORE_CREATE_CONTAINER";
+
+    /// <summary>Lets <see cref="ObjectStoreExtensions.OpenWarehouse"/> open <c>az://</c> URIs.</summary>
+    public static void Register() => WarehouseSchemes.Register(Scheme, uri => Open(uri));
+
+    public static AzureBlobObjectStore Open(string uri, string? connectionString = null, bool? createContainer = null)
+    {
+        var (account, container, prefix) = Parse(uri);
+        connectionString ??= Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        var options = new BlobClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 6;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        var service = string.IsNullOrWhiteSpace(connectionString)
+            ? new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new DefaultAzureCredential(), options)
+            : new BlobServiceClient(connectionString, options);
+        if (!string.IsNullOrWhiteSpace(connectionString) && !string.Equals(service.AccountName, account, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidInputException($"Warehouse '{uri}' names storage account '{account}', but {ConnectionStringVariable} is for '{service.AccountName}'.");
+        bool create = createContainer ?? !string.Equals(Environment.GetEnvironmentVariable(CreateContainerVariable), "false", StringComparison.OrdinalIgnoreCase);
+        return new AzureBlobObjectStore(service.GetBlobContainerClient(container), prefix, create);
+    }
+
+    public static (string Account, string Container, string Prefix) Parse(string uri)
+    {
+        const string head = Scheme + "://";
+        if (!uri.StartsWith(head, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidInputException($"'{uri}' is not an Azure warehouse URI: expected az://<account>/<container>[/prefix].");
+        var parts = uri[head.Length..].Split('/', 3);
+        if (parts.Length < 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            throw new InvalidInputException($"Invalid Azure warehouse URI '{uri}': expected az://<account>/<container>[/prefix].");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(parts[1], "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+            throw new InvalidInputException($"Invalid container name '{parts[1]}' in '{uri}': 3 to 63 lower-case letters, digits and single hyphens.");
+        var prefix = parts.Length > 2 ? parts[2].Trim('/') : "";
+        if (prefix.Length > 0) ObjectPaths.Validate(prefix);
+        return (parts[0], parts[1], prefix);
+    }
+}

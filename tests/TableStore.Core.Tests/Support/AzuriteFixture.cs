@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Azure.Storage.Blobs;
+using TableStore.ObjectStores.Azure;
+
+namespace TableStore.Core.Tests.Support;
+
+/// <summary>
+/// Azurite (npm, installed by .ci/run into .ci/azurite) on 127.0.0.1 and a free port, in memory, for the tests that
+/// need the real Azure Blob protocol. Fails with instructions when Azurite is not installed.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private Process? _process;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>A store on a fresh container (each test its own), through its own client (like another process).</summary>
+    public AzureBlobObjectStore NewStore(string? container = null) =>
+        AzureWarehouse.Open($"az://devstoreaccount1/{container ?? "t" + Guid.NewGuid().ToString("N")[..20]}/wh", ConnectionString);
+
+    public async Task InitializeAsync()
+    {
+        var main = Environment.GetEnvironmentVariable("AZURITE_MAIN") ?? FindAzurite()
+            ?? throw new InvalidOperationException("Azurite is not installed: run 'npm install --prefix .ci/azurite azurite@3.35.0' (.ci/run does this), or set AZURITE_MAIN to its dist/src/blob/main.js.");
+        int port = FreePort();
+        _process = Process.Start(new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--inMemoryPersistence", "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var service = new BlobServiceClient(ConnectionString);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100))
+        {
+            try
+            {
+                await service.GetPropertiesAsync();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline && !_process.HasExited) { }
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        try { _process?.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static string? FindAzurite()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".ci", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}

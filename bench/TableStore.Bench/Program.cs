@@ -21,6 +21,13 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "requests")
+{
+    // Usage: ... -- [rows] [runs] requests [commits] [rows per commit]
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await RequestCostBench.RunAsync(Arg(3, 200), Arg(4, 1000));
+    return;
+}
 if (args.Length > 2 && args[2] == "freshness")
 {
     // Usage: ... -- [rows] [runs] freshness [seconds] [writers] [rows per write] [pause ms] [commit intervals, comma-separated]

@@ -162,3 +162,23 @@ public sealed class FaultInjectingObjectStoreTests
         await Assert.ThrowsAsync<InjectedFaultException>(() => store.DeleteAsync("a"));
     }
 }
+
+public sealed class CountingObjectStoreTests : ObjectStoreConformanceTests
+{
+    private readonly CountingObjectStore _store = new(new InMemoryObjectStore());
+
+    protected override IObjectStore Store => _store;
+
+    [Fact]
+    public async Task Requests_are_counted_by_kind()
+    {
+        await Store.PutAsync("a", new byte[] { 1 });
+        await Store.PutIfAbsentAsync("b", new byte[] { 1 });
+        await Store.GetAsync("a");
+        await Store.ExistsAsync("a");
+        await Store.ListAllAsync("");
+        await Store.DeleteAsync("a");
+        Assert.Equal(new long[] { 1, 0, 1, 1, 1, 1, 1 }, Enum.GetValues<StoreRequest>().Select(k => _store.Counts[k]));
+        Assert.IsType<CountingObjectStore>(ObjectStoreExtensions.OpenWarehouse("memory://"));
+    }
+}

@@ -9,8 +9,10 @@ public static class ObjectStoreExtensions
         return list;
     }
 
-    /// <summary>Opens a warehouse given as a folder path or a <c>file://</c> URI.</summary>
-    public static IObjectStore OpenWarehouse(string uri)
+    /// <summary>Opens a warehouse given as a folder path, a <c>file://</c> URI or a registered scheme; its requests are counted.</summary>
+    public static IObjectStore OpenWarehouse(string uri) => new CountingObjectStore(OpenUncounted(uri));
+
+    private static IObjectStore OpenUncounted(string uri)
     {
         if (string.IsNullOrWhiteSpace(uri)) throw new InvalidInputException("The warehouse location is empty.");
         if (uri.StartsWith("memory://", StringComparison.OrdinalIgnoreCase)) return new InMemoryObjectStore();

@@ -21,6 +21,12 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "stores")
+{
+    // Usage: ... -- [rows] [runs] stores [path to azurite's dist/src/blob/main.js]
+    await StoreBench.RunAsync(data, runs, args.Length > 3 ? args[3] : ".ci/azurite/node_modules/azurite/dist/src/blob/main.js");
+    return;
+}
 if (args.Length > 2 && args[2] == "requests")
 {
     // Usage: ... -- [rows] [runs] requests [commits] [rows per commit]

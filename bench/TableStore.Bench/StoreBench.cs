@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using TableStore.Core.IO;
+using TableStore.Core.Scan;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
+using TableStore.ObjectStores.Azure;
+
+namespace TableStore.Bench;
+
+/// <summary>Write and merged-scan rows/s on Azurite (the Azure Blob protocol over loopback) against the local file system, side by side.</summary>
+internal static class StoreBench
+{
+    public static async Task RunAsync(OrderData data, int runs, string azuriteMain)
+    {
+        int port;
+        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        using var azurite = Process.Start(new ProcessStartInfo("node", [azuriteMain, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--inMemoryPersistence", "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        await Task.Delay(1500);
+        var dir = Directory.CreateTempSubdirectory("tablestore-stores-").FullName;
+        try
+        {
+            var local = new List<(double W, double S)>();
+            var azure = new List<(double W, double S)>();
+            for (int run = -1; run < runs; run++)
+            {
+                var l = await OneAsync(new LocalFileSystemObjectStore(Path.Combine(dir, $"l{run + 1}")), data);
+                var a = await OneAsync(AzureWarehouse.Open($"az://devstoreaccount1/b{run + 1}x{Guid.NewGuid():N}"[..40], connection), data);
+                if (run < 0) continue; // warm-up
+                local.Add(l);
+                azure.Add(a);
+            }
+            static double Median(IEnumerable<double> v) { var s = v.Order().ToList(); return s[s.Count / 2]; }
+            Console.WriteLine($"## {data.Rows.Count:N0} rows, 4 buckets, 4 commits, merged full scan; median of {runs}");
+            Console.WriteLine("| store | write rows/s | scan rows/s |");
+            Console.WriteLine("| --- | ---: | ---: |");
+            Console.WriteLine($"| local file system | {Median(local.Select(x => x.W)):N0} | {Median(local.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| Azure Blob (Azurite, loopback) | {Median(azure.Select(x => x.W)):N0} | {Median(azure.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| ratio Azurite / local | {Median(azure.Select(x => x.W)) / Median(local.Select(x => x.W)):P0} | {Median(azure.Select(x => x.S)) / Median(local.Select(x => x.S)):P0} |");
+        }
+        finally
+        {
+            azurite.Kill(entireProcessTree: true);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<(double Write, double Scan)> OneAsync(IObjectStore store, OrderData data)
+    {
+        var table = await new Catalog(store).CreateTableAsync(Identifier.Parse("bench.orders"),
+            new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, 4, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
+        int per = data.Rows.Count / 4;
+        var sw = Stopwatch.StartNew();
+        for (int c = 0; c < 4; c++)
+            await table.WriteAndCommitAsync(data.Rows.GetRange(c * per, per).Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
+        double write = per * 4 / sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        long n = 0;
+        await foreach (var _ in (await table.ScanAsync(new ScanOptions())).Rows) n++;
+        return (write, n / sw.Elapsed.TotalSeconds);
+    }
+}

@@ -21,6 +21,7 @@ public static class CliApp
         IDictionary<string, string?>? env = null, CancellationToken ct = default)
     {
         TableStore.ObjectStores.Azure.AzureWarehouse.Register(); // az:// warehouses
+        TableStore.ObjectStores.S3.S3Warehouse.Register(); // s3:// warehouses
         Func<string, string?> getEnv = env is null
             ? Environment.GetEnvironmentVariable
             : name => env.TryGetValue(name, out var v) ? v : null;

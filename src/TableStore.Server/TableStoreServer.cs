@@ -21,6 +21,7 @@ public static class TableStoreServer
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         TableStore.ObjectStores.Azure.AzureWarehouse.Register(); // az:// warehouses
+        TableStore.ObjectStores.S3.S3Warehouse.Register(); // s3:// warehouses
         // appsettings.json sits next to the binary, wherever the silo is started from; relative paths in settings
         // (the warehouse) still resolve against the working directory.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });

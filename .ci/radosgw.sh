@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# A one-node, in-memory Ceph cluster with the RADOS Gateway (S3 with conditional writes) on 127.0.0.1, for tests.
+# Usage: .ci/radosgw.sh start DIR [PORT]   → prints "endpoint access-key secret-key" when ready
+#        .ci/radosgw.sh stop DIR
+set -euo pipefail
+cmd=$1; dir=$2; port=${3:-7480}
+if [ "$cmd" = stop ]; then
+  for p in "$dir"/run/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
+  exit 0
+fi
+mkdir -p "$dir"/{run,log,mon,osd}
+fsid=$(cat /proc/sys/kernel/random/uuid)
+conf="$dir/ceph.conf"
+cat > "$conf" <<CONF
+[global]
+fsid = $fsid
+mon host = v1:127.0.0.1:6789
+mon initial members = a
+auth cluster required = none
+auth service required = none
+auth client required = none
+ms bind msgr2 = false
+osd pool default size = 1
+osd pool default min size = 1
+mon allow pool size one = true
+osd crush chooseleaf type = 0
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+mon warn on pool no redundancy = false
+run dir = $dir/run
+log file = $dir/log/\$name.log
+pid file = $dir/run/\$name.pid
+admin socket = $dir/run/\$name.asok
+[mon.a]
+mon data = $dir/mon
+[osd.0]
+osd data = $dir/osd
+osd objectstore = memstore
+osd crush update on start = false
+osd class update on start = false
+memstore device bytes = 1073741824
+[client.rgw.a]
+rgw frontends = beast endpoint=127.0.0.1:$port
+rgw data = $dir/rgw
+CONF
+export CEPH_CONF="$conf"
+ceph-authtool --create-keyring "$dir/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
+monmaptool --create --add a v1:127.0.0.1:6789 --fsid "$fsid" "$dir/monmap" >/dev/null
+ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.keyring"
+ceph-mon -c "$conf" -i a
+uuid=$(cat /proc/sys/kernel/random/uuid)
+ceph -c "$conf" osd new "$uuid" 0 >/dev/null
+ceph -c "$conf" osd crush add osd.0 1.0 root=default >/dev/null 2>&1
+ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$uuid" >/dev/null 2>&1
+ceph-osd -c "$conf" -i 0 2>/dev/null
+for i in $(seq 1 120); do ceph -c "$conf" osd stat 2>/dev/null | grep -q "1 up" && break; sleep 0.5; done
+mkdir -p "$dir/rgw"
+radosgw -c "$conf" -n client.rgw.a 2>/dev/null
+for i in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
+radosgw-admin -c "$conf" user create --uid=tablestore --display-name=tablestore --access-key=tablestore --secret-key=tablestoresecret >/dev/null
+echo "http://127.0.0.1:$port tablestore tablestoresecret"

@@ -13,8 +13,15 @@ namespace TableStore.Bench;
 /// <summary>Write and merged-scan rows/s on Azurite (the Azure Blob protocol over loopback) against the local file system, side by side.</summary>
 internal static class StoreBench
 {
-    public static async Task RunAsync(OrderData data, int runs, string azuriteMain)
+    public static async Task RunAsync(OrderData data, int runs, string azuriteMain, string radosgwScript = ".ci/radosgw.sh")
     {
+        var rgwDir = Directory.CreateTempSubdirectory("tablestore-bench-rgw-").FullName;
+        int rgwPort;
+        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); rgwPort = ((IPEndPoint)l.LocalEndpoint).Port; }
+        var rgw = Process.Start(new ProcessStartInfo("bash", [radosgwScript, "start", rgwDir, rgwPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var rgwOut = (await rgw.StandardOutput.ReadToEndAsync()).Trim().Split('\n')[^1].Split(' ');
+        await rgw.WaitForExitAsync();
+        var s3 = new TableStore.ObjectStores.S3.S3Warehouse.Settings(rgwOut[0], "us-east-1", rgwOut[1], rgwOut[2]);
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
         using var azurite = Process.Start(new ProcessStartInfo("node", [azuriteMain, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -26,13 +33,16 @@ internal static class StoreBench
         {
             var local = new List<(double W, double S)>();
             var azure = new List<(double W, double S)>();
+            var rados = new List<(double W, double S)>();
             for (int run = -1; run < runs; run++)
             {
                 var l = await OneAsync(new LocalFileSystemObjectStore(Path.Combine(dir, $"l{run + 1}")), data);
                 var a = await OneAsync(AzureWarehouse.Open($"az://devstoreaccount1/b{run + 1}x{Guid.NewGuid():N}"[..40], connection), data);
+                var r = await OneAsync(TableStore.ObjectStores.S3.S3Warehouse.Open($"s3://b{run + 1}x{Guid.NewGuid():N}"[..30], s3), data);
                 if (run < 0) continue; // warm-up
                 local.Add(l);
                 azure.Add(a);
+                rados.Add(r);
             }
             static double Median(IEnumerable<double> v) { var s = v.Order().ToList(); return s[s.Count / 2]; }
             Console.WriteLine($"## {data.Rows.Count:N0} rows, 4 buckets, 4 commits, merged full scan; median of {runs}");
@@ -40,11 +50,14 @@ internal static class StoreBench
             Console.WriteLine("| --- | ---: | ---: |");
             Console.WriteLine($"| local file system | {Median(local.Select(x => x.W)):N0} | {Median(local.Select(x => x.S)):N0} |");
             Console.WriteLine($"| Azure Blob (Azurite, loopback) | {Median(azure.Select(x => x.W)):N0} | {Median(azure.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| S3 (Ceph RADOS Gateway, loopback) | {Median(rados.Select(x => x.W)):N0} | {Median(rados.Select(x => x.S)):N0} |");
             Console.WriteLine($"| ratio Azurite / local | {Median(azure.Select(x => x.W)) / Median(local.Select(x => x.W)):P0} | {Median(azure.Select(x => x.S)) / Median(local.Select(x => x.S)):P0} |");
+            Console.WriteLine($"| ratio radosgw / local | {Median(rados.Select(x => x.W)) / Median(local.Select(x => x.W)):P0} | {Median(rados.Select(x => x.S)) / Median(local.Select(x => x.S)):P0} |");
         }
         finally
         {
             azurite.Kill(entireProcessTree: true);
+            using (var stop = Process.Start(new ProcessStartInfo("bash", [radosgwScript, "stop", rgwDir]) { UseShellExecute = false })!) await stop.WaitForExitAsync();
             Directory.Delete(dir, recursive: true);
         }
     }

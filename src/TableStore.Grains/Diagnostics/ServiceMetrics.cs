@@ -15,7 +15,7 @@ internal static class ServiceMetrics
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("tablestore.service.commit.batch.duration", "ms", "Seal, flush and commit of one group commit");
     public static readonly Counter<long> Lookups = Meter.CreateCounter<long>("tablestore.service.lookups", description: "Point lookups served");
 
-    public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.service.bucket.sorted-runs", description: "Sorted runs of a bucket when a group commit flushes into it");
+    public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.service.bucket.sorted-runs", description: "Sorted runs of a bucket when a flush checks them (near the stop trigger)");
 
     public static KeyValuePair<string, object?> Table(string table) => new("table", table);
 }

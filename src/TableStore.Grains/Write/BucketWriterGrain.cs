@@ -35,6 +35,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     private long? _nextSequence;
     private int _bucket;
     private Task _compaction = Task.CompletedTask;
+    private int? _knownRuns; // an upper bound on the bucket's sorted runs (see StallWhileTooManyRunsAsync); null: unknown
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -76,10 +77,14 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
         if (!_sealed.TryGetValue(batch, out var claimed))
             throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of batch {batch}: it was restarted after sealing them (e.g. its silo failed).");
+        // The bucket's committed files are listed at most once per flush, and only when needed: to restart the
+        // sequence counter, or to check the stop trigger when the runs known so far come close to it.
+        List<DataFileMeta>? committed = null;
+        async Task<List<DataFileMeta>> Committed() => committed ??= await CommittedFilesAsync(table).ConfigureAwait(true);
         if (_nextSequence is null || reloadSequence)
-            _nextSequence = Math.Max(_nextSequence ?? 0, await CommittedMaxSequenceAsync(table).ConfigureAwait(true) + 1);
+            _nextSequence = Math.Max(_nextSequence ?? 0, (await Committed().ConfigureAwait(true)).Select(f => f.MaxSequence).DefaultIfEmpty(-1).Max() + 1);
 
-        await StallWhileTooManyRunsAsync(table).ConfigureAwait(true);
+        await StallWhileTooManyRunsAsync(table, Committed).ConfigureAwait(true);
 
         var files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
         var writer = new BucketWriter(files, table.Schema, _partition!, _bucket, _nextSequence.Value, await PreviousValuesAsync(table).ConfigureAwait(true));
@@ -96,6 +101,8 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         }
         var message = await writer.PrepareCommitAsync().ConfigureAwait(true);
         _nextSequence = writer.NextSequence;
+        // Each level-0 file is a run of its own (a flush that rolled files adds several).
+        if (_knownRuns is { } known) _knownRuns = known + SortedRun.Of(message.NewFiles).Count;
         return CommitMessageCodec.Serialize(message);
     }
 
@@ -116,12 +123,18 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         _compaction = Task.Run(() => BackgroundCompaction.RunAsync(runtime, tableName, key, Key, log));
     }
 
-    /// <summary>Back-pressure: a bucket at the stop trigger waits for its compaction before it takes another run.</summary>
-    private async Task StallWhileTooManyRunsAsync(FileStoreTable table)
+    /// <summary>
+    /// Back-pressure: a bucket at the stop trigger waits for its compaction before it takes another run. Only this
+    /// grain adds runs to its bucket (one per flush) and compactions only remove them, so the count from the last
+    /// listing plus the flushes since is an upper bound: the bucket is listed only when that bound nears the trigger.
+    /// </summary>
+    private async Task StallWhileTooManyRunsAsync(FileStoreTable table, Func<Task<List<DataFileMeta>>> committed)
     {
         var options = table.Schema.CoreOptions;
         if (options.WriteOnly) return;
-        var runs = SortedRun.Of(await CommittedFilesAsync(table).ConfigureAwait(true)).Count;
+        if (_knownRuns is { } bound && bound + 1 < options.StopTrigger) return;
+        int runs = SortedRun.Of(await committed().ConfigureAwait(true)).Count;
+        _knownRuns = runs;
         ServiceMetrics.SortedRuns.Record(runs, ServiceMetrics.Table(table.Identifier.FullName));
         if (runs < options.StopTrigger) return;
         StartCompaction();
@@ -147,10 +160,6 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         var lookup = new Core.Lookup.BucketLookup(table, _partition!, _bucket, runtime.LookupCache);
         return (key, ct) => lookup.LookupAsync(snapshot, key, ct);
     }
-
-    /// <summary>The largest sequence number committed to this bucket (-1 when none): new rows must order after it.</summary>
-    private async Task<long> CommittedMaxSequenceAsync(FileStoreTable table) =>
-        (await CommittedFilesAsync(table).ConfigureAwait(true)).Select(f => f.MaxSequence).DefaultIfEmpty(-1).Max();
 
     /// <summary>This bucket's live files in the latest snapshot.</summary>
     private async Task<List<DataFileMeta>> CommittedFilesAsync(FileStoreTable table)

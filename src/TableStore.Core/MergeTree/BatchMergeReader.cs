@@ -89,6 +89,13 @@ public sealed class BatchMergeReader
         foreach (var p in picks) yield return p.Merged?.Row ?? runs[p.Run].Row(p.Row);
     }
 
+    /// <summary>The merge result as versions (row, sequence, kind), for writers of merged runs and readers of changes.</summary>
+    public static IEnumerable<KeyValue> Versions(IReadOnlyList<ColumnBatch> runs, List<MergePick> picks)
+    {
+        foreach (var p in picks)
+            yield return p.Merged ?? new KeyValue(runs[p.Run].Row(p.Row), runs[p.Run].Sequences[p.Row], runs[p.Run].Kind(p.Row));
+    }
+
     private long Seq(int run) => _runs[run].Sequences[_pos[run]];
 
     private int CompareHeadKeys(int a, int b) => _compareKeys(a, _pos[a], b, _pos[b]);

@@ -137,8 +137,8 @@ public sealed class SnapshotChanges(FileStoreTable table)
                     for (int i = 0; i < b.RowCount; i++) rows.Add(new ChangeRow(RowKind.Insert, b.Row(i)));
                 return rows;
             }
-            foreach (var p in new BatchMergeReader(batches, table.Schema).Merge(MergeFunctions.Create(table.Schema), dropRetractions: !keepRetractions))
-                rows.Add(p.Merged is { } kv ? new ChangeRow(kv.Kind, kv.Row) : new ChangeRow(batches[p.Run].Kind(p.Row), batches[p.Run].Row(p.Row)));
+            var picks = new BatchMergeReader(batches, table.Schema).Merge(MergeFunctions.Create(table.Schema), dropRetractions: !keepRetractions);
+            rows.AddRange(BatchMergeReader.Versions(batches, picks).Select(kv => new ChangeRow(kv.Kind, kv.Row)));
             return rows;
         }
         finally

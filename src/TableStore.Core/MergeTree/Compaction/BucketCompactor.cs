@@ -86,10 +86,7 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
     private List<KeyValue> Merge(List<ColumnBatch> batches, bool dropRetractions)
     {
         var picks = new BatchMergeReader(batches, schema).Merge(MergeFunctions.Create(schema), dropRetractions);
-        var rows = new List<KeyValue>(picks.Count);
-        foreach (var p in picks)
-            rows.Add(p.Merged ?? new KeyValue(batches[p.Run].Row(p.Row), batches[p.Run].Sequences[p.Row], batches[p.Run].Kind(p.Row)));
-        return rows;
+        return [.. BatchMergeReader.Versions(batches, picks)];
     }
 
     /// <summary>

@@ -132,7 +132,7 @@ public class ChangelogProducerTests(ITestOutputHelper output)
                 break;
             default:
                 Assert.True(state.TryGetValue(id, out var current), $"{context}: {change.Kind.ToShortString()} for absent key {id}");
-                Assert.True(current!.SequenceEqual(change.Values, new ValueEq()), $"{context}: {change.Kind.ToShortString()} of key {id} carries [{string.Join(",", change.Values.Select(Values.Format))}], the value was [{string.Join(",", current!.Select(Values.Format))}]");
+                Assert.True(current!.SequenceEqual(change.Values, MergeTree.ValueEquality.Instance), $"{context}: {change.Kind.ToShortString()} of key {id} carries [{string.Join(",", change.Values.Select(Values.Format))}], the value was [{string.Join(",", current!.Select(Values.Format))}]");
                 state.Remove(id);
                 break;
         }
@@ -141,13 +141,7 @@ public class ChangelogProducerTests(ITestOutputHelper output)
     private static Dictionary<long, object?[]> Copy(Dictionary<long, object?[]> s) => s.ToDictionary(kv => kv.Key, kv => (object?[])kv.Value.Clone());
 
     private static bool Same(Dictionary<long, object?[]> a, Dictionary<long, object?[]> b) =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && kv.Value.SequenceEqual(v, new ValueEq()));
-
-    private sealed class ValueEq : IEqualityComparer<object?>
-    {
-        public new bool Equals(object? a, object? b) => Values.ValueEquals(a, b);
-        public int GetHashCode(object? o) => 0;
-    }
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && kv.Value.SequenceEqual(v, MergeTree.ValueEquality.Instance));
 
     [Fact]
     public async Task A_lookup_commit_that_changes_nothing_gives_no_change()

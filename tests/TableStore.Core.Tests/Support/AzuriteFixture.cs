@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using TableStore.ObjectStores.Azure;
 
@@ -23,9 +21,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var main = Environment.GetEnvironmentVariable("AZURITE_MAIN") ?? FindAzurite()
+        var main = Environment.GetEnvironmentVariable("AZURITE_MAIN") ?? LocalServers.FindInRepository(".ci", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js")
             ?? throw new InvalidOperationException("Azurite is not installed: run 'npm install --prefix .ci/azurite azurite@3.35.0' (.ci/run does this), or set AZURITE_MAIN to its dist/src/blob/main.js.");
-        int port = FreePort();
+        int port = LocalServers.FreePort();
         _process = Process.Start(new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--inMemoryPersistence", "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry"])
         {
@@ -52,23 +50,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         catch (InvalidOperationException) { }
         _process?.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static string? FindAzurite()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".ci", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using TableStore.ObjectStores.S3;
 
 namespace TableStore.Core.Tests.Support;
@@ -24,9 +22,8 @@ public sealed class RadosGatewayFixture : IAsyncLifetime
     {
         if (!File.Exists("/usr/bin/radosgw"))
             throw new InvalidOperationException("radosgw is not installed: apt-get install ceph-mon ceph-osd radosgw ceph-common (.ci/run does this).");
-        _script = FindScript() ?? throw new InvalidOperationException(".ci/radosgw.sh not found above the test folder.");
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        _script = LocalServers.FindInRepository(".ci", "radosgw.sh") ?? throw new InvalidOperationException(".ci/radosgw.sh not found above the test folder.");
+        int port = LocalServers.FreePort();
         var start = Process.Start(new ProcessStartInfo("bash", [_script, "start", _dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -49,16 +46,6 @@ public sealed class RadosGatewayFixture : IAsyncLifetime
                 await stop.WaitForExitAsync();
         try { Directory.Delete(_dir, recursive: true); }
         catch (IOException) { }
-    }
-
-    private static string? FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".ci", "radosgw.sh");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }
 

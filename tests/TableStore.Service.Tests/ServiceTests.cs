@@ -202,6 +202,29 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
     }
 
     [Fact]
+    public async Task A_rescale_made_outside_the_cluster_reaches_its_next_write()
+    {
+        // Every silo caches the table's schema (refreshed hourly in these tests); the rescale runs in this process,
+        // like 'tablestore table rescale' in embedded mode. The next write must route for the new bucket count.
+        var client = fixture.Client;
+        var table = Specs.NewTable("rescale_outside");
+        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 2, new Dictionary<string, string>()));
+        var model = new Dictionary<long, int>();
+        for (int round = 0; round < 3; round++)
+        {
+            var rows = Enumerable.Range(0, 20).Select(i => new ChangeRow(RowKind.Insert, [(long)i, round * 100 + i])).ToList();
+            foreach (var r in rows) model[(long)r.Values[0]!] = (int)r.Values[1]!;
+            await client.WriteAsync(table, rows);
+            if (round == 0)
+            {
+                var outcome = await Core.Table.TableRescale.RunAsync(new Core.Table.Catalog(Core.IO.ObjectStoreExtensions.OpenWarehouse(fixture.Warehouse)), Core.Utils.Identifier.Parse(table), 3, null);
+                Assert.Equal(3, outcome.NewBuckets);
+            }
+        }
+        await AssertRowsAsync(client, table, model);
+    }
+
+    [Fact]
     public async Task Scheduled_expiration_follows_the_table_options()
     {
         var client = fixture.Client;

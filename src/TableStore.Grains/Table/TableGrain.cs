@@ -44,6 +44,24 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         WriteIds.Validate(request.WriteId);
         if (request.Overwrite) return await OverwriteAsync(request).ConfigureAwait(true);
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        try
+        {
+            return await RouteAndCommitAsync(table, request).ConfigureAwait(true);
+        }
+        catch (WriteNotCommittedException)
+        {
+            // This silo's cached schema may predate a rescale or an alter made through another silo (it is refreshed
+            // only every SchemaRefreshInterval): the rows were then routed for the old bucket count. Nothing of the
+            // write is visible, so it is routed once more with the schema read now, under the same write id.
+            runtime.Forget(TableName);
+            var fresh = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+            if (fresh.Schema.Id == table.Schema.Id) throw;
+            return await RouteAndCommitAsync(fresh, request).ConfigureAwait(true);
+        }
+    }
+
+    private async Task<WriteResult> RouteAndCommitAsync(FileStoreTable table, WriteRequest request)
+    {
         var groups = Route(table, request);
         if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
 
@@ -53,7 +71,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             await Task.WhenAll(groups.Select(async g =>
             {
                 await GrainFactory.GetGrain<IBucketWriterGrain>(g.Key)
-                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, new RowBatch([.. g.Value.Kinds], [.. g.Value.Rows]))).ConfigureAwait(true);
+                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, new RowBatch([.. g.Value.Kinds], [.. g.Value.Rows]), table.Schema.Id)).ConfigureAwait(true);
                 appended.Add(g.Key);
             })).ConfigureAwait(true);
         }

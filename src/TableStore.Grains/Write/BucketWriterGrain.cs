@@ -74,9 +74,16 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
 
     public async Task<byte[]> FlushAsync(long batch, string[] writeIds, bool reloadSequence)
     {
-        var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
         if (!_sealed.TryGetValue(batch, out var claimed))
             throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of batch {batch}: it was restarted after sealing them (e.g. its silo failed).");
+        var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
+        if (claimed.Writes.Values.Select(c => c.Rows.SchemaId).DefaultIfEmpty(0).Max() > table.Schema.Id)
+        {
+            // The table grain routed these rows with a schema newer than this silo's cached one (an alter or a
+            // rescale through another silo): writing them with the old one would stamp the old bucket count.
+            runtime.Forget(GrainKeys.TableOf(Key));
+            table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
+        }
         // The bucket's committed files are listed at most once per flush, and only when needed: to restart the
         // sequence counter, or to check the stop trigger when the runs known so far come close to it.
         List<DataFileMeta>? committed = null;

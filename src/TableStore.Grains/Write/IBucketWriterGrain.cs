@@ -1,11 +1,15 @@
 namespace TableStore.Grains.Write;
 
-/// <summary>One write's rows for one bucket, validated and typed by the table grain.</summary>
+/// <summary>
+/// One write's rows for one bucket, validated and typed by the table grain against schema <see cref="SchemaId"/>: the
+/// bucket writer flushes them with that schema or a newer one, never an older cached one.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TableStore.BucketAppend")]
 public sealed record BucketAppend(
     [property: Id(0)] string WriteId,
     [property: Id(1)] object?[] Partition,
-    [property: Id(2)] RowBatch Rows);
+    [property: Id(2)] RowBatch Rows,
+    [property: Id(3)] long SchemaId);
 
 /// <summary>
 /// The memtable of one bucket (key: <see cref="Abstractions.GrainKeys.Bucket"/>). Rows wait here, by write id, until

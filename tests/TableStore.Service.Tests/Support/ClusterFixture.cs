@@ -34,6 +34,9 @@ public abstract class ClusterFixture : IAsyncLifetime
         builder.Properties["TableStore:Warehouse"] = Warehouse;
         builder.Properties["TableStore:CommitInterval"] = CommitInterval;
         builder.Properties["TableStore:MaintenanceCheckInterval"] = "00:00:00.200";
+        // Schema changes made through one silo must reach the others' writes without waiting for a refresh: a
+        // refresh longer than any test makes a stale cached schema certain instead of a race.
+        builder.Properties["TableStore:SchemaRefreshInterval"] = "01:00:00";
         builder.Properties["TableStoreClient:MaxWriteAttempts"] = MaxWriteAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

@@ -37,7 +37,7 @@ internal static class StoreBench
             for (int run = -1; run < runs; run++)
             {
                 var l = await OneAsync(new LocalFileSystemObjectStore(Path.Combine(dir, $"l{run + 1}")), data);
-                var a = await OneAsync(AzureWarehouse.Open($"az://devstoreaccount1/b{run + 1}x{Guid.NewGuid():N}"[..40], connection), data);
+                var a = await OneAsync(AzureWarehouse.Open($"az://devstoreaccount1/b{run + 1}x{Guid.NewGuid():N}"[..40], new AzureWarehouse.Settings(connection)), data);
                 var r = await OneAsync(TableStore.ObjectStores.S3.S3Warehouse.Open($"s3://b{run + 1}x{Guid.NewGuid():N}"[..30], s3), data);
                 if (run < 0) continue; // warm-up
                 local.Add(l);

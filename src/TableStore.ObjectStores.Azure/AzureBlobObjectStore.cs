@@ -18,11 +18,20 @@ public sealed class AzureBlobObjectStore : IObjectStore
     private readonly BlobContainerClient _container;
     private readonly string _prefix;
     private readonly bool _createContainer;
+    private readonly int _maxRetries;
+    private readonly int _blockSize;
     private volatile bool _containerChecked;
 
     /// <param name="prefix">Folder inside the container ('' for its root); no leading or trailing '/'.</param>
-    public AzureBlobObjectStore(BlobContainerClient container, string prefix, bool createContainer = true)
+    /// <param name="maxRetries">How often the client retries a request, for messages.</param>
+    /// <param name="blockSize">Blobs larger than this are uploaded as blocks of this size.</param>
+    /// <param name="readBlockSize">Data files larger than this are read in ranges.</param>
+    public AzureBlobObjectStore(BlobContainerClient container, string prefix, bool createContainer = true, int maxRetries = AzureWarehouse.DefaultMaxRetries,
+        int blockSize = AzureWarehouse.DefaultBlockSize, int readBlockSize = AzureWarehouse.DefaultReadBlockSize)
     {
+        RangeReadBlockSize = readBlockSize;
+        _maxRetries = maxRetries;
+        _blockSize = blockSize;
         _container = container;
         _prefix = prefix.Trim('/').Length == 0 ? "" : prefix.Trim('/') + "/";
         _createContainer = createContainer;
@@ -31,16 +40,17 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     public string Location { get; }
 
+    public int? RangeReadBlockSize { get; }
+
     private BlobClient Blob(string path) => _container.GetBlobClient(_prefix + ObjectPaths.Validate(path));
 
-    public async Task<byte[]> GetAsync(string path, CancellationToken ct = default)
+    public Task<byte[]> GetAsync(string path, CancellationToken ct = default) => Guard(path, async () =>
     {
         try { return (await Blob(path).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content.ToArray(); }
         catch (RequestFailedException e) when (e.Status == 404) { throw new ObjectNotFoundException(Location, path); }
-        catch (RequestFailedException e) { throw Translate(e, path); }
-    }
+    }, ct);
 
-    public async Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken ct = default)
+    public Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken ct = default) => Guard(path, async () =>
     {
         try
         {
@@ -54,33 +64,33 @@ public sealed class AzureBlobObjectStore : IObjectStore
             return [];
         }
         catch (RequestFailedException e) when (e.Status == 404) { throw new ObjectNotFoundException(Location, path); }
-        catch (RequestFailedException e) { throw Translate(e, path); }
-    }
+    }, ct);
 
     public async Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         await EnsureContainerAsync(ct).ConfigureAwait(false);
-        try { await Blob(path).UploadAsync(BinaryData.FromBytes(data), overwrite: true, ct).ConfigureAwait(false); }
-        catch (RequestFailedException e) { throw Translate(e, path); }
+        await Guard(path, async () => await Blob(path).UploadAsync(BinaryData.FromBytes(data), Upload(null), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
     }
 
     public async Task<bool> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         await EnsureContainerAsync(ct).ConfigureAwait(false);
         var blob = Blob(path);
-        try
+        return await Guard(path, async () =>
         {
-            await blob.UploadAsync(BinaryData.FromBytes(data), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // The SDK retries a request whose reply was lost; if the first attempt created the blob, the retry is
-            // refused as "exists". Content identical to ours means it is ours (snapshots name unique files).
-            try { return (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content.ToMemory().Span.SequenceEqual(data.Span); }
-            catch (RequestFailedException) { return false; }
-        }
-        catch (RequestFailedException e) { throw Translate(e, path); }
+            try
+            {
+                await blob.UploadAsync(BinaryData.FromBytes(data), Upload(new BlobRequestConditions { IfNoneMatch = ETag.All }), ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // The SDK retries a request whose reply was lost; if the first attempt created the blob, the retry is
+                // refused as "exists". Content identical to ours means it is ours (snapshots name unique files).
+                try { return (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content.ToMemory().Span.SequenceEqual(data.Span); }
+                catch (RequestFailedException r) when (r.Status == 404) { return false; }
+            }
+        }, ct).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
@@ -98,7 +108,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
                     page = pages.Current;
                 }
                 catch (RequestFailedException e) when (e.Status == 404) { yield break; } // no container yet: nothing
-                catch (RequestFailedException e) { throw Translate(e, prefix); }
+                catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested)) { throw Failure(e, prefix); }
                 foreach (var item in page.Values)
                     yield return new ObjectInfo(item.Name[_prefix.Length..], item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue);
             }
@@ -109,18 +119,11 @@ public sealed class AzureBlobObjectStore : IObjectStore
         }
     }
 
-    public async Task DeleteAsync(string path, CancellationToken ct = default)
-    {
-        try { await Blob(path).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false); }
-        catch (RequestFailedException e) when (e.Status == 404) { }
-        catch (RequestFailedException e) { throw Translate(e, path); }
-    }
+    public Task DeleteAsync(string path, CancellationToken ct = default) => Guard(path, async () =>
+        await Blob(path).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false), ct);
 
-    public async Task<bool> ExistsAsync(string path, CancellationToken ct = default)
-    {
-        try { return (await Blob(path).ExistsAsync(ct).ConfigureAwait(false)).Value; }
-        catch (RequestFailedException e) { throw Translate(e, path); }
-    }
+    public Task<bool> ExistsAsync(string path, CancellationToken ct = default) => Guard(path, async () =>
+        (await Blob(path).ExistsAsync(ct).ConfigureAwait(false)).Value, ct);
 
     /// <summary>Creates the container on first write when allowed; says which container when it cannot.</summary>
     private async Task EnsureContainerAsync(CancellationToken ct)
@@ -132,17 +135,52 @@ public sealed class AzureBlobObjectStore : IObjectStore
             else if (!(await _container.ExistsAsync(ct).ConfigureAwait(false)).Value)
                 throw new TableStoreException($"Container '{_container.Name}' does not exist in storage account '{_container.AccountName}', and creating containers is turned off (create it, or allow creation).");
         }
-        catch (RequestFailedException e)
+        catch (RequestFailedException e) when (e.Status > 0)
         {
             throw new TableStoreException($"Container '{_container.Name}' in storage account '{_container.AccountName}' could not be created or checked ({e.Status} {e.ErrorCode}): {FirstLine(e.Message)} Create it, or give the credentials the right to.", e);
+        }
+        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            throw Failure(e, $"container '{_container.Name}'");
         }
         _containerChecked = true;
     }
 
-    private Exception Translate(RequestFailedException e, string path) => e.Status switch
+    /// <summary>
+    /// Runs one request (the SDK has retried it already) and turns its failure into one the engine acts on: access
+    /// denied is a <see cref="TableStoreException"/> that says what to grant; a server error or an unreachable server
+    /// is an <see cref="IOException"/>, which the commit treats as an unknown outcome.
+    /// </summary>
+    private async Task<T> Guard<T>(string path, Func<Task<T>> call, CancellationToken ct)
     {
-        401 or 403 => new TableStoreException($"Access to '{path}' in {Location} was denied ({e.Status} {e.ErrorCode}): check the connection string or the identity's role on container '{_container.Name}' (Storage Blob Data Contributor).", e),
-        _ => new IOException($"{Location}: '{path}' failed with {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}", e),
+        try { return await call().ConfigureAwait(false); }
+        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            throw Failure(e, path);
+        }
+    }
+
+    private Exception Failure(Exception e, string path) => e switch
+    {
+        RequestFailedException { Status: 401 or 403 } r => new TableStoreException(
+            $"Access to '{path}' in {Location} was denied ({r.Status} {r.ErrorCode}): check the connection string or the identity's role on container '{_container.Name}' (Storage Blob Data Contributor).", e),
+        RequestFailedException { Status: > 0 } r => new IOException($"{Location}: '{path}' failed with {r.Status} {r.ErrorCode} after {_maxRetries} retries: {FirstLine(r.Message)}", e),
+        // Retries of network failures end in an AggregateException of every attempt's failure.
+        _ => new IOException($"{Location}: '{path}' could not be completed after {_maxRetries} retries ({FirstLine(Innermost(e).Message)}); the server may or may not have applied it.", e),
+    };
+
+    private static Exception Innermost(Exception e) => e is AggregateException { InnerExceptions.Count: > 0 } a ? Innermost(a.InnerExceptions[^1]) : e.InnerException is { } i ? Innermost(i) : e;
+
+    /// <summary>Uploads of large blobs go as blocks (staged in parallel, then committed as one block list: atomic for readers).</summary>
+    private BlobUploadOptions Upload(BlobRequestConditions? conditions) => new()
+    {
+        Conditions = conditions,
+        TransferOptions = new global::Azure.Storage.StorageTransferOptions
+        {
+            InitialTransferSize = _blockSize,
+            MaximumTransferSize = _blockSize,
+            MaximumConcurrency = 4,
+        },
     };
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();

@@ -18,7 +18,18 @@ public static class S3Warehouse
 
     public static void Register() => WarehouseSchemes.Register(Scheme, uri => Open(uri));
 
-    public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, bool? CreateBucket = null);
+    /// <summary>What the environment does not say, or should not decide. Nulls fall back to the AWS environment and the defaults.</summary>
+    /// <param name="MaxRetries">Retries of a failed request (5xx, 503 SlowDown, timeouts, dropped connections); default 6.</param>
+    /// <param name="Timeout">How long one attempt may take before it is retried; default 60 s.</param>
+    /// <param name="PartSize">Objects larger than this are uploaded in parts of this size (multipart upload, parts in parallel); default 16 MiB, at least 5 MiB.</param>
+    /// <param name="ReadBlockSize">Data files larger than this are read in ranges (a scan fetches the columns it decodes); default 8 MiB.</param>
+    public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, bool? CreateBucket = null,
+        int? MaxRetries = null, TimeSpan? Timeout = null, int? PartSize = null, int? ReadBlockSize = null);
+
+    public const int DefaultMaxRetries = 6;
+    public const int DefaultPartSize = 16 << 20;
+    public const int MinPartSize = 5 << 20;
+    public const int DefaultReadBlockSize = 8 << 20;
 
     public static S3ObjectStore Open(string uri, Settings? settings = null)
     {
@@ -29,8 +40,8 @@ public static class S3Warehouse
         var config = new AmazonS3Config
         {
             RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = 6,
-            Timeout = TimeSpan.FromSeconds(60),
+            MaxErrorRetry = settings.MaxRetries ?? DefaultMaxRetries,
+            Timeout = settings.Timeout ?? TimeSpan.FromSeconds(60),
             // Checksums only where S3 requires them: S3-compatible servers do not all speak the newer trailers.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
@@ -46,7 +57,9 @@ public static class S3Warehouse
         var secret = settings.SecretKey ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
         var client = key is not null && secret is not null ? new AmazonS3Client(new BasicAWSCredentials(key, secret), config) : new AmazonS3Client(config);
         bool create = settings.CreateBucket ?? !string.Equals(Environment.GetEnvironmentVariable(CreateBucketVariable), "false", StringComparison.OrdinalIgnoreCase);
-        return new S3ObjectStore(client, bucket, prefix, create);
+        int partSize = settings.PartSize ?? DefaultPartSize;
+        if (partSize < MinPartSize) throw new InvalidInputException($"S3 part size {partSize} is below S3's minimum of {MinPartSize} bytes (5 MiB).");
+        return new S3ObjectStore(client, bucket, prefix, create, config.MaxErrorRetry, partSize, settings.ReadBlockSize ?? DefaultReadBlockSize);
     }
 
     public static (string Bucket, string Prefix) Parse(string uri)

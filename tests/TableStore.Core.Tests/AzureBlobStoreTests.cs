@@ -32,3 +32,18 @@ public sealed class EngineOnAzureBlobTests(AzuriteFixture azurite) : EngineOnSto
         Assert.Throws<ArgumentException>(() => AzureWarehouse.Parse("az://acct/data/../x"));
     }
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobFaultTests(AzuriteFixture azurite) : StoreFaultTests
+{
+    protected override Uri Upstream => azurite.BlobEndpoint;
+
+    protected override IObjectStore NewStore(string container, HttpFaultProxy? proxy, int? maxRetries = null, TimeSpan? timeout = null, int? readBlockSize = null) =>
+        AzureWarehouse.Open($"az://devstoreaccount1/{container}/wh", new AzureWarehouse.Settings(
+            proxy is null ? azurite.ConnectionString : azurite.ConnectionString.Replace(azurite.BlobEndpoint.ToString().TrimEnd('/'), proxy.Rewrite(azurite.BlobEndpoint.ToString()), StringComparison.Ordinal),
+            MaxRetries: maxRetries, Timeout: timeout, BlockSize: 4 << 20, ReadBlockSize: readBlockSize));
+
+    protected override HttpFault Throttle() => HttpFault.AzureServerBusy();
+
+    protected override string PartMarker => "comp=block";
+}

@@ -28,3 +28,23 @@ public sealed class EngineOnS3Tests(RadosGatewayFixture rgw) : EngineOnStoreTest
         Assert.Throws<ArgumentException>(() => S3Warehouse.Parse("s3://lake/../x"));
     }
 }
+
+[Collection(RadosGatewayCollection.Name)]
+public sealed class S3FaultTests(RadosGatewayFixture rgw) : StoreFaultTests
+{
+    protected override Uri Upstream => new(rgw.Settings.Endpoint!);
+
+    protected override IObjectStore NewStore(string container, HttpFaultProxy? proxy, int? maxRetries = null, TimeSpan? timeout = null, int? readBlockSize = null) =>
+        S3Warehouse.Open($"s3://{container}/wh", rgw.Settings with
+        {
+            Endpoint = proxy is null ? rgw.Settings.Endpoint : proxy.Rewrite(rgw.Settings.Endpoint!),
+            MaxRetries = maxRetries,
+            Timeout = timeout,
+            PartSize = S3Warehouse.MinPartSize,
+            ReadBlockSize = readBlockSize,
+        });
+
+    protected override HttpFault Throttle() => HttpFault.S3SlowDown();
+
+    protected override string PartMarker => "partNumber=";
+}

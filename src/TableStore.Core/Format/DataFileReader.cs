@@ -24,18 +24,17 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
     public async Task<ColumnBatch> ReadBatchAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)
     {
         var path = paths.DataFile(current.PartitionKeys, partition, bucket, file.FileName);
+        CorruptFileException Missing() => new($"Data file '{path}' named by the manifest is missing: the snapshot may have expired or the table is damaged.");
         Stream stream;
-        try { stream = await store.OpenReadAsync(path, ct).ConfigureAwait(false); }
-        catch (ObjectNotFoundException)
-        {
-            throw new CorruptFileException($"Data file '{path}' named by the manifest is missing: the snapshot may have expired or the table is damaged.");
-        }
+        try { stream = await store.OpenRandomAccessAsync(path, file.FileSize, ct).ConfigureAwait(false); }
+        catch (ObjectNotFoundException) { throw Missing(); }
         try
         {
             await using (stream.ConfigureAwait(false))
                 return await DecodeAsync(stream, file, needed, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not TableStoreException)
+        catch (ObjectNotFoundException) { throw Missing(); } // a store that reads in ranges finds it missing at the first read
+        catch (Exception e) when (e is not OperationCanceledException and not TableStoreException and not RangeReadException)
         {
             throw new CorruptFileException($"Data file '{path}' cannot be read as Parquet: {e.Message}", e);
         }

@@ -20,6 +20,7 @@ public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore
 
     public IObjectStore Inner => inner;
     public string Location => inner.Location;
+    public int? RangeReadBlockSize => inner.RangeReadBlockSize;
 
     /// <summary>Requests so far, by kind.</summary>
     public IReadOnlyDictionary<StoreRequest, long> Counts =>

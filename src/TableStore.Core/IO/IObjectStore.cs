@@ -26,6 +26,12 @@ public interface IObjectStore
     async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) =>
         new MemoryStream(await GetAsync(path, cancellationToken).ConfigureAwait(false), writable: false);
 
+    /// <summary>
+    /// Objects larger than this are read in ranges (<see cref="RangeReadStream"/>) rather than whole: set by stores
+    /// where a request is a network round trip. Null (the default) means <see cref="OpenReadAsync"/> is best.
+    /// </summary>
+    int? RangeReadBlockSize => null;
+
     /// <summary>Creates or replaces the object atomically.</summary>
     Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 

@@ -9,6 +9,15 @@ public static class ObjectStoreExtensions
         return list;
     }
 
+    /// <summary>
+    /// Opens an object of known size (a data file, sized by its manifest entry) for random access: in ranges when the
+    /// store prefers that and the object is larger than one range, else as the store opens it.
+    /// </summary>
+    public static async Task<Stream> OpenRandomAccessAsync(this IObjectStore store, string path, long size, CancellationToken ct = default) =>
+        store.RangeReadBlockSize is int block && size > block
+            ? new RangeReadStream(store, path, size, block)
+            : await store.OpenReadAsync(path, ct).ConfigureAwait(false);
+
     /// <summary>Opens a warehouse given as a folder path, a <c>file://</c> URI or a registered scheme; its requests are counted.</summary>
     public static IObjectStore OpenWarehouse(string uri) => new CountingObjectStore(OpenUncounted(uri));
 

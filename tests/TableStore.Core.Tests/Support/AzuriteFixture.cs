@@ -15,9 +15,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The account's blob endpoint, <c>http://127.0.0.1:port/devstoreaccount1</c>.</summary>
+    public Uri BlobEndpoint { get; private set; } = null!;
+
     /// <summary>A store on a fresh container (each test its own), through its own client (like another process).</summary>
     public AzureBlobObjectStore NewStore(string? container = null) =>
-        AzureWarehouse.Open($"az://devstoreaccount1/{container ?? "t" + Guid.NewGuid().ToString("N")[..20]}/wh", ConnectionString);
+        AzureWarehouse.Open($"az://devstoreaccount1/{container ?? "t" + Guid.NewGuid().ToString("N")[..20]}/wh", new AzureWarehouse.Settings(ConnectionString));
 
     public async Task InitializeAsync()
     {
@@ -31,7 +34,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         })!;
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        BlobEndpoint = new Uri($"http://127.0.0.1:{port}/devstoreaccount1");
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={BlobEndpoint};";
         var service = new BlobServiceClient(ConnectionString);
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100))
         {

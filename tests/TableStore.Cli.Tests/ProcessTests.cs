@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using TableStore.Cli.Tests.Support;
+using TableStore.Tests.Shared;
 
 namespace TableStore.Cli.Tests;
 
@@ -34,47 +34,7 @@ public sealed class ProcessTests : CliTestBase
 
     private async Task<CliResult> RunProcessAsync(string? stdin, params string[] args)
     {
-        var psi = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Root,
-        };
-        psi.ArgumentList.Add(FindCliDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["TABLESTORE_WAREHOUSE"] = Warehouse;
-        psi.Environment.Remove("TABLESTORE_DEBUG");
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the CLI.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
-        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet") return path;
-        return "dotnet";
-    }
-
-    /// <summary>tablestore.dll next to the test assembly (copied as a project reference), else in the Cli project's bin folder.</summary>
-    private static string FindCliDll()
-    {
-        var here = AppContext.BaseDirectory;
-        var local = Path.Combine(here, "tablestore.dll");
-        if (File.Exists(local) && File.Exists(Path.Combine(here, "tablestore.runtimeconfig.json"))) return local;
-        // tests/TableStore.Cli.Tests/bin/<Configuration>/<tfm>/ -> src/TableStore.Cli/bin/<Configuration>/<tfm>/
-        var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = tfm.Parent!;
-        var repo = configuration.Parent!.Parent!.Parent!.Parent!;
-        var candidate = Path.Combine(repo.FullName, "src", "TableStore.Cli", "bin", configuration.Name, tfm.Name, "tablestore.dll");
-        return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"tablestore.dll not found in {here} or at {candidate}.");
+        var (code, stdout, stderr) = await BuiltPrograms.RunCliAsync(stdin, args, new Dictionary<string, string?> { ["TABLESTORE_WAREHOUSE"] = Warehouse }, Root);
+        return new CliResult(code, stdout, stderr);
     }
 }

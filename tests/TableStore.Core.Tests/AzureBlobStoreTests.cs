@@ -47,3 +47,16 @@ public sealed class AzureBlobFaultTests(AzuriteFixture azurite) : StoreFaultTest
 
     protected override string PartMarker => "comp=block";
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobRacingProcessesTests(AzuriteFixture azurite) : RacingProcessesTests
+{
+    protected override string NewWarehouse() => $"az://devstoreaccount1/r{Guid.NewGuid().ToString("N")[..20]}/lake";
+
+    protected override IObjectStore Open(string uri) => AzureWarehouse.Open(uri, new AzureWarehouse.Settings(azurite.ConnectionString));
+
+    protected override IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        [AzureWarehouse.ConnectionStringVariable] = azurite.ConnectionString,
+    };
+}

@@ -48,3 +48,20 @@ public sealed class S3FaultTests(RadosGatewayFixture rgw) : StoreFaultTests
 
     protected override string PartMarker => "partNumber=";
 }
+
+[Collection(RadosGatewayCollection.Name)]
+public sealed class S3RacingProcessesTests(RadosGatewayFixture rgw) : RacingProcessesTests
+{
+    protected override string NewWarehouse() => $"s3://r{Guid.NewGuid().ToString("N")[..20]}/lake";
+
+    protected override IObjectStore Open(string uri) => S3Warehouse.Open(uri, rgw.Settings);
+
+    // The AWS conventions the CLI follows: endpoint, credentials and region from the environment.
+    protected override IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["AWS_ENDPOINT_URL_S3"] = rgw.Settings.Endpoint,
+        ["AWS_ACCESS_KEY_ID"] = rgw.Settings.AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = rgw.Settings.SecretKey,
+        ["AWS_REGION"] = rgw.Settings.Region,
+    };
+}

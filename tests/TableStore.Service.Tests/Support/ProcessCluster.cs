@@ -1,3 +1,4 @@
+using TableStore.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -47,7 +48,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["TableStore__AdvertisedAddress"] = "127.0.0.1",
             ["TableStore__CommitInterval"] = commitInterval,
         };
-        var p = Start(DotnetHost(), [FindServerDll()], env);
+        var p = Start(BuiltPrograms.DotnetHost(), [BuiltPrograms.Find("TableStore.Server.dll", "TableStore.Server")], env);
         var silo = new Silo(p, siloPort, gatewayPort);
         Silos.Add(silo);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -144,22 +145,6 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    public static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
-        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet") return path;
-        return "dotnet";
-    }
-
-    /// <summary>TableStore.Server.dll next to the test assembly (a project reference), with its runtimeconfig.</summary>
-    private static string FindServerDll()
-    {
-        var here = AppContext.BaseDirectory;
-        var local = Path.Combine(here, "TableStore.Server.dll");
-        if (File.Exists(local) && File.Exists(Path.Combine(here, "TableStore.Server.runtimeconfig.json"))) return local;
-        throw new FileNotFoundException($"TableStore.Server.dll with its runtimeconfig.json not found in {here}.");
-    }
 }
 
 internal static partial class Posix

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace TableStore.Tests.Shared;
+
+/// <summary>
+/// Finds the built programs the process tests start (the CLI, the server) and the dotnet host that runs them.
+/// Shared by the test projects as a linked file.
+/// </summary>
+internal static class BuiltPrograms
+{
+    public static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet") return path;
+        return "dotnet";
+    }
+
+    /// <summary>
+    /// <paramref name="dll"/> with its runtimeconfig next to the test assembly (a referenced project's output), else in
+    /// <c>src/&lt;project&gt;/bin/&lt;Configuration&gt;/&lt;tfm&gt;/</c> beside the test's own bin folder.
+    /// </summary>
+    public static string Find(string dll, string project)
+    {
+        var here = AppContext.BaseDirectory;
+        var local = Path.Combine(here, dll);
+        if (File.Exists(local) && File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json"))) return local;
+        // tests/<TestProject>/bin/<Configuration>/<tfm>/ -> src/<project>/bin/<Configuration>/<tfm>/
+        var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = tfm.Parent!;
+        var repo = configuration.Parent!.Parent!.Parent!.Parent!;
+        var candidate = Path.Combine(repo.FullName, "src", project, "bin", configuration.Name, tfm.Name, dll);
+        return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"{dll} not found in {here} or at {candidate}: build the solution first.");
+    }
+
+    public static string Cli() => Find("tablestore.dll", "TableStore.Cli");
+
+    /// <summary>Runs the CLI to its end with <paramref name="stdin"/> as input and these environment changes (null removes a variable).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(string? stdin, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        psi.ArgumentList.Add(Cli());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("TABLESTORE_DEBUG");
+        foreach (var (k, v) in environment)
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the CLI.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

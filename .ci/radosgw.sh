@@ -41,7 +41,7 @@ osd crush update on start = false
 osd class update on start = false
 memstore device bytes = 1073741824
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$port
+rgw frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw data = $dir/rgw
 CONF
 export CEPH_CONF="$conf"

@@ -60,3 +60,9 @@ public sealed class AzureBlobRacingProcessesTests(AzuriteFixture azurite) : Raci
         [AzureWarehouse.ConnectionStringVariable] = azurite.ConnectionString,
     };
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class CrashInjectionOnAzureBlobTests(AzuriteFixture azurite) : CrashInjectionTests
+{
+    protected override IObjectStore NewStore(int run) => azurite.NewStore();
+}

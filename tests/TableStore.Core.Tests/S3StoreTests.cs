@@ -65,3 +65,12 @@ public sealed class S3RacingProcessesTests(RadosGatewayFixture rgw) : RacingProc
         ["AWS_REGION"] = rgw.Settings.Region,
     };
 }
+
+[Collection(RadosGatewayCollection.Name)]
+public sealed class CrashInjectionOnS3Tests(RadosGatewayFixture rgw) : CrashInjectionTests
+{
+    // One bucket, a folder per run: creating a bucket costs radosgw more than the whole run's requests.
+    private readonly string _bucket = "c" + Guid.NewGuid().ToString("N")[..20];
+
+    protected override IObjectStore NewStore(int run) => rgw.NewStore(_bucket, $"run-{run}");
+}

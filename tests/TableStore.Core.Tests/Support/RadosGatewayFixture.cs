@@ -15,8 +15,8 @@ public sealed class RadosGatewayFixture : IAsyncLifetime
     public S3Warehouse.Settings Settings { get; private set; } = new();
 
     /// <summary>A store on a fresh bucket (each test its own), through its own client (like another process).</summary>
-    public S3ObjectStore NewStore(string? bucket = null) =>
-        S3Warehouse.Open($"s3://{bucket ?? "t" + Guid.NewGuid().ToString("N")[..20]}/wh", Settings);
+    public S3ObjectStore NewStore(string? bucket = null, string prefix = "wh") =>
+        S3Warehouse.Open($"s3://{bucket ?? "t" + Guid.NewGuid().ToString("N")[..20]}/{prefix}", Settings);
 
     public async Task InitializeAsync()
     {

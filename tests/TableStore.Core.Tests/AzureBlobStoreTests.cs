@@ -31,6 +31,32 @@ public sealed class EngineOnAzureBlobTests(AzuriteFixture azurite) : EngineOnSto
         Assert.Throws<InvalidInputException>(() => AzureWarehouse.Parse("az://acct"));
         Assert.Throws<ArgumentException>(() => AzureWarehouse.Parse("az://acct/data/../x"));
     }
+
+    [Fact]
+    public async Task A_missing_container_is_named_when_creating_it_is_turned_off()
+    {
+        var container = "n" + Guid.NewGuid().ToString("N")[..20];
+        var store = AzureWarehouse.Open($"az://devstoreaccount1/{container}/wh", new AzureWarehouse.Settings(azurite.ConnectionString, CreateContainer: false));
+        var error = await Assert.ThrowsAsync<TableStoreException>(() => store.PutAsync("x", new byte[1]));
+        Assert.Contains($"Container '{container}' does not exist", error.Message);
+        Assert.Empty(await store.ListAsync("").ToListAsync());
+        await azurite.NewStore(container).PutAsync("x", new byte[1]);
+        await store.PutAsync("y", new byte[1]);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_and_an_unreachable_endpoint_say_what_to_check()
+    {
+        var wrongKey = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, "AccountKey=[^;]+", "AccountKey=" + Convert.ToBase64String(new byte[64]));
+        var denied = AzureWarehouse.Open($"az://devstoreaccount1/{Guid.NewGuid().ToString("N")[..20]}/wh", new AzureWarehouse.Settings(wrongKey, CreateContainer: false));
+        var error = await Assert.ThrowsAsync<TableStoreException>(() => denied.GetAsync("x"));
+        Assert.Contains("denied", error.Message);
+
+        var elsewhere = azurite.ConnectionString.Replace(azurite.BlobEndpoint.ToString(), $"http://127.0.0.1:{LocalServers.FreePort()}/devstoreaccount1", StringComparison.Ordinal);
+        var nowhere = AzureWarehouse.Open("az://devstoreaccount1/somewhere/wh", new AzureWarehouse.Settings(elsewhere, MaxRetries: 1));
+        var unreachable = await Assert.ThrowsAsync<IOException>(() => nowhere.GetAsync("x"));
+        Assert.Contains("after 1 retries", unreachable.Message);
+    }
 }
 
 [Collection(AzuriteCollection.Name)]

@@ -27,6 +27,31 @@ public sealed class EngineOnS3Tests(RadosGatewayFixture rgw) : EngineOnStoreTest
         Assert.Contains("Invalid bucket name 'Bad_Bucket'", Assert.Throws<InvalidInputException>(() => S3Warehouse.Parse("s3://Bad_Bucket")).Message);
         Assert.Throws<ArgumentException>(() => S3Warehouse.Parse("s3://lake/../x"));
     }
+
+    [Fact]
+    public async Task A_missing_bucket_is_named_when_creating_it_is_turned_off()
+    {
+        var bucket = "n" + Guid.NewGuid().ToString("N")[..20];
+        var store = S3Warehouse.Open($"s3://{bucket}/wh", rgw.Settings with { CreateBucket = false });
+        var error = await Assert.ThrowsAsync<TableStoreException>(() => store.PutAsync("x", new byte[1]));
+        Assert.Contains($"Bucket '{bucket}' does not exist", error.Message);
+        Assert.Empty(await store.ListAsync("").ToListAsync()); // reading a missing bucket is an empty warehouse
+        await rgw.NewStore(bucket).PutAsync("x", new byte[1]); // created on first use when allowed
+        await store.PutAsync("y", new byte[1]);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_and_an_unreachable_endpoint_say_what_to_check()
+    {
+        var denied = S3Warehouse.Open($"s3://{Guid.NewGuid().ToString("N")[..20]}/wh", rgw.Settings with { SecretKey = "not-the-secret", CreateBucket = false });
+        var error = await Assert.ThrowsAsync<TableStoreException>(() => denied.GetAsync("x"));
+        Assert.Contains("denied", error.Message);
+        Assert.Contains("AWS_ACCESS_KEY_ID", error.Message);
+
+        var nowhere = S3Warehouse.Open("s3://somewhere/wh", rgw.Settings with { Endpoint = $"http://127.0.0.1:{LocalServers.FreePort()}", MaxRetries = 1 });
+        var unreachable = await Assert.ThrowsAsync<IOException>(() => nowhere.GetAsync("x"));
+        Assert.Contains("after 1 retries", unreachable.Message);
+    }
 }
 
 [Collection(RadosGatewayCollection.Name)]
@@ -69,7 +94,7 @@ public sealed class S3RacingProcessesTests(RadosGatewayFixture rgw) : RacingProc
 [Collection(RadosGatewayCollection.Name)]
 public sealed class CrashInjectionOnS3Tests(RadosGatewayFixture rgw) : CrashInjectionTests
 {
-    // One bucket, a folder per run: creating a bucket costs radosgw more than the whole run's requests.
+    // One bucket, a folder per run (a run per store call of the commit).
     private readonly string _bucket = "c" + Guid.NewGuid().ToString("N")[..20];
 
     protected override IObjectStore NewStore(int run) => rgw.NewStore(_bucket, $"run-{run}");

@@ -34,6 +34,13 @@ if (args.Length > 2 && args[2] == "requests")
     await RequestCostBench.RunAsync(Arg(3, 200), Arg(4, 1000));
     return;
 }
+if (args.Length > 2 && args[2] == "remote-scan")
+{
+    // Usage: ... -- [rows] [runs] remote-scan [commits] [ms per request]
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await RemoteScanBench.RunAsync(data, runs, Arg(3, 8), TimeSpan.FromMilliseconds(Arg(4, 20)));
+    return;
+}
 if (args.Length > 2 && args[2] == "freshness")
 {
     // Usage: ... -- [rows] [runs] freshness [seconds] [writers] [rows per write] [pause ms] [commit intervals, comma-separated]

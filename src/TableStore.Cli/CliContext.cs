@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TableStore.Cli.Backends;
 using TableStore.Core;
+using TableStore.Core.IO;
 
 namespace TableStore.Cli;
 
@@ -48,7 +49,7 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// </summary>
     public async Task<ITableService> OpenAsync(ParseResult pr, CancellationToken ct)
     {
-        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableService(WarehouseLocation(pr));
+        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableService(WarehouseLocation(pr), ObjectStoreOptions.FromEnvironment(GetEnv));
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;

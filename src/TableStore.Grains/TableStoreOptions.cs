@@ -63,6 +63,9 @@ public sealed class TableStoreOptions
 
     /// <summary>On shutdown, how long the silo waits for the writes it accepted to be committed.</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How a cloud warehouse retries, times out, uploads and reads (<c>TableStore__ObjectStore__MaxRetries</c>, ...).</summary>
+    public TableStore.Core.IO.ObjectStoreOptions ObjectStore { get; set; } = new();
 }
 
 /// <summary>Fails silo start-up with a message that names the setting, instead of failing the first write.</summary>
@@ -86,5 +89,7 @@ public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> optio
         Require(o.LookupLatestRefresh >= TimeSpan.Zero, $"LookupLatestRefresh must not be negative, got {o.LookupLatestRefresh}.");
         Require(o.SchemaRefreshInterval >= TimeSpan.Zero, $"SchemaRefreshInterval must not be negative, got {o.SchemaRefreshInterval}.");
         Require(o.ShutdownFlushTimeout >= TimeSpan.Zero, $"ShutdownFlushTimeout must not be negative, got {o.ShutdownFlushTimeout}.");
+        try { o.ObjectStore.Validate(); }
+        catch (TableStore.Core.InvalidInputException e) { Require(false, e.Message); }
     }
 }

@@ -24,7 +24,7 @@ public sealed class TableStoreRuntime
         Options = options.Value;
         Loggers = loggers;
         Time = time ?? TimeProvider.System;
-        Store = ObjectStoreExtensions.OpenWarehouse(Options.Warehouse);
+        Store = ObjectStoreExtensions.OpenWarehouse(Options.Warehouse, Options.ObjectStore);
         Catalog = new Catalog(Store, Time, loggers);
         LookupCache = new LookupFileCache(Options.LookupCacheBytes);
     }

@@ -26,8 +26,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
     /// <param name="maxRetries">How often the client retries a request, for messages.</param>
     /// <param name="blockSize">Blobs larger than this are uploaded as blocks of this size.</param>
     /// <param name="readBlockSize">Data files larger than this are read in ranges.</param>
-    public AzureBlobObjectStore(BlobContainerClient container, string prefix, bool createContainer = true, int maxRetries = AzureWarehouse.DefaultMaxRetries,
-        int blockSize = AzureWarehouse.DefaultBlockSize, int readBlockSize = AzureWarehouse.DefaultReadBlockSize)
+    public AzureBlobObjectStore(BlobContainerClient container, string prefix, bool createContainer = true, int maxRetries = 6, int blockSize = 8 << 20, int readBlockSize = 8 << 20)
     {
         RangeReadBlockSize = readBlockSize;
         _maxRetries = maxRetries;

@@ -18,38 +18,31 @@ public static class AzureWarehouse
     public const string CreateContainerVariable = "TABLESTORE_CREATE_CONTAINER";
 
     /// <summary>Lets <see cref="ObjectStoreExtensions.OpenWarehouse"/> open <c>az://</c> URIs.</summary>
-    public static void Register() => WarehouseSchemes.Register(Scheme, uri => Open(uri));
+    public static void Register() => WarehouseSchemes.Register(Scheme, (uri, options) => Open(uri, new Settings(Store: options)));
 
-    public const int DefaultMaxRetries = 6;
-    public const int DefaultBlockSize = 8 << 20;
-    public const int DefaultReadBlockSize = 8 << 20;
-
-    /// <summary>What the environment does not say, or should not decide. Nulls fall back to the environment and the defaults.</summary>
-    /// <param name="MaxRetries">Retries of a failed request (5xx, 503 throttling, timeouts, dropped connections); default 6.</param>
-    /// <param name="Timeout">How long one attempt may take before it is retried; default 60 s.</param>
-    /// <param name="BlockSize">Blobs larger than this are uploaded as blocks of this size (staged in parallel, committed at once); default 8 MiB.</param>
-    /// <param name="ReadBlockSize">Data files larger than this are read in ranges (a scan fetches the columns it decodes); default 8 MiB.</param>
-    public sealed record Settings(string? ConnectionString = null, bool? CreateContainer = null, int? MaxRetries = null, TimeSpan? Timeout = null, int? BlockSize = null,
-        int? ReadBlockSize = null);
+    /// <summary>What the environment should not decide (tests, tools).</summary>
+    /// <param name="ConnectionString">Null: <c>AZURE_STORAGE_CONNECTION_STRING</c>, else <c>DefaultAzureCredential</c>.</param>
+    /// <param name="Store">Retries, timeouts, block and read sizes, container creation; null: the defaults.</param>
+    public sealed record Settings(string? ConnectionString = null, ObjectStoreOptions? Store = null);
 
     public static AzureBlobObjectStore Open(string uri, Settings? settings = null)
     {
         var (account, container, prefix) = Parse(uri);
         settings ??= new Settings();
+        var store = (settings.Store ?? new ObjectStoreOptions()).Validate();
         var connectionString = settings.ConnectionString ?? Environment.GetEnvironmentVariable(ConnectionStringVariable);
         var options = new BlobClientOptions();
         options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = settings.MaxRetries ?? DefaultMaxRetries;
+        options.Retry.MaxRetries = store.MaxRetries;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
-        options.Retry.NetworkTimeout = settings.Timeout ?? TimeSpan.FromSeconds(60);
+        options.Retry.NetworkTimeout = store.RequestTimeout;
         var service = string.IsNullOrWhiteSpace(connectionString)
             ? new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new DefaultAzureCredential(), options)
             : new BlobServiceClient(connectionString, options);
         if (!string.IsNullOrWhiteSpace(connectionString) && !string.Equals(service.AccountName, account, StringComparison.OrdinalIgnoreCase))
             throw new InvalidInputException($"Warehouse '{uri}' names storage account '{account}', but {ConnectionStringVariable} is for '{service.AccountName}'.");
-        bool create = settings.CreateContainer ?? !string.Equals(Environment.GetEnvironmentVariable(CreateContainerVariable), "false", StringComparison.OrdinalIgnoreCase);
-        return new AzureBlobObjectStore(service.GetBlobContainerClient(container), prefix, create, options.Retry.MaxRetries, settings.BlockSize ?? DefaultBlockSize, settings.ReadBlockSize ?? DefaultReadBlockSize);
+        return new AzureBlobObjectStore(service.GetBlobContainerClient(container), prefix, store.CreatesMissingContainer(CreateContainerVariable), store.MaxRetries, store.UploadPartSize, store.ReadBlockSize);
     }
 
     public static (string Account, string Container, string Prefix) Parse(string uri)

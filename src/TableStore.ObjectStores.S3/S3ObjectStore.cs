@@ -26,8 +26,7 @@ public sealed class S3ObjectStore : IObjectStore
     /// <param name="maxRetries">How often the client retries a request, for messages.</param>
     /// <param name="partSize">Objects larger than this are uploaded in parts of this size.</param>
     /// <param name="readBlockSize">Data files larger than this are read in ranges.</param>
-    public S3ObjectStore(IAmazonS3 s3, string bucket, string prefix, bool createBucket = true, int maxRetries = S3Warehouse.DefaultMaxRetries,
-        int partSize = S3Warehouse.DefaultPartSize, int readBlockSize = S3Warehouse.DefaultReadBlockSize)
+    public S3ObjectStore(IAmazonS3 s3, string bucket, string prefix, bool createBucket = true, int maxRetries = 6, int partSize = 16 << 20, int readBlockSize = 8 << 20)
     {
         RangeReadBlockSize = readBlockSize;
         _maxRetries = maxRetries;

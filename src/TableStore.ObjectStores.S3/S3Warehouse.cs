@@ -16,32 +16,27 @@ public static class S3Warehouse
     public const string Scheme = "s3";
     public const string CreateBucketVariable = "TABLESTORE_CREATE_BUCKET";
 
-    public static void Register() => WarehouseSchemes.Register(Scheme, uri => Open(uri));
+    public static void Register() => WarehouseSchemes.Register(Scheme, (uri, options) => Open(uri, new Settings(Store: options)));
 
-    /// <summary>What the environment does not say, or should not decide. Nulls fall back to the AWS environment and the defaults.</summary>
-    /// <param name="MaxRetries">Retries of a failed request (5xx, 503 SlowDown, timeouts, dropped connections); default 6.</param>
-    /// <param name="Timeout">How long one attempt may take before it is retried; default 60 s.</param>
-    /// <param name="PartSize">Objects larger than this are uploaded in parts of this size (multipart upload, parts in parallel); default 16 MiB, at least 5 MiB.</param>
-    /// <param name="ReadBlockSize">Data files larger than this are read in ranges (a scan fetches the columns it decodes); default 8 MiB.</param>
-    public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, bool? CreateBucket = null,
-        int? MaxRetries = null, TimeSpan? Timeout = null, int? PartSize = null, int? ReadBlockSize = null);
+    /// <summary>What the environment should not decide (tests, tools). Nulls fall back to the AWS environment variables.</summary>
+    /// <param name="Store">Retries, timeouts, part and read sizes, bucket creation; null: the defaults.</param>
+    public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, ObjectStoreOptions? Store = null);
 
-    public const int DefaultMaxRetries = 6;
-    public const int DefaultPartSize = 16 << 20;
     public const int MinPartSize = 5 << 20;
-    public const int DefaultReadBlockSize = 8 << 20;
 
     public static S3ObjectStore Open(string uri, Settings? settings = null)
     {
         var (bucket, prefix) = Parse(uri);
         settings ??= new Settings();
+        var store = (settings.Store ?? new ObjectStoreOptions()).Validate();
+        if (store.UploadPartSize < MinPartSize) throw new InvalidInputException($"ObjectStore:UploadPartSize {store.UploadPartSize} is below S3's minimum part size of {MinPartSize} bytes (5 MiB).");
         var endpoint = settings.Endpoint ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         var region = settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
         var config = new AmazonS3Config
         {
             RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = settings.MaxRetries ?? DefaultMaxRetries,
-            Timeout = settings.Timeout ?? TimeSpan.FromSeconds(60),
+            MaxErrorRetry = store.MaxRetries,
+            Timeout = store.RequestTimeout,
             // Checksums only where S3 requires them: S3-compatible servers do not all speak the newer trailers.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
@@ -56,10 +51,7 @@ public static class S3Warehouse
         var key = settings.AccessKey ?? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID");
         var secret = settings.SecretKey ?? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
         var client = key is not null && secret is not null ? new AmazonS3Client(new BasicAWSCredentials(key, secret), config) : new AmazonS3Client(config);
-        bool create = settings.CreateBucket ?? !string.Equals(Environment.GetEnvironmentVariable(CreateBucketVariable), "false", StringComparison.OrdinalIgnoreCase);
-        int partSize = settings.PartSize ?? DefaultPartSize;
-        if (partSize < MinPartSize) throw new InvalidInputException($"S3 part size {partSize} is below S3's minimum of {MinPartSize} bytes (5 MiB).");
-        return new S3ObjectStore(client, bucket, prefix, create, config.MaxErrorRetry, partSize, settings.ReadBlockSize ?? DefaultReadBlockSize);
+        return new S3ObjectStore(client, bucket, prefix, store.CreatesMissingContainer(CreateBucketVariable), store.MaxRetries, store.UploadPartSize, store.ReadBlockSize);
     }
 
     public static (string Bucket, string Prefix) Parse(string uri)

@@ -36,7 +36,7 @@ public sealed class EngineOnAzureBlobTests(AzuriteFixture azurite) : EngineOnSto
     public async Task A_missing_container_is_named_when_creating_it_is_turned_off()
     {
         var container = "n" + Guid.NewGuid().ToString("N")[..20];
-        var store = AzureWarehouse.Open($"az://devstoreaccount1/{container}/wh", new AzureWarehouse.Settings(azurite.ConnectionString, CreateContainer: false));
+        var store = AzureWarehouse.Open($"az://devstoreaccount1/{container}/wh", new AzureWarehouse.Settings(azurite.ConnectionString, new() { CreateMissingContainer = false }));
         var error = await Assert.ThrowsAsync<TableStoreException>(() => store.PutAsync("x", new byte[1]));
         Assert.Contains($"Container '{container}' does not exist", error.Message);
         Assert.Empty(await store.ListAsync("").ToListAsync());
@@ -48,12 +48,12 @@ public sealed class EngineOnAzureBlobTests(AzuriteFixture azurite) : EngineOnSto
     public async Task Wrong_credentials_and_an_unreachable_endpoint_say_what_to_check()
     {
         var wrongKey = System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, "AccountKey=[^;]+", "AccountKey=" + Convert.ToBase64String(new byte[64]));
-        var denied = AzureWarehouse.Open($"az://devstoreaccount1/{Guid.NewGuid().ToString("N")[..20]}/wh", new AzureWarehouse.Settings(wrongKey, CreateContainer: false));
+        var denied = AzureWarehouse.Open($"az://devstoreaccount1/{Guid.NewGuid().ToString("N")[..20]}/wh", new AzureWarehouse.Settings(wrongKey, new() { CreateMissingContainer = false }));
         var error = await Assert.ThrowsAsync<TableStoreException>(() => denied.GetAsync("x"));
         Assert.Contains("denied", error.Message);
 
         var elsewhere = azurite.ConnectionString.Replace(azurite.BlobEndpoint.ToString(), $"http://127.0.0.1:{LocalServers.FreePort()}/devstoreaccount1", StringComparison.Ordinal);
-        var nowhere = AzureWarehouse.Open("az://devstoreaccount1/somewhere/wh", new AzureWarehouse.Settings(elsewhere, MaxRetries: 1));
+        var nowhere = AzureWarehouse.Open("az://devstoreaccount1/somewhere/wh", new AzureWarehouse.Settings(elsewhere, new() { MaxRetries = 1 }));
         var unreachable = await Assert.ThrowsAsync<IOException>(() => nowhere.GetAsync("x"));
         Assert.Contains("after 1 retries", unreachable.Message);
     }
@@ -67,7 +67,7 @@ public sealed class AzureBlobFaultTests(AzuriteFixture azurite) : StoreFaultTest
     protected override IObjectStore NewStore(string container, HttpFaultProxy? proxy, int? maxRetries = null, TimeSpan? timeout = null, int? readBlockSize = null) =>
         AzureWarehouse.Open($"az://devstoreaccount1/{container}/wh", new AzureWarehouse.Settings(
             proxy is null ? azurite.ConnectionString : azurite.ConnectionString.Replace(azurite.BlobEndpoint.ToString().TrimEnd('/'), proxy.Rewrite(azurite.BlobEndpoint.ToString()), StringComparison.Ordinal),
-            MaxRetries: maxRetries, Timeout: timeout, BlockSize: 4 << 20, ReadBlockSize: readBlockSize));
+            Store(maxRetries, timeout, readBlockSize)));
 
     protected override HttpFault Throttle() => HttpFault.AzureServerBusy();
 

@@ -32,7 +32,7 @@ public sealed class EngineOnS3Tests(RadosGatewayFixture rgw) : EngineOnStoreTest
     public async Task A_missing_bucket_is_named_when_creating_it_is_turned_off()
     {
         var bucket = "n" + Guid.NewGuid().ToString("N")[..20];
-        var store = S3Warehouse.Open($"s3://{bucket}/wh", rgw.Settings with { CreateBucket = false });
+        var store = S3Warehouse.Open($"s3://{bucket}/wh", rgw.Settings with { Store = new() { CreateMissingContainer = false } });
         var error = await Assert.ThrowsAsync<TableStoreException>(() => store.PutAsync("x", new byte[1]));
         Assert.Contains($"Bucket '{bucket}' does not exist", error.Message);
         Assert.Empty(await store.ListAsync("").ToListAsync()); // reading a missing bucket is an empty warehouse
@@ -43,12 +43,12 @@ public sealed class EngineOnS3Tests(RadosGatewayFixture rgw) : EngineOnStoreTest
     [Fact]
     public async Task Wrong_credentials_and_an_unreachable_endpoint_say_what_to_check()
     {
-        var denied = S3Warehouse.Open($"s3://{Guid.NewGuid().ToString("N")[..20]}/wh", rgw.Settings with { SecretKey = "not-the-secret", CreateBucket = false });
+        var denied = S3Warehouse.Open($"s3://{Guid.NewGuid().ToString("N")[..20]}/wh", rgw.Settings with { SecretKey = "not-the-secret", Store = new() { CreateMissingContainer = false } });
         var error = await Assert.ThrowsAsync<TableStoreException>(() => denied.GetAsync("x"));
         Assert.Contains("denied", error.Message);
         Assert.Contains("AWS_ACCESS_KEY_ID", error.Message);
 
-        var nowhere = S3Warehouse.Open("s3://somewhere/wh", rgw.Settings with { Endpoint = $"http://127.0.0.1:{LocalServers.FreePort()}", MaxRetries = 1 });
+        var nowhere = S3Warehouse.Open("s3://somewhere/wh", rgw.Settings with { Endpoint = $"http://127.0.0.1:{LocalServers.FreePort()}", Store = new() { MaxRetries = 1 } });
         var unreachable = await Assert.ThrowsAsync<IOException>(() => nowhere.GetAsync("x"));
         Assert.Contains("after 1 retries", unreachable.Message);
     }
@@ -63,10 +63,7 @@ public sealed class S3FaultTests(RadosGatewayFixture rgw) : StoreFaultTests
         S3Warehouse.Open($"s3://{container}/wh", rgw.Settings with
         {
             Endpoint = proxy is null ? rgw.Settings.Endpoint : proxy.Rewrite(rgw.Settings.Endpoint!),
-            MaxRetries = maxRetries,
-            Timeout = timeout,
-            PartSize = S3Warehouse.MinPartSize,
-            ReadBlockSize = readBlockSize,
+            Store = Store(maxRetries, timeout, readBlockSize),
         });
 
     protected override HttpFault Throttle() => HttpFault.S3SlowDown();

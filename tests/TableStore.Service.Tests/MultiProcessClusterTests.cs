@@ -102,3 +102,29 @@ public sealed class MultiProcessClusterTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 }
+
+public sealed class ServerSettingsTests
+{
+    [Fact]
+    public async Task A_bad_object_store_setting_stops_the_server_naming_it()
+    {
+        var warehouse = Directory.CreateTempSubdirectory("ts-settings-").FullName;
+        var psi = new System.Diagnostics.ProcessStartInfo(TableStore.Tests.Shared.BuiltPrograms.DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(TableStore.Tests.Shared.BuiltPrograms.Find("TableStore.Server.dll", "TableStore.Server"));
+        psi.Environment["TableStore__Warehouse"] = warehouse;
+        psi.Environment["TableStore__ObjectStore__MaxRetries"] = "-1";
+        using var server = System.Diagnostics.Process.Start(psi)!;
+        var stderr = server.StandardError.ReadToEndAsync();
+        var stdout = server.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await server.WaitForExitAsync(timeout.Token);
+        Assert.Equal(1, server.ExitCode);
+        Assert.Contains("ObjectStore:MaxRetries must be between 0 and 50, got -1", await stderr + await stdout);
+        Directory.Delete(warehouse, recursive: true);
+    }
+}

@@ -13,12 +13,12 @@ using TableStore.Core.Utils;
 namespace TableStore.Cli.Backends;
 
 /// <summary>Embedded mode: this process opens the warehouse and runs the engine itself.</summary>
-internal sealed class EmbeddedTableService(string warehouse) : ITableService
+internal sealed class EmbeddedTableService(string warehouse, ObjectStoreOptions? storeOptions = null) : ITableService
 {
     /// <summary>A CLI lookup reads few files once; the cache only has to hold them for this one command.</summary>
     private const long LookupCacheBytes = 64L << 20;
 
-    private readonly Catalog _catalog = new(ObjectStoreExtensions.OpenWarehouse(warehouse));
+    private readonly Catalog _catalog = new(ObjectStoreExtensions.OpenWarehouse(warehouse, storeOptions));
 
     public string Location => warehouse;
 

@@ -19,6 +19,9 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
 {
     private static readonly ParquetOptions ReadOptions = new() { UseDateOnlyTypeForDates = true };
 
+    /// <summary>Whether the files are behind a network round trip (a store that reads in ranges): worth fetching several at once.</summary>
+    public bool IsRemote => store.RangeReadBlockSize is not null;
+
     /// <summary>Decodes the file into typed column vectors; the caller disposes the batch.</summary>
     /// <param name="needed">Per field of the current schema, whether to decode it; null means all.</param>
     public async Task<ColumnBatch> ReadBatchAsync(IReadOnlyList<object?> partition, int bucket, DataFileMeta file, bool[]? needed, CancellationToken ct = default)

@@ -19,9 +19,10 @@ public static class ObjectStoreExtensions
             : await store.OpenReadAsync(path, ct).ConfigureAwait(false);
 
     /// <summary>Opens a warehouse given as a folder path, a <c>file://</c> URI or a registered scheme; its requests are counted.</summary>
-    public static IObjectStore OpenWarehouse(string uri) => new CountingObjectStore(OpenUncounted(uri));
+    /// <param name="options">How a cloud store retries, times out, uploads and reads; null: the defaults.</param>
+    public static IObjectStore OpenWarehouse(string uri, ObjectStoreOptions? options = null) => new CountingObjectStore(OpenUncounted(uri, options ?? new ObjectStoreOptions()));
 
-    private static IObjectStore OpenUncounted(string uri)
+    private static IObjectStore OpenUncounted(string uri, ObjectStoreOptions options)
     {
         if (string.IsNullOrWhiteSpace(uri)) throw new InvalidInputException("The warehouse location is empty.");
         if (uri.StartsWith("memory://", StringComparison.OrdinalIgnoreCase)) return new InMemoryObjectStore();
@@ -34,7 +35,7 @@ public static class ObjectStoreExtensions
         int scheme = uri.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0)
         {
-            if (WarehouseSchemes.TryGet(uri[..scheme], out var open)) return open(uri);
+            if (WarehouseSchemes.TryGet(uri[..scheme], out var open)) return open(uri, options.Validate());
             throw new InvalidInputException($"Unsupported warehouse URI scheme '{uri[..scheme]}' in '{uri}': supported are a local path, file://{string.Concat(WarehouseSchemes.Names.Select(n => ", " + n + "://"))}.");
         }
         return new LocalFileSystemObjectStore(uri);
@@ -47,11 +48,11 @@ public static class ObjectStoreExtensions
 /// </summary>
 public static class WarehouseSchemes
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<string, IObjectStore>> Openers = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<string, ObjectStoreOptions, IObjectStore>> Openers = new(StringComparer.OrdinalIgnoreCase);
 
-    public static void Register(string scheme, Func<string, IObjectStore> open) => Openers[scheme] = open;
+    public static void Register(string scheme, Func<string, ObjectStoreOptions, IObjectStore> open) => Openers[scheme] = open;
 
-    public static bool TryGet(string scheme, out Func<string, IObjectStore> open) => Openers.TryGetValue(scheme, out open!);
+    public static bool TryGet(string scheme, out Func<string, ObjectStoreOptions, IObjectStore> open) => Openers.TryGetValue(scheme, out open!);
 
     public static IEnumerable<string> Names => Openers.Keys.Order(StringComparer.Ordinal);
 }

@@ -11,6 +11,9 @@ namespace TableStore.Core.Scan;
 /// </summary>
 public sealed class TableRead(TableSchema schema, DataFileReader files)
 {
+    /// <summary>Files of one split fetched at once from a remote store (S3, Azure).</summary>
+    private const int RemoteFilesInFlight = 4;
+
     /// <summary>
     /// Decodes and merges one split. The expensive part (decompression, decoding, the merge) happens here,
     /// typically ahead on another core; rows are boxed later, one at a time, by <see cref="PreparedSplit.Rows"/>,
@@ -23,12 +26,22 @@ public sealed class TableRead(TableSchema schema, DataFileReader files)
             needed = (bool[])needed.Clone();
             foreach (var k in schema.KeyIndices) needed[k] = true;
         }
-        var runs = new List<ColumnBatch>(split.Files.Count);
+        var ordered = schema.Kind == TableKind.PrimaryKey ? split.Files : split.Files.OrderBy(f => f.MinSequence).ToList();
+        var read = new ColumnBatch?[ordered.Count];
         try
         {
-            var ordered = schema.Kind == TableKind.PrimaryKey ? split.Files : split.Files.OrderBy(f => f.MinSequence).ToList();
-            foreach (var f in ordered)
-                runs.Add(await files.ReadBatchAsync(split.Partition, split.Bucket, f, needed, ct).ConfigureAwait(false));
+            if (files.IsRemote && ordered.Count > 1)
+            {
+                // Over the network a file costs round trips, not CPU: fetch a split's files together.
+                await Parallel.ForEachAsync(Enumerable.Range(0, ordered.Count), new ParallelOptions { MaxDegreeOfParallelism = RemoteFilesInFlight, CancellationToken = ct },
+                    async (i, token) => read[i] = await files.ReadBatchAsync(split.Partition, split.Bucket, ordered[i], needed, token).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            else
+            {
+                for (int i = 0; i < ordered.Count; i++)
+                    read[i] = await files.ReadBatchAsync(split.Partition, split.Bucket, ordered[i], needed, ct).ConfigureAwait(false);
+            }
+            var runs = read.Select(r => r!).ToList();
             var picks = schema.Kind == TableKind.PrimaryKey
                 ? new BatchMergeReader(runs, schema).Merge(MergeFunctions.Create(schema))
                 : null;
@@ -36,7 +49,7 @@ public sealed class TableRead(TableSchema schema, DataFileReader files)
         }
         catch
         {
-            foreach (var r in runs) r.Dispose();
+            foreach (var r in read) r?.Dispose();
             throw;
         }
     }

@@ -28,6 +28,16 @@ public abstract class StoreFaultTests
     /// <summary>What marks a part (block) upload in a request target; the stores under test upload above 5 MiB in parts.</summary>
     protected abstract string PartMarker { get; }
 
+    /// <summary>Store options for these tests: uploads above 5 MiB (S3's smallest part) go in parts.</summary>
+    protected static ObjectStoreOptions Store(int? maxRetries, TimeSpan? timeout, int? readBlockSize)
+    {
+        var options = new ObjectStoreOptions { UploadPartSize = 5 << 20 };
+        if (maxRetries is { } r) options.MaxRetries = r;
+        if (timeout is { } t) options.RequestTimeout = t;
+        if (readBlockSize is { } b) options.ReadBlockSize = b;
+        return options;
+    }
+
     private static string NewContainer() => "f" + Guid.NewGuid().ToString("N")[..20];
 
     private static List<ChangeRow> RandomRows(Random random) => Enumerable.Range(0, random.Next(1, 15)).Select(_ =>

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A one-node, in-memory Ceph cluster with the RADOS Gateway (S3 with conditional writes) on 127.0.0.1, for tests.
-# Usage: .ci/radosgw.sh start DIR [PORT]   → prints "endpoint access-key secret-key" when ready
+# Usage: .ci/radosgw.sh start DIR [PORT] [MON_PORT]   → prints "endpoint access-key secret-key" when ready
 #        .ci/radosgw.sh stop DIR
 set -euo pipefail
-cmd=$1; dir=$2; port=${3:-7480}
+cmd=$1; dir=$2; port=${3:-7480}; mon_port=${4:-6789}
 if [ "$cmd" = stop ]; then
   for p in "$dir"/run/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
   exit 0
@@ -14,7 +14,7 @@ conf="$dir/ceph.conf"
 cat > "$conf" <<CONF
 [global]
 fsid = $fsid
-mon host = v1:127.0.0.1:6789
+mon host = v1:127.0.0.1:$mon_port
 mon initial members = a
 auth cluster required = none
 auth service required = none
@@ -46,7 +46,7 @@ rgw data = $dir/rgw
 CONF
 export CEPH_CONF="$conf"
 ceph-authtool --create-keyring "$dir/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
-monmaptool --create --add a v1:127.0.0.1:6789 --fsid "$fsid" "$dir/monmap" >/dev/null
+monmaptool --create --add a v1:127.0.0.1:$mon_port --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.keyring"
 ceph-mon -c "$conf" -i a
 uuid=$(cat /proc/sys/kernel/random/uuid)

@@ -18,7 +18,9 @@ internal static class StoreBench
         var rgwDir = Directory.CreateTempSubdirectory("tablestore-bench-rgw-").FullName;
         int rgwPort;
         using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); rgwPort = ((IPEndPoint)l.LocalEndpoint).Port; }
-        var rgw = Process.Start(new ProcessStartInfo("bash", [radosgwScript, "start", rgwDir, rgwPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        int monPort;
+        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); monPort = ((IPEndPoint)l.LocalEndpoint).Port; }
+        var rgw = Process.Start(new ProcessStartInfo("bash", [radosgwScript, "start", rgwDir, rgwPort.ToString(System.Globalization.CultureInfo.InvariantCulture), monPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var rgwOut = (await rgw.StandardOutput.ReadToEndAsync()).Trim().Split('\n')[^1].Split(' ');
         await rgw.WaitForExitAsync();
         var s3 = new TableStore.ObjectStores.S3.S3Warehouse.Settings(rgwOut[0], "us-east-1", rgwOut[1], rgwOut[2]);

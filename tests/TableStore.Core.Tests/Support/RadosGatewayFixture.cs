@@ -23,8 +23,10 @@ public sealed class RadosGatewayFixture : IAsyncLifetime
         if (!File.Exists("/usr/bin/radosgw"))
             throw new InvalidOperationException("radosgw is not installed: apt-get install ceph-mon ceph-osd radosgw ceph-common (.ci/run does this).");
         _script = LocalServers.FindInRepository(".ci", "radosgw.sh") ?? throw new InvalidOperationException(".ci/radosgw.sh not found above the test folder.");
-        int port = LocalServers.FreePort();
-        var start = Process.Start(new ProcessStartInfo("bash", [_script, "start", _dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        int port = LocalServers.FreePort(), monitorPort = LocalServers.FreePort();
+        while (monitorPort == port) monitorPort = LocalServers.FreePort();
+        // Its own monitor port too, so another cluster on this machine (a benchmark, a second test run) cannot clash.
+        var start = Process.Start(new ProcessStartInfo("bash", [_script, "start", _dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture), monitorPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -23,13 +23,29 @@ public abstract class ClusterFixture : IAsyncLifetime
     public int Silos { get; }
     public string CommitInterval { get; }
     public int MaxWriteAttempts { get; }
-    public string Warehouse { get; } = Path.Combine(Path.GetTempPath(), "ts-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>The warehouse every silo shares: a temporary folder, unless a fixture puts it elsewhere.</summary>
+    public string Warehouse { get; private set; } = "";
     public TestCluster Cluster { get; private set; } = null!;
     public TableStoreClient Client => Cluster.Client.ServiceProvider.GetRequiredService<TableStoreClient>();
 
+    /// <summary>Creates the warehouse and returns its location (a folder here; a cloud URI in fixtures that override it).</summary>
+    protected virtual Task<string> CreateWarehouseAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ts-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        return Task.FromResult(folder);
+    }
+
+    protected virtual Task DeleteWarehouseAsync()
+    {
+        try { Directory.Delete(Warehouse, recursive: true); }
+        catch (IOException) { }
+        return Task.CompletedTask;
+    }
+
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Warehouse);
+        Warehouse = await CreateWarehouseAsync();
         var builder = new TestClusterBuilder((short)Silos);
         builder.Properties["TableStore:Warehouse"] = Warehouse;
         builder.Properties["TableStore:CommitInterval"] = CommitInterval;
@@ -49,8 +65,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         try { await Cluster.StopAllSilosAsync(); }
         catch (Exception) { /* a killed silo may throw on stop */ }
         await Cluster.DisposeAsync();
-        try { Directory.Delete(Warehouse, recursive: true); }
-        catch (IOException) { }
+        await DeleteWarehouseAsync();
     }
 
     public sealed class SiloConfigurator : ISiloConfigurator

@@ -134,7 +134,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             else if (!(await _container.ExistsAsync(ct).ConfigureAwait(false)).Value)
                 throw new TableStoreException($"Container '{_container.Name}' does not exist in storage account '{_container.AccountName}', and creating containers is turned off (create it, or allow creation).");
         }
-        catch (RequestFailedException e) when (e.Status > 0)
+        catch (RequestFailedException e) when (e.Status is > 0 and < 500)
         {
             throw new TableStoreException($"Container '{_container.Name}' in storage account '{_container.AccountName}' could not be created or checked ({e.Status} {e.ErrorCode}): {FirstLine(e.Message)} Create it, or give the credentials the right to.", e);
         }
@@ -163,6 +163,8 @@ public sealed class AzureBlobObjectStore : IObjectStore
     {
         RequestFailedException { Status: 401 or 403 } r => new TableStoreException(
             $"Access to '{path}' in {Location} was denied ({r.Status} {r.ErrorCode}): check the connection string or the identity's role on container '{_container.Name}' (Storage Blob Data Contributor).", e),
+        global::Azure.Identity.AuthenticationFailedException or global::Azure.Identity.CredentialUnavailableException => new TableStoreException(
+            $"{Location}: no credentials for '{path}' ({FirstLine(e.Message)}). Set AZURE_STORAGE_CONNECTION_STRING, or give this host an identity DefaultAzureCredential finds (managed identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, Azure CLI login).", e),
         RequestFailedException { Status: > 0 } r => new IOException($"{Location}: '{path}' failed with {r.Status} {r.ErrorCode} after {_maxRetries} retries: {FirstLine(r.Message)}", e),
         // Retries of network failures end in an AggregateException of every attempt's failure.
         _ => new IOException($"{Location}: '{path}' could not be completed after {_maxRetries} retries ({FirstLine(Innermost(e).Message)}); the server may or may not have applied it.", e),

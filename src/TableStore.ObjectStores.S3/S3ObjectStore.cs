@@ -217,7 +217,7 @@ public sealed class S3ObjectStore : IObjectStore
                 catch (AmazonS3Exception c) when (c.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists") { }
             }
         }
-        catch (AmazonS3Exception e) when (e.StatusCode > 0)
+        catch (AmazonS3Exception e) when ((int)e.StatusCode is > 0 and < 500)
         {
             throw new TableStoreException($"Bucket '{_bucket}' could not be created or checked ({(int)e.StatusCode} {e.ErrorCode}): {e.Message} Create it, or give the credentials the right to.", e);
         }

@@ -22,14 +22,12 @@ public static class S3Warehouse
     /// <param name="Store">Retries, timeouts, part and read sizes, bucket creation; null: the defaults.</param>
     public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, ObjectStoreOptions? Store = null);
 
-    public const int MinPartSize = 5 << 20;
 
     public static S3ObjectStore Open(string uri, Settings? settings = null)
     {
         var (bucket, prefix) = Parse(uri);
         settings ??= new Settings();
         var store = (settings.Store ?? new ObjectStoreOptions()).Validate();
-        if (store.UploadPartSize < MinPartSize) throw new InvalidInputException($"ObjectStore:UploadPartSize {store.UploadPartSize} is below S3's minimum part size of {MinPartSize} bytes (5 MiB).");
         var endpoint = settings.Endpoint ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         var region = settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
         var config = new AmazonS3Config

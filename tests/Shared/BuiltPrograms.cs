@@ -59,7 +59,12 @@ internal static class BuiltPrograms
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try { await process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tablestore {string.Join(' ', args)} did not finish within 2 minutes.");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 }

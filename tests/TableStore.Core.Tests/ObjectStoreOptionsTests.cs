@@ -31,6 +31,7 @@ public sealed class ObjectStoreOptionsTests
         var negative = Assert.Throws<InvalidInputException>(() => ObjectStoreOptions.FromEnvironment(Env(("TableStore__ObjectStore__MaxRetries", "-1"))));
         Assert.Contains("MaxRetries must be between 0 and 50", negative.Message);
         Assert.Contains("RequestTimeout", Assert.Throws<InvalidInputException>(() => new ObjectStoreOptions { RequestTimeout = TimeSpan.Zero }.Validate()).Message);
+        Assert.Contains("at most an hour", Assert.Throws<InvalidInputException>(() => new ObjectStoreOptions { RequestTimeout = TimeSpan.FromDays(60) }.Validate()).Message);
         // S3 refuses parts below 5 MiB; say so before the first upload fails.
         var small = Assert.Throws<InvalidInputException>(() => S3Warehouse.Open("s3://bucket/wh", new S3Warehouse.Settings("http://127.0.0.1:1", "us-east-1", "k", "s", new ObjectStoreOptions { UploadPartSize = 1 << 20 })));
         Assert.Contains("5 MiB", small.Message);

@@ -10,6 +10,7 @@ namespace TableStore.Core.IO;
 public sealed class ObjectStoreOptions
 {
     public const string SectionName = "ObjectStore";
+    public const int MinUploadPartSize = 5 << 20;
 
     /// <summary>Retries of a failed request (server errors, throttling, dropped connections, timeouts), with backoff.</summary>
     public int MaxRetries { get; set; } = 6;
@@ -17,7 +18,7 @@ public sealed class ObjectStoreOptions
     /// <summary>How long one attempt may take before it is abandoned and retried.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Objects larger than this are uploaded in parts (S3 multipart, Azure blocks) of this size, in parallel. S3 needs at least 5 MiB.</summary>
+    /// <summary>Objects larger than this are uploaded in parts (S3 multipart, Azure blocks) of this size, in parallel; at least 5 MiB (S3's smallest part).</summary>
     public int UploadPartSize { get; set; } = 16 << 20;
 
     /// <summary>Data files larger than this are read in ranges of this size, so a scan fetches only the columns it decodes.</summary>
@@ -33,8 +34,9 @@ public sealed class ObjectStoreOptions
     public ObjectStoreOptions Validate()
     {
         if (MaxRetries is < 0 or > 50) throw new InvalidInputException($"ObjectStore:MaxRetries must be between 0 and 50, got {MaxRetries}.");
-        if (RequestTimeout <= TimeSpan.Zero) throw new InvalidInputException($"ObjectStore:RequestTimeout must be positive, got {RequestTimeout}.");
-        if (UploadPartSize < 1 << 20) throw new InvalidInputException($"ObjectStore:UploadPartSize must be at least 1 MiB (S3: 5 MiB), got {UploadPartSize} bytes.");
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromHours(1))
+            throw new InvalidInputException($"ObjectStore:RequestTimeout must be positive and at most an hour (hh:mm:ss), got {RequestTimeout}.");
+        if (UploadPartSize < MinUploadPartSize) throw new InvalidInputException($"ObjectStore:UploadPartSize must be at least 5 MiB ({MinUploadPartSize} bytes, S3's smallest part), got {UploadPartSize} bytes.");
         if (ReadBlockSize < 4 << 10) throw new InvalidInputException($"ObjectStore:ReadBlockSize must be at least 4 KiB, got {ReadBlockSize} bytes.");
         return this;
     }

@@ -81,7 +81,10 @@ public sealed class RangeReadStream : Stream
             return _recent.Data;
         }
         long start = index * _blockSize;
-        var data = await GetAsync(start, (int)Math.Min(_blockSize, Length - start), ct).ConfigureAwait(false);
+        int length = (int)Math.Min(_blockSize, Length - start);
+        var data = await GetAsync(start, length, ct).ConfigureAwait(false);
+        // A server that ignored the range, or an object shorter than its manifest says: never decode those bytes.
+        if (data.Length != length) throw new IOException($"'{_path}' in {_store.Location} returned {data.Length} bytes at {start}, expected {length}: it changed or was truncated.");
         (_older, _recent) = (_recent, (index, data));
         return data;
     }

@@ -191,7 +191,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         }
         finally
         {
-            foreach (var w in batch.Writes) _inFlight.Remove(w.Ticket.WriteId);
+            foreach (var w in batch.Writes) ForgetInFlight(w);
             foreach (var b in touched) _ = Bucket(b).ReleaseAsync(batchId);
             ServiceMetrics.BatchWrites.Record(batch.Writes.Count, ServiceMetrics.Table(TableName));
             ServiceMetrics.BatchDuration.Record(runtime.Time.GetElapsedTime(started).TotalMilliseconds, ServiceMetrics.Table(TableName));
@@ -205,14 +205,18 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         var seals = await Task.WhenAll(ByBucket(writes).Select(async kv =>
         {
             var ids = kv.Value.Select(w => w.Ticket.WriteId).ToArray();
-            try { return (Bucket: kv.Key, Missing: await Bucket(kv.Key).SealAsync(batchId, ids).ConfigureAwait(true), Error: (Exception?)null); }
-            catch (Exception e) { return (Bucket: kv.Key, Missing: ids, Error: e); }
+            try { return (Bucket: kv.Key, Reply: await Bucket(kv.Key).SealAsync(batchId, ids).ConfigureAwait(true), Error: (Exception?)null); }
+            catch (Exception e) { return (Bucket: kv.Key, Reply: new SealReply(ids, []), Error: e); }
         })).ConfigureAwait(true);
-        foreach (var (bucket, missing, error) in seals)
-            foreach (var id in missing)
+        foreach (var (bucket, reply, error) in seals)
+        {
+            foreach (var id in reply.Missing)
                 lost.TryAdd(id, error is null
                     ? $"its rows for {bucket} were lost before the commit (that bucket writer restarted, e.g. its silo failed)"
                     : $"the bucket writer {bucket} could not be reached ({ErrorText.Summary(error)})");
+            foreach (var id in reply.Stale)
+                lost.TryAdd(id, $"its rows for {bucket} were routed with an older schema of the table (altered or rescaled meanwhile)");
+        }
         var failed = writes.Where(w => lost.ContainsKey(w.Ticket.WriteId)).ToList();
         Fail(failed, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {lost[id]}. Nothing of it is visible; retry it."));
         return writes.Where(w => !lost.ContainsKey(w.Ticket.WriteId)).ToList();
@@ -339,8 +343,18 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     private void Fail(IEnumerable<PendingWrite> writes, Func<string, Exception> error)
     {
         foreach (var w in writes)
+        {
+            // At once, not when the batch ends: the write may be sent again (routed anew) while the rest commits.
+            ForgetInFlight(w);
             if (w.Result.TrySetException(error(w.Ticket.WriteId)))
                 ServiceMetrics.WritesFailed.Add(1, ServiceMetrics.Table(TableName));
+        }
+    }
+
+    /// <summary>Forgets this pending write, not a later one sent under the same write id.</summary>
+    private void ForgetInFlight(PendingWrite w)
+    {
+        if (_inFlight.TryGetValue(w.Ticket.WriteId, out var current) && ReferenceEquals(current, w)) _inFlight.Remove(w.Ticket.WriteId);
     }
 
     private static Dictionary<string, List<PendingWrite>> ByBucket(IEnumerable<PendingWrite> writes)

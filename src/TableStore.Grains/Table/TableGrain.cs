@@ -44,26 +44,31 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         WriteIds.Validate(request.WriteId);
         if (request.Overwrite) return await OverwriteAsync(request).ConfigureAwait(true);
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
+        var groups = Route(table, request);
+        if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
         try
         {
-            return await RouteAndCommitAsync(table, request).ConfigureAwait(true);
+            return await AppendAndCommitAsync(groups, request).ConfigureAwait(true);
         }
         catch (WriteNotCommittedException)
         {
             // This silo's cached schema may predate a rescale or an alter made through another silo (it is refreshed
-            // only every SchemaRefreshInterval): the rows were then routed for the old bucket count. Nothing of the
-            // write is visible, so it is routed once more with the schema read now, under the same write id.
+            // only every SchemaRefreshInterval): the rows were then routed for the old bucket count, and the bucket
+            // writers refused them. Nothing of the write is visible, so it is routed once more with the schema read
+            // now, under the same write id, after its first rows are dropped everywhere (awaited: a late drop must
+            // not remove the new rows).
             runtime.Forget(TableName);
             var fresh = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
             if (fresh.Schema.Id == table.Schema.Id) throw;
-            return await RouteAndCommitAsync(fresh, request).ConfigureAwait(true);
+            await Task.WhenAll(groups.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(request.WriteId))).ConfigureAwait(true);
+            var again = Route(fresh, request);
+            return again.Count == 0 ? new WriteResult(null, AlreadyCommitted: false, 0) : await AppendAndCommitAsync(again, request).ConfigureAwait(true);
         }
     }
 
-    private async Task<WriteResult> RouteAndCommitAsync(FileStoreTable table, WriteRequest request)
+    private async Task<WriteResult> AppendAndCommitAsync(Dictionary<string, BucketRows> groups, WriteRequest request)
     {
-        var groups = Route(table, request);
-        if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
+        var schemaId = groups.Values.First().SchemaId;
 
         var appended = new List<string>(groups.Count);
         try
@@ -71,7 +76,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             await Task.WhenAll(groups.Select(async g =>
             {
                 await GrainFactory.GetGrain<IBucketWriterGrain>(g.Key)
-                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, new RowBatch([.. g.Value.Kinds], [.. g.Value.Rows]), table.Schema.Id)).ConfigureAwait(true);
+                    .AppendAsync(new BucketAppend(request.WriteId, g.Value.Partition, new RowBatch([.. g.Value.Kinds], [.. g.Value.Rows]), schemaId)).ConfigureAwait(true);
                 appended.Add(g.Key);
             })).ConfigureAwait(true);
         }
@@ -121,9 +126,10 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return RescaleReply.From(outcome);
     }
 
-    private sealed class BucketRows(object?[] partition)
+    private sealed class BucketRows(object?[] partition, long schemaId)
     {
         public object?[] Partition { get; } = partition;
+        public long SchemaId { get; } = schemaId;
         public List<byte> Kinds { get; } = [];
         public List<object?[]> Rows { get; } = [];
         public long Bytes { get; set; }
@@ -160,7 +166,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             var route = (PartitionKey.Of(partition), bucket);
             if (!byPartition.TryGetValue(route, out var key))
                 byPartition[route] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, partition, bucket);
-            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(partition);
+            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(partition, schema.Id);
             group.Kinds.Add(kinds[i]);
             group.Rows.Add(values);
             group.Bytes += estimator.Estimate(values);

@@ -30,7 +30,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     private sealed record Chunk(BucketAppend Rows, long ReceivedTimestamp);
 
     private readonly Dictionary<string, Chunk> _waiting = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (Dictionary<string, Chunk> Writes, long SealedTimestamp)> _sealed = [];
+    private readonly Dictionary<long, (Dictionary<string, Chunk> Writes, long SealedTimestamp, FileStoreTable Table)> _sealed = [];
     private object?[]? _partition;
     private long? _nextSequence;
     private int _bucket;
@@ -55,35 +55,44 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         return Task.CompletedTask;
     }
 
-    public Task<string[]> SealAsync(long batch, string[] writeIds)
+    public async Task<SealReply> SealAsync(long batch, string[] writeIds)
     {
+        // One batch, one schema. Table grains route with their silo's cached schema, so after an alter or a rescale
+        // made elsewhere chunks may carry different ones: the newest wins (this silo's cache is reloaded if older),
+        // and chunks routed with any other are refused, so no row is written for a bucket count it was not hashed for.
+        var tableName = GrainKeys.TableOf(Key);
+        var table = await runtime.GetTableAsync(tableName).ConfigureAwait(true);
+        long newest = writeIds.Select(id => _waiting.TryGetValue(id, out var c) ? c.Rows.SchemaId : 0).DefaultIfEmpty(0).Max();
+        if (newest > table.Schema.Id)
+        {
+            runtime.Forget(tableName);
+            table = await runtime.GetTableAsync(tableName).ConfigureAwait(true);
+        }
         DropAbandoned();
         var claimed = new Dictionary<string, Chunk>(StringComparer.Ordinal);
         var missing = new List<string>();
+        var stale = new List<string>();
         foreach (var id in writeIds)
         {
-            if (_waiting.Remove(id, out var chunk)) claimed[id] = chunk;
-            else missing.Add(id);
+            if (!_waiting.Remove(id, out var chunk)) missing.Add(id);
+            else if (chunk.Rows.SchemaId != table.Schema.Id) stale.Add(id);
+            else claimed[id] = chunk;
         }
-        _sealed[batch] = (claimed, runtime.Time.GetTimestamp());
+        _sealed[batch] = (claimed, runtime.Time.GetTimestamp(), table);
         if (missing.Count > 0)
             log.LogWarning("Bucket writer {Bucket} does not hold {Missing} of {Writes} writes of batch {Batch} (activated after they were sent?)",
                 Key, missing.Count, writeIds.Length, batch);
-        return Task.FromResult(missing.ToArray());
+        if (stale.Count > 0)
+            log.LogInformation("Bucket writer {Bucket} refused {Stale} writes of batch {Batch} routed with another schema than {SchemaId}; they are routed again",
+                Key, stale.Count, batch, table.Schema.Id);
+        return new SealReply([.. missing], [.. stale]);
     }
 
     public async Task<byte[]> FlushAsync(long batch, string[] writeIds, bool reloadSequence)
     {
         if (!_sealed.TryGetValue(batch, out var claimed))
             throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of batch {batch}: it was restarted after sealing them (e.g. its silo failed).");
-        var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
-        if (claimed.Writes.Values.Select(c => c.Rows.SchemaId).DefaultIfEmpty(0).Max() > table.Schema.Id)
-        {
-            // The table grain routed these rows with a schema newer than this silo's cached one (an alter or a
-            // rescale through another silo): writing them with the old one would stamp the old bucket count.
-            runtime.Forget(GrainKeys.TableOf(Key));
-            table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
-        }
+        var table = claimed.Table; // the schema the claimed rows were routed with
         // The bucket's committed files are listed at most once per flush, and only when needed: to restart the
         // sequence counter, or to check the stop trigger when the runs known so far come close to it.
         List<DataFileMeta>? committed = null;

@@ -1,8 +1,9 @@
 namespace TableStore.Grains.Write;
 
 /// <summary>
-/// One write's rows for one bucket, validated and typed by the table grain against schema <see cref="SchemaId"/>: the
-/// bucket writer flushes them with that schema or a newer one, never an older cached one.
+/// One write's rows for one bucket, validated, typed and routed by the table grain with schema <see cref="SchemaId"/>:
+/// the bucket writer commits them only with exactly that schema (an older cached one is reloaded; rows routed with
+/// an outdated one are refused at seal, and their write is routed again).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TableStore.BucketAppend")]
 public sealed record BucketAppend(
@@ -17,13 +18,19 @@ public sealed record BucketAppend(
 /// ones this activation does not hold, e.g. after its silo failed), <see cref="FlushAsync"/> stamps sequence numbers
 /// and writes the level-0 files, <see cref="ReleaseAsync"/> frees the batch once it committed or failed.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("TableStore.SealReply")]
+public sealed record SealReply([property: Id(0)] string[] Missing, [property: Id(1)] string[] Stale);
+
 [Alias("TableStore.IBucketWriterGrain")]
 public interface IBucketWriterGrain : IGrainWithStringKey
 {
     [Alias("Append")] Task AppendAsync(BucketAppend append);
 
-    /// <summary>Claims these writes for the batch; returns the ids this writer does not hold.</summary>
-    [Alias("Seal")] Task<string[]> SealAsync(long batch, string[] writeIds);
+    /// <summary>
+    /// Claims these writes for the batch, all written with one schema (the table's latest): reports the ids this
+    /// writer does not hold, and those routed with another schema (refused: their rows may be in the wrong bucket).
+    /// </summary>
+    [Alias("Seal")] Task<SealReply> SealAsync(long batch, string[] writeIds);
 
     /// <summary>
     /// Writes the claimed rows of these writes as level-0 files and returns the commit message (serialized).

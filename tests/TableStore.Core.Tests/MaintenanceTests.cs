@@ -104,6 +104,26 @@ public class MaintenanceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_long_lived_handle_finds_the_latest_snapshot_after_the_ones_it_saw_expired()
+    {
+        // Handles remember the latest snapshot they saw and probe forward from it; when that one and its successor
+        // expired meanwhile, the probe must not take it for the latest (a commit would then recreate an old id).
+        var store = new InMemoryObjectStore();
+        var old = await TestTables.CreateAsync(store, TestTables.Orders(1, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
+        for (int c = 1; c <= 3; c++) await old.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [(long)c, "a", 1m, null])]);
+        Assert.Equal(3, await old.Snapshots.LatestIdAsync());
+
+        var other = await new Catalog(store).GetTableAsync(Identifier.Parse("db.t"));
+        for (int c = 4; c <= 8; c++) await other.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [(long)c, "b", 2m, null])]);
+        await new SnapshotExpiration(other).RunAsync(new ExpireOptions(2));
+        Assert.Equal([7L, 8L], await other.Snapshots.ListIdsAsync());
+
+        Assert.Equal(8, await old.Snapshots.LatestIdAsync());
+        Assert.Equal(9, (await old.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [9L, "c", 3m, null])]))!.SnapshotId);
+        Assert.Equal(9, (await (await other.ScanAsync(new ScanOptions())).ToListAsync()).Count);
+    }
+
+    [Fact]
     public async Task Expiration_keeps_what_a_tag_needs_and_reports_an_expired_snapshot_clearly()
     {
         var store = new InMemoryObjectStore();

@@ -53,7 +53,9 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
     public async Task<bool> TryCommitAsync(Snapshot snapshot, CancellationToken ct = default)
     {
         var bytes = Json.Serialize(SnapshotJson.From(snapshot), indented: true);
-        return await store.PutIfAbsentAsync(paths.SnapshotFile(snapshot.Id), bytes, ct).ConfigureAwait(false);
+        bool created = await store.PutIfAbsentAsync(paths.SnapshotFile(snapshot.Id), bytes, ct).ConfigureAwait(false);
+        Seen(snapshot.Id); // created now, or by a racing committer: either way it exists
+        return created;
     }
 
     /// <summary>Best effort: a failure here never fails a commit, readers verify the hint anyway.</summary>
@@ -65,6 +67,30 @@ public sealed class SnapshotManager(IObjectStore store, TablePaths paths)
 
     /// <summary>Latest committed snapshot id, or null when there is none.</summary>
     public async Task<long?> LatestIdAsync(CancellationToken ct = default)
+    {
+        if (Interlocked.Read(ref _latestSeen) is var seen and > 0)
+        {
+            // Probe forward from the latest this handle has seen (no hint read: one round trip fewer on a cloud
+            // store). Ids are contiguous and expire oldest first, so if seen+1 is absent, seen is the latest
+            // exactly when it still exists; if it expired meanwhile, so did seen+1, and the hint or a listing decides.
+            long h = seen;
+            while (await store.ExistsAsync(paths.SnapshotFile(h + 1), ct).ConfigureAwait(false)) h++;
+            if (h > seen || await store.ExistsAsync(paths.SnapshotFile(seen), ct).ConfigureAwait(false)) return Seen(h);
+        }
+        return await LatestIdFromHintAsync(ct).ConfigureAwait(false) is { } found ? Seen(found) : null;
+    }
+
+    private long _latestSeen;
+
+    /// <summary>Remembers the highest snapshot id known to exist (ids only grow, so the maximum wins).</summary>
+    private long Seen(long id)
+    {
+        for (long current = Interlocked.Read(ref _latestSeen); id > current; current = Interlocked.Read(ref _latestSeen))
+            if (Interlocked.CompareExchange(ref _latestSeen, id, current) == current) break;
+        return id;
+    }
+
+    private async Task<long?> LatestIdFromHintAsync(CancellationToken ct)
     {
         long? hint = await ReadHintAsync(ct).ConfigureAwait(false);
         if (hint is { } h && await store.ExistsAsync(paths.SnapshotFile(h), ct).ConfigureAwait(false))

@@ -73,14 +73,15 @@ public sealed class FileStoreTable
             CheckRowsInPartitions(rows, spec);
         }
         var commit = NewCommit(options.CommitUser ?? Guid.NewGuid().ToString("N"));
-        // A fresh commit user has no earlier attempts: nothing before the latest snapshot needs searching.
-        long? floor = options.KnownSnapshotId
-            ?? (options.CommitUser is null ? await Snapshots.LatestIdAsync(ct).ConfigureAwait(false) : null);
-        if (await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
+        long? floor = options.KnownSnapshotId;
+        // A named writer may be retrying a write that landed; a fresh commit user has no earlier attempts to find.
+        if (options.CommitUser is not null && await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
             return new CommitResult(done, AlreadyCommitted: true, 0);
         for (int attempt = 1; ; attempt++)
         {
             var write = await NewWriteAsync(ct).ConfigureAwait(false);
+            // A fresh commit user's commit can only land after the snapshot its write started from.
+            if (options.CommitUser is null) floor ??= write.BaseSnapshotId ?? 0;
             write.RowsAreMerged = options.RowsAreMerged;
             if (options.Kind == CommitKind.Overwrite && Schema.Kind == TableKind.PrimaryKey && Schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
                 write.SingleRunLevel = Schema.CoreOptions.NumLevels - 1;

@@ -44,7 +44,11 @@ public interface ITableGrain : IGrainWithStringKey
     /// </summary>
     [Alias("StreamStart")] Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId);
 
-    /// <summary>The changes of snapshots <paramref name="from"/> … (at most <paramref name="max"/>), read from the lake: a subscriber's catch-up.</summary>
+    /// <summary>
+    /// The changes of snapshots <paramref name="from"/> …, read from the lake: a subscriber's catch-up. At most
+    /// <paramref name="max"/> snapshots, and fewer once the reply holds 16 MiB of rows (always at least one); empty
+    /// when <paramref name="from"/> is not committed yet.
+    /// </summary>
     [Alias("ReadChanges")] Task<ChangeEvent[]> ReadChangesAsync(long from, int max);
 
     [Alias("Consumers")] Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync();

@@ -32,7 +32,7 @@ public sealed record SubscriptionOptions
     /// <summary>Listen on the table's Orleans stream (true) or follow the lake only, every <see cref="CatchUpInterval"/> (false).</summary>
     public bool UseStream { get; init; } = true;
 
-    /// <summary>Snapshots read per catch-up call.</summary>
+    /// <summary>Snapshots read per catch-up call, at most (a reply also stops once it holds 16 MiB of rows).</summary>
     public int CatchUpBatch { get; init; } = 8;
 }
 
@@ -173,7 +173,7 @@ public sealed class TableSubscription : IAsyncDisposable
                 }
                 foreach (var e in events)
                     if (e.SnapshotId == _next) await DeliverAsync(e).ConfigureAwait(false);
-                checkLake = events.Length == _options.CatchUpBatch; // more may be waiting
+                checkLake = events.Length > 0; // more may be waiting (a reply stops early at its size budget)
                 if (events.Length == 0) return;
             }
         }

@@ -30,6 +30,7 @@ namespace TableStore.Grains.Table;
 internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain, ITableAdminGrain
 {
     private const int ScanPageRows = 1024;
+    private const int CatchUpReplyBytes = 16 << 20;
 
     private string TableName => this.GetPrimaryKeyString();
 
@@ -266,10 +267,14 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         var events = new List<ChangeEvent>();
         if (await table.Snapshots.EarliestIdAsync().ConfigureAwait(true) is { } earliest && from < earliest)
             throw new SnapshotNotFoundException($"The subscription to {TableName} fell behind: snapshot {from} expired before it was delivered (the earliest retained is {earliest}). Subscribe with a consumer id (it protects the snapshots it needs) and start from earliest.");
-        for (long id = from; events.Count < max; id++)
+        // Bounded by count and by size: a reply is one Orleans message, and the caller asks again for the rest.
+        long bytes = 0;
+        for (long id = from; events.Count < max && bytes < CatchUpReplyBytes; id++)
         {
             if (await table.Snapshots.TryGetAsync(id).ConfigureAwait(true) is not { } snapshot) break;
-            events.Add(ChangeEvent.From(TableName, await changes.ReadAsync(snapshot).ConfigureAwait(true)));
+            var e = ChangeEvent.From(TableName, await changes.ReadAsync(snapshot).ConfigureAwait(true));
+            events.Add(e);
+            bytes += e.Rows.Length;
         }
         return [.. events];
     }

@@ -14,7 +14,10 @@ public static class GrainKeys
     public static string Bucket(string table, IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket) =>
         string.Concat(table, "|", TablePaths.PartitionPath(partitionKeys, partition), "bucket-", bucket.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The table part of a bucket key.</summary>
+    /// <summary>A new scan's key: the table, and an id of its own.</summary>
+    public static string Scan(string table) => string.Concat(table, "|scan-", Guid.NewGuid().ToString("N"));
+
+    /// <summary>The table part of a bucket or scan key.</summary>
     public static string TableOf(string bucketKey) => bucketKey[..bucketKey.IndexOf('|', StringComparison.Ordinal)];
 }
 

@@ -2,7 +2,8 @@ namespace TableStore.Abstractions;
 
 /// <summary>
 /// One table (key: <c>db.table</c>): validates rows, routes them to bucket writers by a stable hash of the bucket
-/// key, and waits for the group commit that makes them durable. Also the entry point for scans and snapshots.
+/// key, and waits for the group commit that makes them durable. Also the entry point for snapshots, tags and
+/// maintenance (scans have a grain each: <see cref="IScanGrain"/>).
 /// </summary>
 [Alias("TableStore.ITableGrain")]
 public interface ITableGrain : IGrainWithStringKey
@@ -11,8 +12,6 @@ public interface ITableGrain : IGrainWithStringKey
 
     /// <summary>Completes only when every row is in a committed snapshot; fails, leaving nothing visible, otherwise.</summary>
     [Alias("Write")] Task<WriteResult> WriteAsync(WriteRequest request);
-
-    [Alias("Scan")] IAsyncEnumerable<ScanPage> ScanAsync(ScanRequest request);
 
     /// <summary>The retained snapshots, oldest first, each in its on-disk JSON form.</summary>
     [Alias("Snapshots")] Task<IReadOnlyList<string>> ListSnapshotsAsync();

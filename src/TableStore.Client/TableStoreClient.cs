@@ -193,7 +193,7 @@ public sealed class TableStoreClient
         // Until the first page arrives nothing was consumed, so a failed start is retried like any read.
         var pages = await RetryAsync($"scan {table}", async () =>
         {
-            var e = Table(table).ScanAsync(request).GetAsyncEnumerator(ct);
+            var e = _grains.GetGrain<IScanGrain>(GrainKeys.Scan(Name(table))).ScanAsync(request).GetAsyncEnumerator(ct);
             try
             {
                 if (!await e.MoveNextAsync().ConfigureAwait(false) || e.Current.Header is null)

@@ -23,13 +23,12 @@ namespace TableStore.Grains.Table;
 /// buffered), split by partition and bucket, handed to the bucket writers, and then waits on the commit grain.
 /// Stateless (the table cache is per silo), so it is a stateless worker: every silo runs up to one activation
 /// per core, next to the caller, and validation of a busy table's rows is spread over all cores and silos
-/// instead of queuing behind one activation. Reentrant: writes and scans interleave while they wait.
+/// instead of queuing behind one activation. Reentrant: writes interleave while they wait.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
 internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain, ITableAdminGrain
 {
-    private const int ScanPageRows = 1024;
     private const int CatchUpReplyBytes = 16 << 20;
 
     private string TableName => this.GetPrimaryKeyString();
@@ -178,31 +177,6 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     private void Discard(IEnumerable<string> buckets, string writeId)
     {
         foreach (var b in buckets) _ = GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId);
-    }
-
-    public async IAsyncEnumerable<ScanPage> ScanAsync(ScanRequest request)
-    {
-        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
-        var result = await table.ScanAsync(new ScanOptions
-        {
-            SnapshotId = request.SnapshotId,
-            AsOf = request.AsOfMillis is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-            Columns = request.Columns,
-            Filter = request.Filter,
-            Limit = request.Limit,
-            Tag = request.Tag,
-        }).ConfigureAwait(true);
-        ScanHeader? header = new(result.Columns.Select(c => new ColumnSpec(c.Name, c.Type.ToString())).ToList(), result.Snapshot?.Id);
-        var page = new List<object?[]>(ScanPageRows);
-        await foreach (var row in result.Rows.ConfigureAwait(true))
-        {
-            page.Add(row);
-            if (page.Count < ScanPageRows) continue;
-            yield return new ScanPage(header, [.. page]);
-            header = null;
-            page.Clear();
-        }
-        if (page.Count > 0 || header is not null) yield return new ScanPage(header, [.. page]);
     }
 
     public async Task<IReadOnlyList<string>> ListSnapshotsAsync()

@@ -43,12 +43,8 @@ internal static class CompactionBench
         for (int run = -1; run < runs; run++) // run -1 warms up both sides
         {
             var root = Path.Combine(dir, $"t{run + 1}");
-            var table = await new Catalog(new LocalFileSystemObjectStore(root)).CreateTableAsync(Identifier.Parse("bench.orders"),
-                new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, Buckets,
-                    new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
-            int per = data.Rows.Count / inputCommits;
-            for (int c = 0; c < inputCommits; c++)
-                await table.WriteAndCommitAsync(data.Rows.GetRange(c * per, per).Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
+            var table = await OrderData.CreateWriteOnlyTableAsync(new LocalFileSystemObjectStore(root), Buckets);
+            await data.WriteInCommitsAsync(table, inputCommits);
             var files = Directory.GetFiles(root, "data-*.parquet", SearchOption.AllDirectories);
 
             GC.Collect();

@@ -1,4 +1,8 @@
 using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Core.Utils;
 
 namespace TableStore.Bench;
 
@@ -8,6 +12,26 @@ internal sealed class OrderData
     public required List<ChangeRow> Rows { get; init; }
     public int DistinctKeys { get; init; }
     public const string Schema = "id BIGINT, customer STRING NOT NULL, qty INT, price DOUBLE, created BIGINT";
+
+    /// <summary>A <c>bench.orders</c> table with <c>write-only=true</c>: each commit adds one sorted run per bucket.</summary>
+    public static Task<FileStoreTable> CreateWriteOnlyTableAsync(IObjectStore store, int buckets) =>
+        new Catalog(store).CreateTableAsync(Identifier.Parse("bench.orders"), new TableDefinition(SchemaParser.ParseColumns(Schema), ["id"], null, buckets,
+            new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
+
+    /// <summary>Writes the rows in <paramref name="commits"/> equal commits (copies: the engine takes rows over); returns the rows written.</summary>
+    public async Task<long> WriteInCommitsAsync(FileStoreTable table, int commits)
+    {
+        int per = Rows.Count / commits;
+        for (int c = 0; c < commits; c++)
+            await table.WriteAndCommitAsync(Rows.GetRange(c * per, per).Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
+        return (long)per * commits;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
 
     public static OrderData Generate(int count, int seed)
     {

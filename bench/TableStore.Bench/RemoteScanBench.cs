@@ -21,11 +21,7 @@ internal static class RemoteScanBench
         try
         {
             var local = new LocalFileSystemObjectStore(dir);
-            var table = await new Catalog(local).CreateTableAsync(Identifier.Parse("bench.orders"),
-                new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, 4, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
-            int per = data.Rows.Count / commits;
-            for (int c = 0; c < commits; c++)
-                await table.WriteAndCommitAsync(data.Rows.GetRange(c * per, per).Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
+            await data.WriteInCommitsAsync(await OrderData.CreateWriteOnlyTableAsync(local, 4), commits);
 
             var sequential = new List<double>();
             var parallel = new List<double>();
@@ -37,13 +33,12 @@ internal static class RemoteScanBench
                 sequential.Add(s);
                 parallel.Add(p);
             }
-            static double Median(List<double> v) { var s = v.Order().ToList(); return s[s.Count / 2]; }
             Console.WriteLine($"## full scan of {data.Rows.Count:N0} rows in {commits} commits × 4 buckets ({commits} files per bucket), {latency.TotalMilliseconds} ms per request; median of {runs}");
             Console.WriteLine("| files of a split | scan ms |");
             Console.WriteLine("| --- | ---: |");
-            Console.WriteLine($"| one after another | {Median(sequential):N0} |");
-            Console.WriteLine($"| up to 4 at once | {Median(parallel):N0} |");
-            Console.WriteLine($"| speed-up | {Median(sequential) / Median(parallel):N1}× |");
+            Console.WriteLine($"| one after another | {OrderData.Median(sequential):N0} |");
+            Console.WriteLine($"| up to 4 at once | {OrderData.Median(parallel):N0} |");
+            Console.WriteLine($"| speed-up | {OrderData.Median(sequential) / OrderData.Median(parallel):N1}× |");
         }
         finally
         {

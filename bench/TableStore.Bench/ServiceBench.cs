@@ -55,10 +55,10 @@ internal static class ServiceBench
                             await LookupsAsync(cluster, data, lookups, NextDir(), lookupReport);
                     }
                 }
-                double baseline = Median(direct);
+                double baseline = OrderData.Median(direct);
                 Console.WriteLine($"| direct core, {buckets} buckets, 4 commits | {Range(direct)} | 100% |");
                 foreach (var (silos, rates) in grains)
-                    Console.WriteLine($"| grains, {silos} silo{(silos == 1 ? "" : "s")}, {buckets} buckets, {Writers} writers × 2 in flight × {BatchRows:N0} rows | {Range(rates)} | {Median(rates) / baseline:P0} |");
+                    Console.WriteLine($"| grains, {silos} silo{(silos == 1 ? "" : "s")}, {buckets} buckets, {Writers} writers × 2 in flight × {BatchRows:N0} rows | {Range(rates)} | {OrderData.Median(rates) / baseline:P0} |");
             }
             Console.Write(lookupReport);
         }
@@ -69,9 +69,8 @@ internal static class ServiceBench
         }
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static string Range(List<double> values) => $"{Median(values):N0} ({values.Min():N0}–{values.Max():N0})";
+    private static string Range(List<double> values) => $"{OrderData.Median(values):N0} ({values.Min():N0}–{values.Max():N0})";
 
     private static async Task<double> DirectAsync(OrderData data, int buckets, string dir)
     {

@@ -46,15 +46,14 @@ internal static class StoreBench
                 azure.Add(a);
                 rados.Add(r);
             }
-            static double Median(IEnumerable<double> v) { var s = v.Order().ToList(); return s[s.Count / 2]; }
             Console.WriteLine($"## {data.Rows.Count:N0} rows, 4 buckets, 4 commits, merged full scan; median of {runs}");
             Console.WriteLine("| store | write rows/s | scan rows/s |");
             Console.WriteLine("| --- | ---: | ---: |");
-            Console.WriteLine($"| local file system | {Median(local.Select(x => x.W)):N0} | {Median(local.Select(x => x.S)):N0} |");
-            Console.WriteLine($"| Azure Blob (Azurite, loopback) | {Median(azure.Select(x => x.W)):N0} | {Median(azure.Select(x => x.S)):N0} |");
-            Console.WriteLine($"| S3 (Ceph RADOS Gateway, loopback) | {Median(rados.Select(x => x.W)):N0} | {Median(rados.Select(x => x.S)):N0} |");
-            Console.WriteLine($"| ratio Azurite / local | {Median(azure.Select(x => x.W)) / Median(local.Select(x => x.W)):P0} | {Median(azure.Select(x => x.S)) / Median(local.Select(x => x.S)):P0} |");
-            Console.WriteLine($"| ratio radosgw / local | {Median(rados.Select(x => x.W)) / Median(local.Select(x => x.W)):P0} | {Median(rados.Select(x => x.S)) / Median(local.Select(x => x.S)):P0} |");
+            Console.WriteLine($"| local file system | {OrderData.Median(local.Select(x => x.W)):N0} | {OrderData.Median(local.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| Azure Blob (Azurite, loopback) | {OrderData.Median(azure.Select(x => x.W)):N0} | {OrderData.Median(azure.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| S3 (Ceph RADOS Gateway, loopback) | {OrderData.Median(rados.Select(x => x.W)):N0} | {OrderData.Median(rados.Select(x => x.S)):N0} |");
+            Console.WriteLine($"| ratio Azurite / local | {OrderData.Median(azure.Select(x => x.W)) / OrderData.Median(local.Select(x => x.W)):P0} | {OrderData.Median(azure.Select(x => x.S)) / OrderData.Median(local.Select(x => x.S)):P0} |");
+            Console.WriteLine($"| ratio radosgw / local | {OrderData.Median(rados.Select(x => x.W)) / OrderData.Median(local.Select(x => x.W)):P0} | {OrderData.Median(rados.Select(x => x.S)) / OrderData.Median(local.Select(x => x.S)):P0} |");
         }
         finally
         {
@@ -66,13 +65,9 @@ internal static class StoreBench
 
     private static async Task<(double Write, double Scan)> OneAsync(IObjectStore store, OrderData data)
     {
-        var table = await new Catalog(store).CreateTableAsync(Identifier.Parse("bench.orders"),
-            new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, 4, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
-        int per = data.Rows.Count / 4;
+        var table = await OrderData.CreateWriteOnlyTableAsync(store, 4);
         var sw = Stopwatch.StartNew();
-        for (int c = 0; c < 4; c++)
-            await table.WriteAndCommitAsync(data.Rows.GetRange(c * per, per).Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
-        double write = per * 4 / sw.Elapsed.TotalSeconds;
+        double write = await data.WriteInCommitsAsync(table, 4) / sw.Elapsed.TotalSeconds;
         sw.Restart();
         long n = 0;
         await foreach (var _ in (await table.ScanAsync(new ScanOptions())).Rows) n++;

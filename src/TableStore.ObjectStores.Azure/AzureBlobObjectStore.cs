@@ -107,7 +107,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
                     page = pages.Current;
                 }
                 catch (RequestFailedException e) when (e.Status == 404) { yield break; } // no container yet: nothing
-                catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested)) { throw Failure(e, prefix); }
+                catch (Exception e) when (StoreFailures.NeedsTranslation(e, ct)) { throw Failure(e, prefix); }
                 foreach (var item in page.Values)
                     yield return new ObjectInfo(item.Name[_prefix.Length..], item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue);
             }
@@ -138,7 +138,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         {
             throw new TableStoreException($"Container '{_container.Name}' in storage account '{_container.AccountName}' could not be created or checked ({e.Status} {e.ErrorCode}): {FirstLine(e.Message)} Create it, or give the credentials the right to.", e);
         }
-        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StoreFailures.NeedsTranslation(e, ct))
         {
             throw Failure(e, $"container '{_container.Name}'");
         }
@@ -153,7 +153,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
     private async Task<T> Guard<T>(string path, Func<Task<T>> call, CancellationToken ct)
     {
         try { return await call().ConfigureAwait(false); }
-        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StoreFailures.NeedsTranslation(e, ct))
         {
             throw Failure(e, path);
         }

@@ -221,7 +221,7 @@ public sealed class S3ObjectStore : IObjectStore
         {
             throw new TableStoreException($"Bucket '{_bucket}' could not be created or checked ({(int)e.StatusCode} {e.ErrorCode}): {e.Message} Create it, or give the credentials the right to.", e);
         }
-        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StoreFailures.NeedsTranslation(e, ct))
         {
             throw Failure(e, $"bucket '{_bucket}'");
         }
@@ -236,7 +236,7 @@ public sealed class S3ObjectStore : IObjectStore
     private async Task<T> Guard<T>(string path, Func<Task<T>> call, CancellationToken ct)
     {
         try { return await call().ConfigureAwait(false); }
-        catch (Exception e) when (e is not TableStoreException and not ArgumentException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (StoreFailures.NeedsTranslation(e, ct))
         {
             throw Failure(e, path);
         }

@@ -60,7 +60,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             runtime.Forget(TableName);
             var fresh = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
             if (fresh.Schema.Id == table.Schema.Id) throw;
-            await Task.WhenAll(groups.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(request.WriteId))).ConfigureAwait(true);
+            await DiscardAsync(groups.Keys, request.WriteId).ConfigureAwait(true);
             var again = Route(fresh, request);
             return again.Count == 0 ? new WriteResult(null, AlreadyCommitted: false, 0) : await AppendAndCommitAsync(again, request).ConfigureAwait(true);
         }
@@ -82,7 +82,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         }
         catch (Exception e)
         {
-            Discard(appended, request.WriteId);
+            _ = DiscardAsync(appended, request.WriteId);
             throw new WriteNotCommittedException(
                 $"Write {request.WriteId} to {TableName} was not committed: its rows could not be handed to the bucket writers ({ErrorText.Summary(e)}). Nothing of it is visible; retry it.", e);
         }
@@ -91,7 +91,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         var result = await GrainFactory.GetGrain<ICommitGrain>(TableName)
             .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], rowCount, bytes)).ConfigureAwait(true);
         // A retry of a committed write: the rows just buffered again must not be committed a second time.
-        if (result.AlreadyCommitted) Discard(groups.Keys, request.WriteId);
+        if (result.AlreadyCommitted) _ = DiscardAsync(groups.Keys, request.WriteId);
         return result;
     }
 
@@ -174,10 +174,9 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return groups;
     }
 
-    private void Discard(IEnumerable<string> buckets, string writeId)
-    {
-        foreach (var b in buckets) _ = GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId);
-    }
+    /// <summary>Drops a write's rows from these bucket writers; callers that need not wait leave the task.</summary>
+    private Task DiscardAsync(IEnumerable<string> buckets, string writeId) =>
+        Task.WhenAll(buckets.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
 
     public async Task<IReadOnlyList<string>> ListSnapshotsAsync()
     {

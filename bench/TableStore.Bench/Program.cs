@@ -24,7 +24,7 @@ if (args.Length > 2 && args[2] == "service")
 if (args.Length > 2 && args[2] == "stores")
 {
     // Usage: ... -- [rows] [runs] stores [path to azurite's dist/src/blob/main.js]
-    await StoreBench.RunAsync(data, runs, args.Length > 3 ? args[3] : ".ci/azurite/node_modules/azurite/dist/src/blob/main.js");
+    await StoreBench.RunAsync(data, runs, args.Length > 3 ? args[3] : "infra/.azurite/node_modules/azurite/dist/src/blob/main.js");
     return;
 }
 if (args.Length > 2 && args[2] == "requests")

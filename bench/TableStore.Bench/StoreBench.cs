@@ -13,7 +13,7 @@ namespace TableStore.Bench;
 /// <summary>Write and merged-scan rows/s on Azurite (the Azure Blob protocol over loopback) against the local file system, side by side.</summary>
 internal static class StoreBench
 {
-    public static async Task RunAsync(OrderData data, int runs, string azuriteMain, string radosgwScript = ".ci/radosgw.sh")
+    public static async Task RunAsync(OrderData data, int runs, string azuriteMain, string radosgwScript = "infra/radosgw.sh")
     {
         var rgwDir = Directory.CreateTempSubdirectory("tablestore-bench-rgw-").FullName;
         int rgwPort;

@@ -5,7 +5,7 @@ using TableStore.ObjectStores.Azure;
 namespace TableStore.Core.Tests.Support;
 
 /// <summary>
-/// Azurite (npm, installed by .ci/run into .ci/azurite) on 127.0.0.1 and a free port, in memory, for the tests that
+/// Azurite (npm, installed by <c>bash infra/azurite.sh install</c> into infra/.azurite) on 127.0.0.1 and a free port, in memory, for the tests that
 /// need the real Azure Blob protocol. Fails with instructions when Azurite is not installed.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
@@ -24,8 +24,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var main = Environment.GetEnvironmentVariable("AZURITE_MAIN") ?? LocalServers.FindInRepository(".ci", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js")
-            ?? throw new InvalidOperationException("Azurite is not installed: run 'npm install --prefix .ci/azurite azurite@3.35.0' (.ci/run does this), or set AZURITE_MAIN to its dist/src/blob/main.js.");
+        var main = Environment.GetEnvironmentVariable("AZURITE_MAIN") ?? LocalServers.FindInRepository("infra", ".azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js")
+            ?? throw new InvalidOperationException("Azurite is not installed: run 'bash infra/azurite.sh install' (bash infra/test.sh does this), or set AZURITE_MAIN to its dist/src/blob/main.js.");
         int port = LocalServers.FreePort();
         _process = Process.Start(new ProcessStartInfo("node", [main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--inMemoryPersistence", "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry"])

@@ -13,7 +13,7 @@ internal static class LocalServers
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A file of the repository (e.g. <c>.ci/radosgw.sh</c>), found from the test's folder upwards; null when absent.</summary>
+    /// <summary>A file of the repository (e.g. <c>infra/radosgw.sh</c>), found from the test's folder upwards; null when absent.</summary>
     public static string? FindInRepository(params string[] relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -5,7 +5,7 @@ namespace TableStore.Core.Tests.Support;
 
 /// <summary>
 /// Ceph's RADOS Gateway (S3 with conditional writes) on a one-node in-memory Ceph cluster on 127.0.0.1, started by
-/// .ci/radosgw.sh (ceph-mon, ceph-osd, radosgw from apt; .ci/run installs them).
+/// infra/radosgw.sh (ceph-mon, ceph-osd, radosgw from apt; <c>bash infra/test.sh</c> installs them).
 /// </summary>
 public sealed class RadosGatewayFixture : IAsyncLifetime
 {
@@ -21,8 +21,8 @@ public sealed class RadosGatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists("/usr/bin/radosgw"))
-            throw new InvalidOperationException("radosgw is not installed: apt-get install ceph-mon ceph-osd radosgw ceph-common (.ci/run does this).");
-        _script = LocalServers.FindInRepository(".ci", "radosgw.sh") ?? throw new InvalidOperationException(".ci/radosgw.sh not found above the test folder.");
+            throw new InvalidOperationException("radosgw is not installed: run 'bash infra/radosgw.sh install' (bash infra/test.sh does this).");
+        _script = LocalServers.FindInRepository("infra", "radosgw.sh") ?? throw new InvalidOperationException("infra/radosgw.sh not found above the test folder.");
         int port = LocalServers.FreePort(), monitorPort = LocalServers.FreePort();
         while (monitorPort == port) monitorPort = LocalServers.FreePort();
         // Its own monitor port too, so another cluster on this machine (a benchmark, a second test run) cannot clash.

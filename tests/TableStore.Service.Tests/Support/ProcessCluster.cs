@@ -28,7 +28,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         Directory.CreateDirectory(Warehouse);
         var redis = FindOnPath("redis-server") ?? throw new InvalidOperationException(
-            "redis-server is not installed: the multi-process cluster test needs it (apt-get install redis-server; .ci/run does this).");
+            "redis-server is not installed: the multi-process cluster test needs it run 'bash infra/redis.sh install'; bash infra/test.sh does this.");
         RedisPort = FreePort();
         var p = Start(redis, ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Warehouse], null);
         await WaitForPortAsync(RedisPort, p, TimeSpan.FromSeconds(20));

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# A one-node, in-memory Ceph cluster with the RADOS Gateway (S3 with conditional writes) on 127.0.0.1, for tests.
-# Usage: .ci/radosgw.sh start DIR [PORT] [MON_PORT]   → prints "endpoint access-key secret-key" when ready
-#        .ci/radosgw.sh stop DIR
+# A one-node, in-memory Ceph cluster with the RADOS Gateway (S3 with conditional writes) on 127.0.0.1, for tests
+# and local runs against s3:// warehouses.
+# Usage: infra/radosgw.sh install                          installs ceph-mon, ceph-osd, radosgw (apt) if missing
+#        infra/radosgw.sh start [DIR] [PORT] [MON_PORT]    → last line "endpoint access-key secret-key" when ready
+#        infra/radosgw.sh stop [DIR]
+# DIR defaults to $TABLESTORE_INFRA_DIR/radosgw; PORT to 7480, MON_PORT to 6789 (tests pass free ones).
 set -euo pipefail
-cmd=$1; dir=$2; port=${3:-7480}; mon_port=${4:-6789}
-if [ "$cmd" = stop ]; then
-  for p in "$dir"/run/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true; done
-  exit 0
-fi
+source "$(dirname "$0")/lib.sh"
+cmd=${1:-}; dir=${2:-$INFRA_DIR/radosgw}; port=${3:-7480}; mon_port=${4:-6789}
+case "$cmd" in
+  install) apt_install radosgw ceph-mon ceph-osd radosgw ceph-common; exit ;;
+  stop) stop_pidfiles "$dir/run"; echo "radosgw stopped ($dir)"; exit 0 ;;
+  start) apt_install radosgw ceph-mon ceph-osd radosgw ceph-common >&2 ;;
+  *) echo "usage: $0 install | start [DIR] [PORT] [MON_PORT] | stop [DIR]" >&2; exit 2 ;;
+esac
 mkdir -p "$dir"/{run,log,mon,osd}
 fsid=$(cat /proc/sys/kernel/random/uuid)
 conf="$dir/ceph.conf"
@@ -59,4 +65,5 @@ mkdir -p "$dir/rgw"
 radosgw -c "$conf" -n client.rgw.a 2>/dev/null
 for i in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
 radosgw-admin -c "$conf" user create --uid=tablestore --display-name=tablestore --access-key=tablestore --secret-key=tablestoresecret >/dev/null
+echo "radosgw ready: AWS_ENDPOINT_URL_S3=http://127.0.0.1:$port AWS_ACCESS_KEY_ID=tablestore AWS_SECRET_ACCESS_KEY=tablestoresecret AWS_REGION=us-east-1; stop with: $0 stop $dir" >&2
 echo "http://127.0.0.1:$port tablestore tablestoresecret"

@@ -15,6 +15,19 @@ public sealed class ServerOptions
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The HTTP port: health (<c>/health/live</c>, <c>/health/ready</c>) and, when <see cref="Dashboard"/> is on,
+    /// the Orleans Dashboard at <c>/dashboard</c>. It listens where the silo does: on 127.0.0.1 with localhost
+    /// clustering, on every address with Redis clustering (a container's probes come from outside it).
+    /// </summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Serves the Orleans Dashboard (grains, calls, silos) on <see cref="HttpPort"/> at <c>/dashboard</c>. Off by default: it has no authentication.</summary>
+    public bool Dashboard { get; set; }
+
+    /// <summary>How long the readiness check waits for the warehouse to answer before it calls the silo not ready.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary><c>localhost</c> (one silo, no external dependency) or <c>redis</c> (a membership table in Redis).</summary>
     public string Clustering { get; set; } = LocalhostClustering;
 
@@ -34,7 +47,10 @@ public sealed class ServerOptions
         var errors = new List<string>();
         if (SiloPort is < 1 or > 65535) errors.Add($"SiloPort must be between 1 and 65535, got {SiloPort}.");
         if (GatewayPort is < 1 or > 65535) errors.Add($"GatewayPort must be between 1 and 65535, got {GatewayPort}.");
+        if (HttpPort is < 1 or > 65535) errors.Add($"HttpPort must be between 1 and 65535, got {HttpPort}.");
         if (SiloPort == GatewayPort) errors.Add($"SiloPort and GatewayPort must differ (both {SiloPort}).");
+        if (HttpPort == SiloPort || HttpPort == GatewayPort) errors.Add($"HttpPort ({HttpPort}) must differ from SiloPort ({SiloPort}) and GatewayPort ({GatewayPort}).");
+        if (ReadyTimeout <= TimeSpan.Zero || ReadyTimeout > TimeSpan.FromMinutes(1)) errors.Add($"ReadyTimeout must be more than 0 and at most 00:01:00, got {ReadyTimeout}.");
         if (!string.Equals(Clustering, LocalhostClustering, StringComparison.OrdinalIgnoreCase) && !string.Equals(Clustering, RedisClustering, StringComparison.OrdinalIgnoreCase))
             errors.Add($"Clustering must be '{LocalhostClustering}' or '{RedisClustering}', got '{Clustering}'.");
         if (IsRedis && string.IsNullOrWhiteSpace(Redis)) errors.Add("Clustering=redis needs a connection string in TableStore__Redis, e.g. localhost:6379.");
@@ -42,6 +58,31 @@ public sealed class ServerOptions
         if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("ServiceId is empty.");
         if (AdvertisedAddress is { } a && !IPAddress.TryParse(a, out _)) errors.Add($"AdvertisedAddress '{a}' is not an IP address.");
         if (errors.Count > 0) throw new InvalidOperationException("Invalid TableStore server settings: " + string.Join(" ", errors));
+    }
+
+    /// <summary>
+    /// Fails with the setting to change when a port is taken (a second silo on this machine, say), before Orleans and
+    /// Kestrel fail on it with pages of stack traces. A port taken between this check and the bind still fails, later.
+    /// </summary>
+    public void EnsurePortsFree()
+    {
+        var address = IsRedis ? IPAddress.Any : IPAddress.Loopback;
+        foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort), (nameof(HttpPort), HttpPort) })
+        {
+            var listener = new System.Net.Sockets.TcpListener(address, port);
+            try
+            {
+                listener.Start();
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new InvalidOperationException($"Port {port} ({name}) is already in use on {address}: another silo or program listens there. Give each silo on a machine its own TableStore__SiloPort, TableStore__GatewayPort and TableStore__HttpPort.");
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
     }
 
     public bool IsRedis => string.Equals(Clustering, RedisClustering, StringComparison.OrdinalIgnoreCase);

@@ -1,22 +1,30 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using TableStore.Grains;
 using TableStore.Grains.Hosting;
+using TableStore.Server.Health;
+using TableStore.Server.Telemetry;
 
 namespace TableStore.Server;
 
 /// <summary>
 /// Builds the silo host from configuration: appsettings.json, then environment variables (<c>TableStore__...</c>),
 /// then the command line (<c>--TableStore:Warehouse=...</c>). Tests build the same host with their own settings.
+/// Besides the silo and gateway ports it serves HTTP on <see cref="ServerOptions.HttpPort"/>: health checks and,
+/// when switched on, the Orleans Dashboard.
 /// </summary>
 public static class TableStoreServer
 {
     public const string StreamProviderName = "TableStore";
+    public const string DashboardPath = "/dashboard";
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
@@ -24,8 +32,9 @@ public static class TableStoreServer
         TableStore.ObjectStores.S3.S3Warehouse.Register(); // s3:// warehouses
         // appsettings.json sits next to the binary, wherever the silo is started from; relative paths in settings
         // (the warehouse) still resolve against the working directory.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder.Configuration);
+        builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -35,8 +44,15 @@ public static class TableStoreServer
         var section = builder.Configuration.GetSection(TableStoreOptions.SectionName);
         var server = section.Get<ServerOptions>() ?? new ServerOptions();
         server.Validate();
+        server.EnsurePortsFree();
         builder.Services.AddSingleton(Options.Create(server));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        // HTTP listens where the silo does: loopback for a local silo, every address for a clustered one.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (server.IsRedis) k.ListenAnyIP(server.HttpPort);
+            else k.Listen(IPAddress.Loopback, server.HttpPort);
+        });
 
         builder.UseOrleans(silo =>
         {
@@ -63,26 +79,37 @@ public static class TableStoreServer
                 silo.AddMemoryGrainStorage("PubSubStore");
                 silo.AddMemoryStreams(streams);
             }
+            if (server.Dashboard) silo.AddDashboard();
         });
+        builder.Services.AddSiloHealthChecks();
+        builder.Services.AddSiloTelemetry(builder.Configuration);
         builder.Services.AddHostedService<ReadyLogger>();
-        return builder.Build();
+
+        var app = builder.Build();
+        app.MapSiloHealthChecks();
+        if (server.Dashboard) app.MapOrleansDashboard(routePrefix: DashboardPath);
+        return app;
     }
 }
 
 /// <summary>Logs one line once the silo serves requests: what a person or a script waits for.</summary>
 internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<ServerOptions> server, IOptions<TableStoreOptions> store,
-    ILogger<ReadyLogger> log) : IHostedService
+    IConfiguration configuration, ILogger<ReadyLogger> log) : IHostedService
 {
     public const string ReadyMessage = "TableStore silo ready";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The deployment already hands the silo its Kafka endpoint (Event Hubs); no stream provider reads it yet.
+        if (configuration[$"{TableStoreOptions.SectionName}:Kafka:BootstrapServers"] is { Length: > 0 } kafka)
+            log.LogWarning("TableStore:Kafka:BootstrapServers ({Kafka}) is set but not used yet: changes go to the '{Streams}' stream provider (in-memory)",
+                kafka, store.Value.StreamProvider);
         lifetime.ApplicationStarted.Register(() =>
         {
             var s = server.Value;
             var warehouse = store.Value.Warehouse.Contains("://", StringComparison.Ordinal) ? store.Value.Warehouse : Path.GetFullPath(store.Value.Warehouse);
-            log.LogInformation(ReadyMessage + ": warehouse {Warehouse}, clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, cluster {ClusterId}",
-                warehouse, s.Clustering.ToLowerInvariant(), s.SiloPort, s.GatewayPort, s.ClusterId);
+            log.LogInformation(ReadyMessage + ": warehouse {Warehouse}, clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, http port {HttpPort}, cluster {ClusterId}",
+                warehouse, s.Clustering.ToLowerInvariant(), s.SiloPort, s.GatewayPort, s.HttpPort, s.ClusterId);
         });
         lifetime.ApplicationStopping.Register(() => log.LogInformation("TableStore silo stopping: committing accepted writes, then leaving the cluster"));
         return Task.CompletedTask;

@@ -17,5 +17,11 @@ internal static class ServiceMetrics
 
     public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.service.bucket.sorted-runs", description: "Sorted runs of a bucket when a flush checks them (near the stop trigger)");
 
+    public static readonly UpDownCounter<int> CompactionBacklog = Meter.CreateUpDownCounter<int>("tablestore.service.compaction.backlog",
+        description: "Bucket compactions started by writers and not finished (queued for a thread or running)");
+
+    public static readonly Histogram<long> SubscriberLag = Meter.CreateHistogram<long>("tablestore.service.subscriber.lag", "{snapshot}",
+        "Snapshots a subscriber had yet to receive when it caught up from the lake (0: it was current)");
+
     public static KeyValuePair<string, object?> Table(string table) => new("table", table);
 }

@@ -242,13 +242,17 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             throw new SnapshotNotFoundException($"The subscription to {TableName} fell behind: snapshot {from} expired before it was delivered (the earliest retained is {earliest}). Subscribe with a consumer id (it protects the snapshots it needs) and start from earliest.");
         // Bounded by count and by size: a reply is one Orleans message, and the caller asks again for the rest.
         long bytes = 0;
+        bool current = false;
         for (long id = from; events.Count < max && bytes < CatchUpReplyBytes; id++)
         {
-            if (await table.Snapshots.TryGetAsync(id).ConfigureAwait(true) is not { } snapshot) break;
+            if (await table.Snapshots.TryGetAsync(id).ConfigureAwait(true) is not { } snapshot) { current = true; break; }
             var e = ChangeEvent.From(TableName, await changes.ReadAsync(snapshot).ConfigureAwait(true));
             events.Add(e);
             bytes += e.Rows.Length;
         }
+        // How far behind the caller was: exact when the read reached the end, else from the latest snapshot id.
+        long lag = current ? events.Count : Math.Max(events.Count, (await table.Snapshots.LatestIdAsync().ConfigureAwait(true) ?? 0) - from + 1);
+        ServiceMetrics.SubscriberLag.Record(lag, ServiceMetrics.Table(TableName));
         return [.. events];
     }
 

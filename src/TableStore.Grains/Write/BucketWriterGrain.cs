@@ -136,7 +136,7 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         var key = (PartitionKey.Of(_partition), _bucket);
         var tableName = GrainKeys.TableOf(Key);
         // Off the grain's scheduler: decoding and encoding files is CPU work that must not hold up appends.
-        _compaction = Task.Run(() => BackgroundCompaction.RunAsync(runtime, tableName, key, Key, log));
+        _compaction = BackgroundCompaction.Start(runtime, tableName, key, Key, log);
     }
 
     /// <summary>

@@ -19,9 +19,10 @@ public sealed class ProcessCluster : IAsyncDisposable
     public int RedisPort { get; private set; }
     public List<Silo> Silos { get; } = [];
 
-    public sealed record Silo(Process Process, int SiloPort, int GatewayPort)
+    public sealed record Silo(Process Process, int SiloPort, int GatewayPort, int HttpPort)
     {
         public string Gateway => $"127.0.0.1:{GatewayPort}";
+        public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     }
 
     public async Task StartRedisAsync()
@@ -34,10 +35,10 @@ public sealed class ProcessCluster : IAsyncDisposable
         await WaitForPortAsync(RedisPort, p, TimeSpan.FromSeconds(20));
     }
 
-    public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true)
+    public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(Warehouse);
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        int siloPort = FreePort(), gatewayPort = FreePort(), httpPort = FreePort();
         var env = new Dictionary<string, string>
         {
             ["TableStore__Warehouse"] = Warehouse,
@@ -45,11 +46,13 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["TableStore__Redis"] = $"127.0.0.1:{RedisPort}",
             ["TableStore__SiloPort"] = siloPort.ToString(),
             ["TableStore__GatewayPort"] = gatewayPort.ToString(),
+            ["TableStore__HttpPort"] = httpPort.ToString(),
             ["TableStore__AdvertisedAddress"] = "127.0.0.1",
             ["TableStore__CommitInterval"] = commitInterval,
         };
+        if (settings is not null) foreach (var (k, v) in settings) env[k] = v;
         var p = Start(BuiltPrograms.DotnetHost(), [BuiltPrograms.Find("TableStore.Server.dll", "TableStore.Server")], env);
-        var silo = new Silo(p, siloPort, gatewayPort);
+        var silo = new Silo(p, siloPort, gatewayPort, httpPort);
         Silos.Add(silo);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!Output(p).Contains("TableStore silo ready", StringComparison.Ordinal))

@@ -1,0 +1,221 @@
+// The Orleans silos as one container app (tag azd-service-name: silo, which azd deploys to).
+// Ports, all internal: 30000 Orleans gateway (the app's TCP ingress), 11111 silo-to-silo, 8080 HTTP (health,
+// metrics, dashboard). Scaling: at least 2 replicas (a single silo is no cluster: no failover), CPU rule at 70 %.
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource (the azd-service-name tag is added here).')
+param tags object
+
+@description('Container app name (at most 32 characters).')
+param name string
+
+@description('Resource id of the Container Apps environment.')
+param environmentId string
+
+@description('Image to run; empty before the first azd deploy (a placeholder image is used then).')
+param imageName string = ''
+
+@description('Name of the container registry (same resource group).')
+param registryName string
+
+@description('Name of the silo identity (same resource group).')
+param identityName string
+
+@description('Storage account of the warehouse.')
+param storageAccountName string
+
+@description('Blob container of the warehouse.')
+param warehouseContainerName string
+
+@description('Event Hubs namespace (Kafka endpoint).')
+param eventHubsNamespaceName string
+
+@description('Event hub (Kafka topic) for table changes.')
+param changesTopic string
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Redis connection string for Orleans clustering (holds the access key).')
+@secure()
+param redisConnectionString string
+
+@description('Serve the Orleans Dashboard on port 8080 at /dashboard.')
+param dashboardEnabled bool = false
+
+@description('Fewest silos.')
+@minValue(2)
+param minReplicas int = 2
+
+@description('Most silos.')
+@minValue(2)
+param maxReplicas int = 10
+
+var siloPort = 11111
+var gatewayPort = 30000
+var httpPort = 8080
+var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+var hasImage = !empty(imageName)
+
+// AcrPull
+var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
+  name: registryName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+}
+
+resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: registry
+  name: guid(registry.id, identity.id, acrPullRoleId)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPullRoleId)
+  }
+}
+
+// The placeholder image serves neither health endpoint: probes only for the real image.
+var probes = hasImage
+  ? [
+      {
+        type: 'Startup'
+        httpGet: {
+          path: '/health/live'
+          port: httpPort
+        }
+        initialDelaySeconds: 5
+        periodSeconds: 5
+        failureThreshold: 10
+        timeoutSeconds: 3
+      }
+      {
+        type: 'Liveness'
+        httpGet: {
+          path: '/health/live'
+          port: httpPort
+        }
+        periodSeconds: 10
+        failureThreshold: 3
+        timeoutSeconds: 3
+      }
+      {
+        type: 'Readiness'
+        httpGet: {
+          path: '/health/ready'
+          port: httpPort
+        }
+        periodSeconds: 10
+        failureThreshold: 3
+        timeoutSeconds: 3
+      }
+    ]
+  : []
+
+resource silo 'Microsoft.App/containerApps@2026-01-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'silo' })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  dependsOn: [
+    acrPull // the identity must be able to pull before the first revision starts
+  ]
+  properties: {
+    environmentId: environmentId
+    workloadProfileName: 'Consumption'
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        external: false
+        transport: 'tcp'
+        targetPort: gatewayPort
+        exposedPort: gatewayPort
+        additionalPortMappings: [
+          {
+            external: false
+            targetPort: siloPort
+            exposedPort: siloPort
+          }
+          {
+            external: false
+            targetPort: httpPort
+            exposedPort: httpPort
+          }
+        ]
+      }
+      registries: [
+        {
+          server: registry.properties.loginServer
+          identity: identity.id
+        }
+      ]
+      secrets: [
+        {
+          name: 'redis-connection'
+          value: redisConnectionString
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'silo'
+          image: hasImage ? imageName : placeholderImage
+          resources: {
+            cpu: json('1.0')
+            memory: '2Gi'
+          }
+          env: [
+            { name: 'TableStore__Warehouse', value: 'az://${storageAccountName}/${warehouseContainerName}' }
+            { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+            { name: 'TableStore__Clustering', value: 'redis' }
+            { name: 'TableStore__Redis', secretRef: 'redis-connection' }
+            { name: 'TableStore__ClusterId', value: 'tablestore' }
+            { name: 'TableStore__ServiceId', value: 'tablestore' }
+            { name: 'TableStore__SiloPort', value: string(siloPort) }
+            { name: 'TableStore__GatewayPort', value: string(gatewayPort) }
+            { name: 'TableStore__HttpPort', value: string(httpPort) }
+            { name: 'TableStore__Kafka__BootstrapServers', value: '${eventHubsNamespaceName}.servicebus.windows.net:9093' }
+            { name: 'TableStore__Kafka__SecurityProtocol', value: 'SaslSsl' }
+            { name: 'TableStore__Kafka__SaslMechanism', value: 'OAuthBearer' }
+            { name: 'TableStore__Kafka__Topic', value: changesTopic }
+            { name: 'TableStore__Dashboard', value: string(dashboardEnabled) }
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+            { name: 'OTEL_SERVICE_NAME', value: 'tablestore-silo' }
+          ]
+          probes: probes
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+        rules: [
+          {
+            name: 'cpu'
+            custom: {
+              type: 'cpu'
+              metadata: {
+                type: 'Utilization'
+                value: '70'
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+}
+
+output name string = silo.name
+output fqdn string = silo.properties.configuration.ingress.fqdn
+output gateway string = '${silo.properties.configuration.ingress.fqdn}:${gatewayPort}'

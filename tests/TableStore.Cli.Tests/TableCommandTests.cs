@@ -167,4 +167,21 @@ public sealed class TableCommandTests : CliTestBase
         Assert.Contains("--schema", r.Stderr);
         Assert.Contains("tablestore table create --help", r.Stderr);
     }
+
+    [Fact]
+    public async Task Table_options_lists_every_declared_option_with_its_values_and_default_and_needs_no_warehouse()
+    {
+        Env["TABLESTORE_WAREHOUSE"] = Path.Combine(Root, "never-created");
+        var r = await OkAsync("table", "options", "--format", "csv");
+        var lines = r.StdoutLines;
+        Assert.Equal("key,values,default,restrictions,description", lines[0]);
+        Assert.Equal(TableStore.Core.Schema.CoreOptions.All.Count, lines.Length - 1);
+        Assert.Contains(lines, l => l.StartsWith("merge-engine,deduplicate | partial-update | aggregation | first-row,deduplicate,primary-key tables; fixed once the table holds data,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("num-sorted-run.compaction-trigger,2 … 1000,5,,", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(Root, "never-created")));
+
+        // The same declarations reject a typo at create, with a hint.
+        var bad = await FailAsync("table", "create", "shop.t", "--schema", "id BIGINT", "--primary-key", "id", "--option", "write-onyl=true");
+        Assert.Contains("Unknown table option 'write-onyl'. Did you mean 'write-only'?", bad.Stderr);
+    }
 }

@@ -271,7 +271,7 @@ public class MaintenanceTests(ITestOutputHelper output)
     [InlineData("2d", 172_800_000)]
     [InlineData("45", 45_000)]
     public void Durations_parse_with_units(string text, long millis) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(millis), CoreOptions.ParseDuration(text));
+        Assert.Equal(TimeSpan.FromMilliseconds(millis), ConfigOption.ParseDuration(text));
 
     [Fact]
     public void Schedule_and_retention_options_are_validated()

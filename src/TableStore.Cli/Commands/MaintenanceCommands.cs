@@ -94,7 +94,7 @@ internal static class MaintenanceCommands
 
     private static TimeSpan Duration(string option, string text)
     {
-        try { return CoreOptions.ParseDuration(text); }
+        try { return ConfigOption.ParseDuration(text); }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new InvalidInputException($"Invalid {option} '{text}': {e.Message}.");

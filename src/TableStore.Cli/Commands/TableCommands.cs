@@ -10,7 +10,7 @@ namespace TableStore.Cli.Commands;
 /// <summary><c>tablestore table create|alter|list|describe|drop</c>.</summary>
 internal static class TableCommands
 {
-    public static Command Build(CliContext context) => new("table", "Create, alter, list, describe and drop tables")
+    public static Command Build(CliContext context) => new("table", "Create, alter, list, describe and drop tables; list the table options")
     {
         Create(context),
         Alter(context),
@@ -18,6 +18,7 @@ internal static class TableCommands
         List(context),
         Describe(context),
         Drop(context),
+        TableOptionsCommand.Build(),
     };
 
     private static Command Create(CliContext context)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TableStore.Core.Schema;
 
 public enum MergeEngine { Deduplicate, PartialUpdate, Aggregation, FirstRow }
@@ -9,8 +7,9 @@ public enum FileCompression { Zstd, Snappy, Gzip, None }
 public enum ChangelogProducer { None, Input, Lookup, FullCompaction }
 
 /// <summary>
-/// Typed view over a table's string options, with defaults. Options are validated when the table is
-/// created so a typo in a value fails early with the option's name.
+/// A table's options: every option declared once (key, values, default, description: <see cref="All"/>), and the
+/// typed values of one table's string options. Keys are checked when a table is created or altered, values when
+/// its schema is read, so a typo fails early with the option's name.
 /// </summary>
 public sealed class CoreOptions
 {
@@ -45,11 +44,74 @@ public sealed class CoreOptions
     public const string ExpireIntervalKey = "snapshot.expire.interval";
     public const string FullCompactionIntervalKey = "compaction.full.interval";
 
+    // ---- The declarations, in the order they are read (an option may follow those above it). ----
+
+    public static readonly ConfigOption<MergeEngine> MergeEngineOption = ConfigOption.Choice(MergeEngineKey, MergeEngine.Deduplicate,
+        [("deduplicate", MergeEngine.Deduplicate), ("partial-update", MergeEngine.PartialUpdate), ("aggregation", MergeEngine.Aggregation), ("first-row", MergeEngine.FirstRow)],
+        "How rows with the same primary key merge: the latest wins, non-null columns update, columns aggregate, or the first stays (architecture.md, Merge engines)")
+        .MergeOption().PrimaryKeyOnly();
+    public static readonly ConfigOption<string> SequenceFieldOption = ConfigOption.Text(SequenceFieldKey, "value columns, comma-separated", "",
+        "Orders a key's versions by these columns instead of by write order").MergeOption().PrimaryKeyOnly();
+    public static readonly ConfigOption<bool> IgnoreDeleteOption = ConfigOption.Bool(IgnoreDeleteKey, false, "Drop -U and -D rows on write (any merge engine)").PrimaryKeyOnly();
+    public static readonly ConfigOption<ChangelogProducer> ChangelogProducerOption = ConfigOption.Choice(ChangelogProducerKey, ChangelogProducer.None,
+        [("none", ChangelogProducer.None), ("input", ChangelogProducer.Input), ("lookup", ChangelogProducer.Lookup), ("full-compaction", ChangelogProducer.FullCompaction)],
+        "What streaming readers get for each commit (architecture.md, Streaming)").PrimaryKeyOnly();
+    public static readonly ConfigOption<bool> RemoveRecordOnDeleteOption = ConfigOption.Bool(RemoveRecordOnDeleteKey, false,
+        "Aggregation tables: a -D row deletes the key instead of retracting its values").MergeOption();
+    public static readonly ConfigOption<string> DefaultAggregateFunctionOption = ConfigOption.Text(DefaultAggregateFunctionKey,
+        string.Join(" | ", MergeTree.Engines.FieldAggregator.Names), "last_non_null_value", "Aggregation tables: the function of columns without their own").MergeOption();
+    public static readonly ConfigOption<string> FieldAggregateFunctionOption = ConfigOption.Text($"{FieldsPrefix}<column>{AggregateFunctionSuffix}",
+        string.Join(" | ", MergeTree.Engines.FieldAggregator.Names), "", "Aggregation tables: how this value column aggregates").MergeOption();
+    public static readonly ConfigOption<string> FieldSequenceGroupOption = ConfigOption.Text($"{FieldsPrefix}<column>{SequenceGroupSuffix}", "value columns, comma-separated", "",
+        "Partial-update tables: these columns update together when this column is not older").MergeOption();
+    public static readonly ConfigOption<long> TargetFileSizeOption = ConfigOption.Size(TargetFileSizeKey, "128mb", "Data files are rolled at about this size");
+    public static readonly ConfigOption<long> WriteBufferSizeOption = ConfigOption.Size(WriteBufferSizeKey, "256mb", "Memtable per bucket before a flush to a sorted run");
+    public static readonly ConfigOption<FileCompression> CompressionOption = ConfigOption.Choice(CompressionKey, FileCompression.Zstd,
+        [("zstd", FileCompression.Zstd), ("snappy", FileCompression.Snappy), ("gzip", FileCompression.Gzip), ("none", FileCompression.None), ("uncompressed", FileCompression.None)],
+        "Parquet page compression of data files");
+    /// <summary>Parquet.Net only takes the coarse levels; its default (smallest) is ~160x slower than fastest.</summary>
+    public static readonly ConfigOption<System.IO.Compression.CompressionLevel> CompressionLevelOption = ConfigOption.Choice(CompressionLevelKey, System.IO.Compression.CompressionLevel.Fastest,
+        [("fastest", System.IO.Compression.CompressionLevel.Fastest), ("optimal", System.IO.Compression.CompressionLevel.Optimal), ("smallest", System.IO.Compression.CompressionLevel.SmallestSize)],
+        "Compression effort (smallest is about 160x slower to write than fastest)");
+    public static readonly ConfigOption<int> RowGroupRowsOption = ConfigOption.Int(RowGroupRowsKey, 262144, 1024, int.MaxValue, "Rows per Parquet row group");
+    public static readonly ConfigOption<int> ManifestMergeMinCountOption = ConfigOption.Int(ManifestMergeMinCountKey, 30, 2, 100_000, "Manifests are merged into one once a snapshot has this many");
+    public static readonly ConfigOption<int> CommitMaxRetriesOption = ConfigOption.Int(CommitMaxRetriesKey, 100, 0, 100_000, "Attempts a commit makes when other committers win the race for a snapshot id");
+    public static readonly ConfigOption<int> CompactionTriggerOption = ConfigOption.Int(CompactionTriggerKey, 5, 2, 1000, "A bucket with this many sorted runs is compacted (universal compaction)");
+    public static readonly ConfigOption<int> StopTriggerOption = ConfigOption.Int(StopTriggerKey, o => o.CompactionTrigger + 3, $"{CompactionTriggerKey} + 3",
+        o => o.CompactionTrigger, CompactionTriggerKey, 10_000, "A bucket with this many sorted runs stalls its writer until compaction catches up");
+    public static readonly ConfigOption<int> NumLevelsOption = ConfigOption.Int(NumLevelsKey, o => o.CompactionTrigger + 1, $"{CompactionTriggerKey} + 1",
+        _ => 2, "2", 100, "Levels of a bucket's LSM tree");
+    public static readonly ConfigOption<int> MaxSizeAmplificationOption = ConfigOption.Int(MaxSizeAmplificationKey, 200, 1, 1_000_000, "Compact everything once the runs above the last hold this percentage of its size");
+    public static readonly ConfigOption<int> SizeRatioOption = ConfigOption.Int(SizeRatioKey, 1, 0, 1000, "Percent: a run joins a compaction when no larger than the runs before it by this much");
+    public static readonly ConfigOption<int> CompactionMinFileNumOption = ConfigOption.Int(CompactionMinFileNumKey, 5, 2, 10_000, "Append-only buckets: compact once this many consecutive small files exist");
+    public static readonly ConfigOption<int> CompactionMaxFileNumOption = ConfigOption.Int(CompactionMaxFileNumKey, _ => 50, "50",
+        o => o.CompactionMinFileNum, CompactionMinFileNumKey, 100_000, "Append-only buckets: at most this many files per compaction");
+    public static readonly ConfigOption<bool> WriteOnlyOption = ConfigOption.Bool(WriteOnlyKey, false, "Writers never compact; a compact job (or the service's schedule) does");
+    public static readonly ConfigOption<int> RetainedMinOption = ConfigOption.Int(RetainedMinKey, 10, 1, int.MaxValue, "Expiration keeps at least this many snapshots, whatever their age");
+    public static readonly ConfigOption<int> RetainedMaxOption = ConfigOption.Int(RetainedMaxKey, _ => int.MaxValue, "unlimited",
+        o => o.RetainedMin, RetainedMinKey, int.MaxValue, "Expiration keeps at most this many snapshots, whatever their age");
+    public static readonly ConfigOption<TimeSpan> TimeRetainedOption = ConfigOption.Duration(TimeRetainedKey, "1h", "Expiration keeps snapshots younger than this (between the min and max counts)");
+    public static readonly ConfigOption<TimeSpan?> ExpireIntervalOption = ConfigOption.Interval(ExpireIntervalKey, "30min", "The service expires the table's snapshots on this schedule");
+    public static readonly ConfigOption<TimeSpan?> FullCompactionIntervalOption = ConfigOption.Interval(FullCompactionIntervalKey, "off", "The service fully compacts the table on this schedule");
+    public static readonly ConfigOption<string> UserAnnotationOption = ConfigOption.Text($"{UserPrefix}<name>", "any text", "", "Your own annotations, stored and never interpreted");
+
+    /// <summary>Every table option this version knows, in the order listings show them.</summary>
+    public static readonly IReadOnlyList<ConfigOption> All =
+    [
+        MergeEngineOption, SequenceFieldOption, IgnoreDeleteOption, RemoveRecordOnDeleteOption, FieldAggregateFunctionOption,
+        DefaultAggregateFunctionOption, FieldSequenceGroupOption, ChangelogProducerOption, CompactionTriggerOption, StopTriggerOption,
+        NumLevelsOption, MaxSizeAmplificationOption, SizeRatioOption, CompactionMinFileNumOption, CompactionMaxFileNumOption, WriteOnlyOption,
+        RetainedMinOption, RetainedMaxOption, TimeRetainedOption, ExpireIntervalOption, FullCompactionIntervalOption, TargetFileSizeOption,
+        WriteBufferSizeOption, CompressionOption, CompressionLevelOption, RowGroupRowsOption, ManifestMergeMinCountOption, CommitMaxRetriesOption,
+        UserAnnotationOption,
+    ];
+
+    // ---- The typed values of one table's options. ----
+
     public MergeEngine MergeEngine { get; }
     public long TargetFileSize { get; }
     public long WriteBufferSize { get; }
     public FileCompression Compression { get; }
-    /// <summary>Parquet.Net only takes the coarse levels; its default (smallest) is ~160x slower than fastest.</summary>
     public System.IO.Compression.CompressionLevel CompressionLevel { get; }
     public int RowGroupRows { get; }
     public int ManifestMergeMinCount { get; }
@@ -80,14 +142,11 @@ public sealed class CoreOptions
     /// <summary>Keys under this prefix are the user's own annotations, stored and never interpreted.</summary>
     public const string UserPrefix = "meta.";
 
-    public static readonly IReadOnlyList<string> KnownKeys =
-    [
-        MergeEngineKey, TargetFileSizeKey, WriteBufferSizeKey, CompressionKey, CompressionLevelKey, RowGroupRowsKey,
-        ManifestMergeMinCountKey, CommitMaxRetriesKey, CompactionTriggerKey, StopTriggerKey, NumLevelsKey,
-        MaxSizeAmplificationKey, SizeRatioKey, CompactionMinFileNumKey, CompactionMaxFileNumKey, WriteOnlyKey,
-        RetainedMinKey, RetainedMaxKey, TimeRetainedKey, ExpireIntervalKey, FullCompactionIntervalKey,
-        SequenceFieldKey, IgnoreDeleteKey, RemoveRecordOnDeleteKey, DefaultAggregateFunctionKey, ChangelogProducerKey,
-    ];
+    /// <summary>The exact keys this version knows (patterns such as <c>fields.&lt;column&gt;...</c> not included).</summary>
+    public static readonly IReadOnlyList<string> KnownKeys = [.. All.Where(o => !o.IsPattern).Select(o => o.Key)];
+
+    /// <summary>The declaration <paramref name="key"/> belongs to; null for a key this version does not know.</summary>
+    public static ConfigOption? Find(string key) => All.FirstOrDefault(o => !o.IsPattern && o.Matches(key)) ?? All.FirstOrDefault(o => o.Matches(key));
 
     /// <summary>
     /// Rejects option names this version does not know, so a typo is not silently ignored. Checked when a
@@ -96,20 +155,19 @@ public sealed class CoreOptions
     public static void ValidateKeys(IEnumerable<string> keys)
     {
         foreach (var key in keys)
-            if (!KnownKeys.Contains(key) && !key.StartsWith(UserPrefix, StringComparison.Ordinal) && !IsFieldOption(key))
-                throw new InvalidInputException($"Unknown table option '{key}'. Known options: {string.Join(", ", KnownKeys)}, {FieldsPrefix}<column>{AggregateFunctionSuffix}, {FieldsPrefix}<column>{SequenceGroupSuffix}; keys starting with '{UserPrefix}' are free-form annotations.");
+        {
+            if (Find(key) is not null) continue;
+            var near = KnownKeys.MinBy(k => EditDistance(k, key));
+            var hint = near is not null && EditDistance(near, key) <= Math.Max(2, key.Length / 4) ? $" Did you mean '{near}'?" : "";
+            throw new InvalidInputException($"Unknown table option '{key}'.{hint} Known options: {string.Join(", ", All.Select(o => o.Key))}.");
+        }
     }
 
     /// <summary>
     /// Whether the option decides how stored rows merge (engine, ordering, per-column functions and groups): such
     /// options are fixed once a table holds data, since stored rows were merged under them.
     /// </summary>
-    public static bool IsMergeOption(string key) =>
-        key is MergeEngineKey or SequenceFieldKey or RemoveRecordOnDeleteKey or DefaultAggregateFunctionKey || IsFieldOption(key);
-
-    private static bool IsFieldOption(string key) =>
-        key.StartsWith(FieldsPrefix, StringComparison.Ordinal) && key.Length > FieldsPrefix.Length
-        && (key.EndsWith(AggregateFunctionSuffix, StringComparison.Ordinal) || key.EndsWith(SequenceGroupSuffix, StringComparison.Ordinal));
+    public static bool IsMergeOption(string key) => Find(key)?.FixedOnceWritten == true;
 
     /// <summary>The columns of <c>sequence.field</c> (comma-separated), empty when not set.</summary>
     public IReadOnlyList<string> SequenceFields { get; }
@@ -122,123 +180,47 @@ public sealed class CoreOptions
 
     public CoreOptions(IReadOnlyDictionary<string, string> options)
     {
-        MergeEngine = Get(options, MergeEngineKey, "deduplicate", v => v.ToLowerInvariant() switch
-        {
-            "deduplicate" => MergeEngine.Deduplicate,
-            "partial-update" => MergeEngine.PartialUpdate,
-            "aggregation" => MergeEngine.Aggregation,
-            "first-row" => MergeEngine.FirstRow,
-            _ => throw new FormatException("supported: deduplicate, partial-update, aggregation, first-row"),
-        });
-        SequenceFields = Get(options, SequenceFieldKey, "", v => v.Split(',').Select(x => x.Trim()).Where(x => x.Length > 0).ToArray());
-        IgnoreDelete = Get(options, IgnoreDeleteKey, "false", ParseBool);
-        ChangelogProducer = Get(options, ChangelogProducerKey, "none", v => v.ToLowerInvariant() switch
-        {
-            "none" => ChangelogProducer.None,
-            "input" => ChangelogProducer.Input,
-            "lookup" => ChangelogProducer.Lookup,
-            "full-compaction" => ChangelogProducer.FullCompaction,
-            _ => throw new FormatException("supported: none, input, lookup, full-compaction"),
-        });
-        RemoveRecordOnDelete = Get(options, RemoveRecordOnDeleteKey, "false", ParseBool);
-        TargetFileSize = Get(options, TargetFileSizeKey, "128mb", ParseSize);
-        WriteBufferSize = Get(options, WriteBufferSizeKey, "256mb", ParseSize);
-        Compression = Get(options, CompressionKey, "zstd", v => v.ToLowerInvariant() switch
-        {
-            "zstd" => FileCompression.Zstd,
-            "snappy" => FileCompression.Snappy,
-            "gzip" => FileCompression.Gzip,
-            "none" or "uncompressed" => FileCompression.None,
-            _ => throw new FormatException("supported: zstd, snappy, gzip, none"),
-        });
-        CompressionLevel = Get(options, CompressionLevelKey, "fastest", v => v.ToLowerInvariant() switch
-        {
-            "fastest" => System.IO.Compression.CompressionLevel.Fastest,
-            "optimal" => System.IO.Compression.CompressionLevel.Optimal,
-            "smallest" => System.IO.Compression.CompressionLevel.SmallestSize,
-            _ => throw new FormatException("supported: fastest, optimal, smallest"),
-        });
-        RowGroupRows = Get(options, RowGroupRowsKey, "262144", v => ParseInt(v, 1024, int.MaxValue));
-        ManifestMergeMinCount = Get(options, ManifestMergeMinCountKey, "30", v => ParseInt(v, 2, 100_000));
-        CommitMaxRetries = Get(options, CommitMaxRetriesKey, "100", v => ParseInt(v, 0, 100_000));
-        CompactionTrigger = Get(options, CompactionTriggerKey, "5", v => ParseInt(v, 2, 1000));
-        StopTrigger = Get(options, StopTriggerKey, (CompactionTrigger + 3).ToString(CultureInfo.InvariantCulture), v => ParseInt(v, CompactionTrigger, 10_000));
-        NumLevels = Get(options, NumLevelsKey, (CompactionTrigger + 1).ToString(CultureInfo.InvariantCulture), v => ParseInt(v, 2, 100));
-        MaxSizeAmplificationPercent = Get(options, MaxSizeAmplificationKey, "200", v => ParseInt(v, 1, 1_000_000));
-        SizeRatio = Get(options, SizeRatioKey, "1", v => ParseInt(v, 0, 1000));
-        CompactionMinFileNum = Get(options, CompactionMinFileNumKey, "5", v => ParseInt(v, 2, 10_000));
-        CompactionMaxFileNum = Get(options, CompactionMaxFileNumKey, "50", v => ParseInt(v, CompactionMinFileNum, 100_000));
-        WriteOnly = Get(options, WriteOnlyKey, "false", ParseBool);
-        RetainedMin = Get(options, RetainedMinKey, "10", v => ParseInt(v, 1, int.MaxValue));
-        RetainedMax = Get(options, RetainedMaxKey, int.MaxValue.ToString(CultureInfo.InvariantCulture), v => ParseInt(v, RetainedMin, int.MaxValue));
-        TimeRetained = Get(options, TimeRetainedKey, "1h", ParseDuration);
-        ExpireInterval = Get(options, ExpireIntervalKey, "30min", ParseInterval);
-        FullCompactionInterval = Get(options, FullCompactionIntervalKey, "off", ParseInterval);
+        MergeEngine = MergeEngineOption.Read(options, this);
+        SequenceFields = SequenceFieldOption.Read(options, this).Split(',').Select(x => x.Trim()).Where(x => x.Length > 0).ToArray();
+        IgnoreDelete = IgnoreDeleteOption.Read(options, this);
+        ChangelogProducer = ChangelogProducerOption.Read(options, this);
+        RemoveRecordOnDelete = RemoveRecordOnDeleteOption.Read(options, this);
+        TargetFileSize = TargetFileSizeOption.Read(options, this);
+        WriteBufferSize = WriteBufferSizeOption.Read(options, this);
+        Compression = CompressionOption.Read(options, this);
+        CompressionLevel = CompressionLevelOption.Read(options, this);
+        RowGroupRows = RowGroupRowsOption.Read(options, this);
+        ManifestMergeMinCount = ManifestMergeMinCountOption.Read(options, this);
+        CommitMaxRetries = CommitMaxRetriesOption.Read(options, this);
+        CompactionTrigger = CompactionTriggerOption.Read(options, this);
+        StopTrigger = StopTriggerOption.Read(options, this);
+        NumLevels = NumLevelsOption.Read(options, this);
+        MaxSizeAmplificationPercent = MaxSizeAmplificationOption.Read(options, this);
+        SizeRatio = SizeRatioOption.Read(options, this);
+        CompactionMinFileNum = CompactionMinFileNumOption.Read(options, this);
+        CompactionMaxFileNum = CompactionMaxFileNumOption.Read(options, this);
+        WriteOnly = WriteOnlyOption.Read(options, this);
+        RetainedMin = RetainedMinOption.Read(options, this);
+        RetainedMax = RetainedMaxOption.Read(options, this);
+        TimeRetained = TimeRetainedOption.Read(options, this);
+        ExpireInterval = ExpireIntervalOption.Read(options, this);
+        FullCompactionInterval = FullCompactionIntervalOption.Read(options, this);
     }
 
-    private static bool ParseBool(string v) => v.ToLowerInvariant() switch
+    private static int EditDistance(string a, string b)
     {
-        "true" => true,
-        "false" => false,
-        _ => throw new FormatException("must be true or false"),
-    };
-
-    /// <summary>A schedule: a positive duration, or <c>off</c> (also <c>0</c>) for never.</summary>
-    private static TimeSpan? ParseInterval(string v)
-    {
-        if (v.Equals("off", StringComparison.OrdinalIgnoreCase)) return null;
-        var d = ParseDuration(v);
-        return d <= TimeSpan.Zero ? null : d;
-    }
-
-    /// <summary>Parses durations such as <c>500ms</c>, <c>30s</c>, <c>10min</c>, <c>1h</c>, <c>7d</c> (a bare number is seconds).</summary>
-    public static TimeSpan ParseDuration(string v)
-    {
-        var text = v.Trim().ToLowerInvariant();
-        int split = 0;
-        while (split < text.Length && (char.IsAsciiDigit(text[split]) || text[split] == '.')) split++;
-        if (split == 0 || !double.TryParse(text[..split], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
-            throw new FormatException($"'{v}' is not a duration; use a number and a unit: ms, s, min, h, d (e.g. 30min, 1d)");
-        TimeSpan unit = text[split..].Trim() switch
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
         {
-            "ms" => TimeSpan.FromMilliseconds(1),
-            "" or "s" or "sec" or "second" or "seconds" => TimeSpan.FromSeconds(1),
-            "m" or "min" or "minute" or "minutes" => TimeSpan.FromMinutes(1),
-            "h" or "hour" or "hours" => TimeSpan.FromHours(1),
-            "d" or "day" or "days" => TimeSpan.FromDays(1),
-            var u => throw new FormatException($"unknown unit '{u}' in '{v}'; use ms, s, min, h or d"),
-        };
-        return TimeSpan.FromTicks(checked((long)(n * unit.Ticks)));
-    }
-
-    private static T Get<T>(IReadOnlyDictionary<string, string> options, string key, string defaultValue, Func<string, T> parse)
-    {
-        var raw = options.TryGetValue(key, out var v) ? v : defaultValue;
-        try { return parse(raw.Trim()); }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new InvalidInputException($"Invalid value '{raw}' for table option '{key}': {e.Message}");
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
         }
-    }
-
-    private static int ParseInt(string v, int min, int max)
-    {
-        int n = int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
-        if (n < min || n > max) throw new FormatException($"must be between {min} and {max}");
-        return n;
-    }
-
-    /// <summary>Parses sizes such as <c>4096</c>, <c>64kb</c>, <c>128mb</c>, <c>1gb</c>.</summary>
-    public static long ParseSize(string v)
-    {
-        v = v.Trim().ToLowerInvariant();
-        long mult = 1;
-        foreach (var (suffix, m) in new[] { ("kb", 1L << 10), ("mb", 1L << 20), ("gb", 1L << 30), ("k", 1L << 10), ("m", 1L << 20), ("g", 1L << 30), ("b", 1L) })
-        {
-            if (v.EndsWith(suffix, StringComparison.Ordinal)) { mult = m; v = v[..^suffix.Length].Trim(); break; }
-        }
-        long n = long.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
-        if (n <= 0) throw new FormatException("must be positive");
-        return checked(n * mult);
+        return row[b.Length];
     }
 }

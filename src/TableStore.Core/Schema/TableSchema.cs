@@ -103,8 +103,8 @@ public sealed partial class TableSchema
         CoreOptions = new CoreOptions(Options);
         if (Kind == TableKind.AppendOnly)
         {
-            foreach (var key in new[] { CoreOptions.MergeEngineKey, CoreOptions.SequenceFieldKey, CoreOptions.IgnoreDeleteKey, CoreOptions.ChangelogProducerKey })
-                if (Options.ContainsKey(key)) throw new InvalidInputException($"The option '{key}' needs a primary key.");
+            foreach (var key in Options.Keys)
+                if (CoreOptions.Find(key) is { RequiresPrimaryKey: true }) throw new InvalidInputException($"The option '{key}' needs a primary key.");
         }
         MergeSpec = new MergeTree.Engines.MergeEngineSpec(this);
     }

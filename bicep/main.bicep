@@ -29,6 +29,7 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 // Names are known before deployment (not read from module outputs) wherever a module uses them to name or find a
 // resource: role assignment names and `existing` references then resolve at compile time, and what-if is exact.
 var identityName = 'id-silo-${resourceToken}'
+var vnetName = 'vnet-${resourceToken}'
 var registryName = 'cr${resourceToken}'
 var logAnalyticsName = 'log-${resourceToken}'
 var redisName = 'redis-${resourceToken}'
@@ -45,7 +46,7 @@ module network 'modules/network.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'vnet-${resourceToken}'
+    name: vnetName
   }
 }
 
@@ -113,7 +114,9 @@ module redis 'modules/redis.bicep' = {
     location: location
     tags: tags
     name: redisName
+    identityName: identityName
   }
+  dependsOn: [identity]
 }
 
 module environment 'modules/containerapps-environment.bicep' = {
@@ -129,12 +132,17 @@ module environment 'modules/containerapps-environment.bicep' = {
   dependsOn: [monitoring]
 }
 
-// The one place an access key is used: the Orleans Redis clustering provider takes a password and has no Entra ID
-// token support. The key goes straight into a @secure() module parameter and from there into a container app secret;
-// it is never an output.
-resource redisCache 'Microsoft.Cache/redis@2024-11-01' existing = {
-  name: redisName
+module dns 'modules/dns.bicep' = {
+  name: 'dns'
   scope: rg
+  params: {
+    tags: tags
+    // Azure picks the environment's domain when it creates it: what-if cannot know this zone's name beforehand.
+    #disable-next-line what-if-short-circuiting
+    defaultDomain: environment.outputs.defaultDomain
+    staticIp: environment.outputs.staticIp
+    vnetName: vnetName
+  }
 }
 
 module silo 'modules/silo.bicep' = {
@@ -153,10 +161,11 @@ module silo 'modules/silo.bicep' = {
     eventHubsNamespaceName: eventHubs.outputs.name
     changesTopic: eventHubs.outputs.eventHubName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    redisConnectionString: '${redis.outputs.hostName}:${redis.outputs.sslPort},password=${redisCache.listKeys().primaryKey},ssl=True,abortConnect=False'
+    redisConnectionString: '${redis.outputs.hostName}:${redis.outputs.port},ssl=True,abortConnect=False'
     dashboardEnabled: dashboardEnabled
+    workloadProfileName: environment.outputs.siloWorkloadProfileName
     minReplicas: siloMinReplicas
-    maxReplicas: siloMaxReplicas
+    maxReplicas: max(siloMinReplicas, siloMaxReplicas)
   }
   dependsOn: [registry, identity]
 }

@@ -15,8 +15,13 @@ case "$cmd" in
   *) echo "usage: $0 install | start [DIR] [PORT] | stop [DIR]" >&2; exit 2 ;;
 esac
 mkdir -p "$dir"
+# Debian's package starts its own redis-server on 6379: say so, rather than report that one as ours.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "127.0.0.1:$port is already in use (Debian's redis-server service, or an earlier start): pass another port, or stop it" >&2
+  exit 1
+fi
 redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$dir" \
   --logfile "$dir/redis.log" --daemonize yes --pidfile "$dir/redis.pid"
-wait_port "$port" 10 || { echo "redis-server did not listen on 127.0.0.1:$port; log: $dir/redis.log" >&2; exit 1; }
+wait_port "$port" 10 "$(cat "$dir/redis.pid" 2>/dev/null)" || { echo "redis-server did not listen on 127.0.0.1:$port; log: $dir/redis.log" >&2; exit 1; }
 echo "redis ready: TableStore__Clustering=redis TableStore__Redis=127.0.0.1:$port; stop with: $0 stop $dir" >&2
 echo "127.0.0.1:$port"

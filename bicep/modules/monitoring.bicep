@@ -1,5 +1,5 @@
-// Log Analytics (container logs of the environment) and workspace-based Application Insights (the silo's
-// OpenTelemetry traces, metrics and logs through APPLICATIONINSIGHTS_CONNECTION_STRING).
+// Log Analytics (container logs of the environment, the silos' console logs among them) and workspace-based
+// Application Insights (the silos' OpenTelemetry metrics through APPLICATIONINSIGHTS_CONNECTION_STRING).
 
 @description('Azure region.')
 param location string

@@ -1,6 +1,13 @@
 // The Orleans silos as one container app (tag azd-service-name: silo, which azd deploys to).
-// Ports, all internal: 30000 Orleans gateway (the app's TCP ingress), 11111 silo-to-silo, 8080 HTTP (health,
-// metrics, dashboard). Scaling: at least 2 replicas (a single silo is no cluster: no failover), CPU rule at 70 %.
+// Ports: 30000 Orleans gateway and 8080 HTTP (health, dashboard) through the app's internal TCP ingress; 11111
+// silo-to-silo goes from replica to replica directly (Orleans needs one particular silo, not a load-balanced one),
+// which is why the silos run on a Dedicated workload profile: on the Consumption profile of a workload-profiles
+// environment replicas see link-local addresses, and Orleans calls between them fail about half the time
+// (github.com/microsoft/azure-container-apps/issues/1119). Scaling: at least 2 replicas (a single silo is no
+// cluster: no failover), CPU rule at 70 %.
+//
+// Before azd has pushed an image (the first provision) the app runs no replica at all: no placeholder image could
+// answer the silo's ports and probes. azure.yaml's up workflow provisions again after the first deploy.
 
 @description('Azure region.')
 param location string
@@ -14,7 +21,7 @@ param name string
 @description('Resource id of the Container Apps environment.')
 param environmentId string
 
-@description('Image to run; empty before the first azd deploy (a placeholder image is used then).')
+@description('Image to run; empty before the first azd deploy (the app then has no replica and no ingress).')
 param imageName string = ''
 
 @description('Name of the container registry (same resource group).')
@@ -38,12 +45,14 @@ param changesTopic string
 @description('Application Insights connection string.')
 param applicationInsightsConnectionString string
 
-@description('Redis connection string for Orleans clustering (holds the access key).')
-@secure()
+@description('Redis connection string for Orleans clustering (no password: the silos sign in with Entra ID tokens).')
 param redisConnectionString string
 
 @description('Serve the Orleans Dashboard on port 8080 at /dashboard.')
 param dashboardEnabled bool = false
+
+@description('Workload profile (Dedicated) the silos run on.')
+param workloadProfileName string
 
 @description('Fewest silos.')
 @minValue(2)
@@ -58,6 +67,8 @@ var gatewayPort = 30000
 var httpPort = 8080
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
 var hasImage = !empty(imageName)
+// The silo stops gracefully on SIGTERM: it commits the writes it accepted and leaves the cluster (up to 45 s).
+var terminationGracePeriodSeconds = 60
 
 // AcrPull
 var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
@@ -80,42 +91,70 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// The placeholder image serves neither health endpoint: probes only for the real image.
-var probes = hasImage
-  ? [
-      {
-        type: 'Startup'
-        httpGet: {
-          path: '/health/live'
-          port: httpPort
-        }
-        initialDelaySeconds: 5
-        periodSeconds: 5
-        failureThreshold: 10
-        timeoutSeconds: 3
+// Startup allows the 5 minutes Orleans may take to join a cluster (stale members, a slow membership table); the
+// readiness probe waits longer than the silo's own warehouse check (TableStore__ReadyTimeout, 2 s) so that a slow
+// warehouse shows as the check's JSON reason, not as a probe timeout.
+var healthProbes = [
+  {
+    type: 'Startup'
+    httpGet: {
+      path: '/health/live'
+      port: httpPort
+    }
+    initialDelaySeconds: 5
+    periodSeconds: 5
+    failureThreshold: 60
+    timeoutSeconds: 3
+  }
+  {
+    type: 'Liveness'
+    httpGet: {
+      path: '/health/live'
+      port: httpPort
+    }
+    periodSeconds: 10
+    failureThreshold: 3
+    timeoutSeconds: 3
+  }
+  {
+    type: 'Readiness'
+    httpGet: {
+      path: '/health/ready'
+      port: httpPort
+    }
+    periodSeconds: 10
+    failureThreshold: 3
+    timeoutSeconds: 5
+  }
+]
+
+// Internal TCP ingress: the Orleans gateway (clients) and HTTP (health, dashboard), reachable inside the VNet only.
+var ingress = {
+  external: false
+  transport: 'tcp'
+  targetPort: gatewayPort
+  exposedPort: gatewayPort
+  additionalPortMappings: [
+    {
+      external: false
+      targetPort: httpPort
+      exposedPort: httpPort
+    }
+  ]
+}
+
+var scaleRules = [
+  {
+    name: 'cpu'
+    custom: {
+      type: 'cpu'
+      metadata: {
+        type: 'Utilization'
+        value: '70'
       }
-      {
-        type: 'Liveness'
-        httpGet: {
-          path: '/health/live'
-          port: httpPort
-        }
-        periodSeconds: 10
-        failureThreshold: 3
-        timeoutSeconds: 3
-      }
-      {
-        type: 'Readiness'
-        httpGet: {
-          path: '/health/ready'
-          port: httpPort
-        }
-        periodSeconds: 10
-        failureThreshold: 3
-        timeoutSeconds: 3
-      }
-    ]
-  : []
+    }
+  }
+]
 
 resource silo 'Microsoft.App/containerApps@2026-01-01' = {
   name: name
@@ -132,41 +171,19 @@ resource silo 'Microsoft.App/containerApps@2026-01-01' = {
   ]
   properties: {
     environmentId: environmentId
-    workloadProfileName: 'Consumption'
+    workloadProfileName: workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
-      ingress: {
-        external: false
-        transport: 'tcp'
-        targetPort: gatewayPort
-        exposedPort: gatewayPort
-        additionalPortMappings: [
-          {
-            external: false
-            targetPort: siloPort
-            exposedPort: siloPort
-          }
-          {
-            external: false
-            targetPort: httpPort
-            exposedPort: httpPort
-          }
-        ]
-      }
+      ingress: hasImage ? ingress : null
       registries: [
         {
           server: registry.properties.loginServer
           identity: identity.id
         }
       ]
-      secrets: [
-        {
-          name: 'redis-connection'
-          value: redisConnectionString
-        }
-      ]
     }
     template: {
+      terminationGracePeriodSeconds: terminationGracePeriodSeconds
       containers: [
         {
           name: 'silo'
@@ -179,12 +196,14 @@ resource silo 'Microsoft.App/containerApps@2026-01-01' = {
             { name: 'TableStore__Warehouse', value: 'az://${storageAccountName}/${warehouseContainerName}' }
             { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
             { name: 'TableStore__Clustering', value: 'redis' }
-            { name: 'TableStore__Redis', secretRef: 'redis-connection' }
+            { name: 'TableStore__Redis', value: redisConnectionString }
+            { name: 'TableStore__RedisAuthentication', value: 'entra' }
             { name: 'TableStore__ClusterId', value: 'tablestore' }
             { name: 'TableStore__ServiceId', value: 'tablestore' }
             { name: 'TableStore__SiloPort', value: string(siloPort) }
             { name: 'TableStore__GatewayPort', value: string(gatewayPort) }
             { name: 'TableStore__HttpPort', value: string(httpPort) }
+            { name: 'TableStore__ReadyTimeout', value: '00:00:02' }
             { name: 'TableStore__Kafka__BootstrapServers', value: '${eventHubsNamespaceName}.servicebus.windows.net:9093' }
             { name: 'TableStore__Kafka__SecurityProtocol', value: 'SaslSsl' }
             { name: 'TableStore__Kafka__SaslMechanism', value: 'OAuthBearer' }
@@ -193,29 +212,19 @@ resource silo 'Microsoft.App/containerApps@2026-01-01' = {
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
             { name: 'OTEL_SERVICE_NAME', value: 'tablestore-silo' }
           ]
-          probes: probes
+          probes: hasImage ? healthProbes : []
         }
       ]
       scale: {
-        minReplicas: minReplicas
-        maxReplicas: maxReplicas
-        rules: [
-          {
-            name: 'cpu'
-            custom: {
-              type: 'cpu'
-              metadata: {
-                type: 'Utilization'
-                value: '70'
-              }
-            }
-          }
-        ]
+        minReplicas: hasImage ? minReplicas : 0
+        maxReplicas: hasImage ? maxReplicas : 1
+        rules: hasImage ? scaleRules : []
       }
     }
   }
 }
 
 output name string = silo.name
-output fqdn string = silo.properties.configuration.ingress.fqdn
-output gateway string = '${silo.properties.configuration.ingress.fqdn}:${gatewayPort}'
+// Empty until the first image is deployed (no ingress before that).
+output fqdn string = silo.properties.configuration.?ingress.?fqdn ?? ''
+output gateway string = hasImage ? '${silo.properties.configuration.?ingress.?fqdn ?? ''}:${gatewayPort}' : ''

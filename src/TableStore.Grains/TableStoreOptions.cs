@@ -40,7 +40,7 @@ public sealed class TableStoreOptions
     /// <c>tablestore.changes</c>, keyed by table); empty: nothing is published. Subscribers catch up from the
     /// lake whatever the stream loses.
     /// </summary>
-    public string StreamProvider { get; set; } = "TableStore";
+    public string StreamProvider { get; set; } = TableStore.Abstractions.ChangeStreams.DefaultProvider;
 
     /// <summary>
     /// How often a table's commit grain (active while the table is written) checks whether the table's scheduled

@@ -11,6 +11,8 @@ public sealed class ServerOptions
 {
     public const string LocalhostClustering = "localhost";
     public const string RedisClustering = "redis";
+    public const string KeyAuthentication = "key";
+    public const string EntraAuthentication = "entra";
 
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
@@ -34,6 +36,13 @@ public sealed class ServerOptions
     /// <summary>The Redis connection string for <c>Clustering=redis</c>, e.g. <c>localhost:6379</c>.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// How the silo signs in to Redis: <c>key</c> (whatever the connection string holds: a password, or nothing) or
+    /// <c>entra</c> (a Microsoft Entra ID token of the silo's identity, kept fresh; the connection string has no
+    /// password). Azure deployments use <c>entra</c> with <c>AZURE_CLIENT_ID</c> naming the identity.
+    /// </summary>
+    public string RedisAuthentication { get; set; } = KeyAuthentication;
+
     /// <summary>Silos with the same cluster id form one cluster (Redis clustering keeps clusters apart by it).</summary>
     public string ClusterId { get; set; } = TableStoreDefaults.ClusterId;
 
@@ -54,6 +63,10 @@ public sealed class ServerOptions
         if (!string.Equals(Clustering, LocalhostClustering, StringComparison.OrdinalIgnoreCase) && !string.Equals(Clustering, RedisClustering, StringComparison.OrdinalIgnoreCase))
             errors.Add($"Clustering must be '{LocalhostClustering}' or '{RedisClustering}', got '{Clustering}'.");
         if (IsRedis && string.IsNullOrWhiteSpace(Redis)) errors.Add("Clustering=redis needs a connection string in TableStore__Redis, e.g. localhost:6379.");
+        if (!string.Equals(RedisAuthentication, KeyAuthentication, StringComparison.OrdinalIgnoreCase) && !IsEntraRedis)
+            errors.Add($"RedisAuthentication must be '{KeyAuthentication}' or '{EntraAuthentication}', got '{RedisAuthentication}'.");
+        if (IsEntraRedis && Redis is { } cs && StackExchange.Redis.ConfigurationOptions.Parse(cs, ignoreUnknown: true).Password is { Length: > 0 })
+            errors.Add("RedisAuthentication=entra signs in with a token: remove the password from TableStore__Redis.");
         if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("ClusterId is empty.");
         if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("ServiceId is empty.");
         if (AdvertisedAddress is { } a && !IPAddress.TryParse(a, out _)) errors.Add($"AdvertisedAddress '{a}' is not an IP address.");
@@ -84,6 +97,8 @@ public sealed class ServerOptions
             }
         }
     }
+
+    public bool IsEntraRedis => string.Equals(RedisAuthentication, EntraAuthentication, StringComparison.OrdinalIgnoreCase);
 
     public bool IsRedis => string.Equals(Clustering, RedisClustering, StringComparison.OrdinalIgnoreCase);
 }

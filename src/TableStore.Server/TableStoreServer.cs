@@ -10,6 +10,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using TableStore.Grains;
 using TableStore.Grains.Hosting;
+using TableStore.Server.Clustering;
 using TableStore.Server.Health;
 using TableStore.Server.Telemetry;
 
@@ -23,7 +24,6 @@ namespace TableStore.Server;
 /// </summary>
 public static class TableStoreServer
 {
-    public const string StreamProviderName = "TableStore";
     public const string DashboardPath = "/dashboard";
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
@@ -64,8 +64,10 @@ public static class TableStoreServer
             if (server.IsRedis)
             {
                 silo.UseRedisClustering(server.Redis!);
-                if (server.AdvertisedAddress is { } address) silo.ConfigureEndpoints(IPAddress.Parse(address), server.SiloPort, server.GatewayPort);
-                else silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort);
+                if (server.IsEntraRedis) silo.Services.AddEntraRedisSignIn();
+                // Listening on every address: a container's own view of its address need not be the one others dial.
+                if (server.AdvertisedAddress is { } address) silo.ConfigureEndpoints(IPAddress.Parse(address), server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
+                else silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
             }
             else
             {
@@ -73,7 +75,7 @@ public static class TableStoreServer
             }
             silo.AddTableStore(section);
             // Changes are published on the provider TableStore:StreamProvider names (the embedded default: in-memory).
-            var streams = section.GetValue<string?>(nameof(TableStoreOptions.StreamProvider)) ?? StreamProviderName;
+            var streams = section.GetValue<string?>(nameof(TableStoreOptions.StreamProvider)) ?? TableStore.Abstractions.ChangeStreams.DefaultProvider;
             if (!string.IsNullOrEmpty(streams))
             {
                 silo.AddMemoryGrainStorage("PubSubStore");

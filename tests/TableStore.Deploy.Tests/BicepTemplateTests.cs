@@ -55,7 +55,7 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public async Task The_silo_app_runs_at_least_two_replicas_with_internal_ports_probes_and_a_scale_rule()
+    public async Task The_silo_app_runs_at_least_two_replicas_on_a_dedicated_profile_with_internal_ports_probes_and_a_scale_rule()
     {
         var t = await TemplateAsync();
         var silo = t.Single("Microsoft.App/containerApps");
@@ -65,21 +65,48 @@ public sealed class BicepTemplateTests
         var minReplicas = module.Select("parameters.minReplicas")!;
         Assert.True((int)minReplicas["minValue"]! >= 2 && (int)minReplicas["defaultValue"]! >= 2);
         Assert.True((int)t.Root.Select("parameters.siloMinReplicas.minValue")! >= 2);
-        Assert.Equal("[parameters('minReplicas')]", (string)silo["properties.template.scale.minReplicas"]!);
-        Assert.NotEmpty(silo["properties.template.scale.rules"]!.AsArray());
+        Assert.Equal("[parameters('minReplicas')]", WithImage(module, silo["properties.template.scale.minReplicas"]!).ToString());
+        Assert.NotEmpty(WithImage(module, silo["properties.template.scale.rules"]!).AsArray());
 
-        var ingress = silo["properties.configuration.ingress"]!;
+        var ingress = WithImage(module, silo["properties.configuration.ingress"]!);
         Assert.False((bool)ingress["external"]!);
         Assert.Equal("tcp", (string)ingress["transport"]!);
         var ports = new[] { ingress }.Concat(ingress["additionalPortMappings"]!.AsArray()).ToList();
         Assert.All(ports, p => Assert.False((bool)p!["external"]!));
-        var exposed = ports.Select(p => (int)Resolve(module, p!["targetPort"]!)).Order().ToList();
+        // The gateway and HTTP go through ingress; silo-to-silo traffic goes from replica to replica, not through it.
         var defaults = new ServerOptions();
-        Assert.Equal(new[] { defaults.HttpPort, defaults.SiloPort, defaults.GatewayPort }.Order(), exposed);
+        Assert.Equal(new[] { defaults.HttpPort, defaults.GatewayPort }.Order(), ports.Select(p => (int)Resolve(module, p!["targetPort"]!)).Order());
 
-        var probes = Resolve(module, silo["properties.template.containers"]!.AsArray().Single()!["probes"]!).ToString();
-        foreach (var expected in new[] { "'Liveness'", "'/health/live'", "'Readiness'", "'/health/ready'", "variables('httpPort')" })
-            Assert.Contains(expected, probes);
+        var probes = WithImage(module, silo["properties.template.containers"]!.AsArray().Single()!["probes"]!).AsArray()
+            .ToDictionary(p => (string)p!["type"]!, p => (Path: (string)p!["httpGet"]!["path"]!, Port: (int)Resolve(module, p["httpGet"]!["port"]!)));
+        Assert.Equal(("/health/live", defaults.HttpPort), probes["Liveness"]);
+        Assert.Equal(("/health/ready", defaults.HttpPort), probes["Readiness"]);
+        Assert.Equal(("/health/live", defaults.HttpPort), probes["Startup"]);
+
+        // A replica stopping commits what it accepted first: the grace period outlasts the silo's shutdown timeout (45 s).
+        Assert.True((int)Resolve(module, silo["properties.template.terminationGracePeriodSeconds"]!) > 45);
+
+        // Replica-to-replica TCP (Orleans) is reliable on a Dedicated profile, not on the Consumption one.
+        var environment = t.Single("Microsoft.App/managedEnvironments");
+        var profileName = (string)t.Module(environment.Module).Select("variables.siloProfileName")!;
+        var siloDeployment = t.OfType("Microsoft.Resources/deployments").Single(d => (string?)d.Json["name"] == "silo");
+        Assert.Contains("siloWorkloadProfileName", siloDeployment["properties.parameters.workloadProfileName.value"]!.ToString());
+        var profiles = environment["properties.workloadProfiles"]!.AsArray();
+        Assert.Contains(profiles, p => (string?)p!["name"] == "[variables('siloProfileName')]" && (string?)p["workloadProfileType"] != "Consumption");
+        Assert.Equal("silos", profileName);
+    }
+
+    [Fact]
+    public async Task Before_the_first_image_the_silo_app_runs_no_replica_and_azd_up_provisions_again_after_deploying()
+    {
+        var t = await TemplateAsync();
+        var silo = t.Single("Microsoft.App/containerApps");
+        // Without an image nothing could answer the silo's ports and probes: no ingress, no probes, no replica.
+        Assert.EndsWith(", null())]", (string)silo["properties.configuration.ingress"]!);
+        Assert.EndsWith(", createArray())]", (string)silo["properties.template.containers"]!.AsArray().Single()!["probes"]!);
+        Assert.EndsWith(", 0)]", (string)silo["properties.template.scale.minReplicas"]!);
+        var yaml = await File.ReadAllTextAsync(Repository.PathOf("azure.yaml"));
+        Assert.Matches(@"(?s)up:\s*\n\s*steps:.*azd: provision.*azd: deploy.*azd: provision", yaml);
     }
 
     [Fact]
@@ -95,15 +122,34 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public async Task Event_hubs_is_standard_tier_without_local_auth_and_redis_serves_tls_only()
+    public async Task Event_hubs_and_redis_take_entra_id_sign_in_only()
     {
         var t = await TemplateAsync();
         var hubs = t.Single("Microsoft.EventHub/namespaces");
         Assert.Equal("Standard", (string)hubs["sku.tier"]!); // the Kafka endpoint needs Standard or above
         Assert.True((bool)hubs["properties.disableLocalAuth"]!);
         t.Single("Microsoft.EventHub/namespaces/eventhubs");
-        var redis = t.Single("Microsoft.Cache/redis");
-        Assert.False((bool)redis["properties.enableNonSslPort"]!);
+
+        t.Single("Microsoft.Cache/redisEnterprise");
+        var database = t.Single("Microsoft.Cache/redisEnterprise/databases");
+        Assert.Equal("Disabled", (string)database["properties.accessKeysAuthentication"]!);
+        Assert.Equal("Encrypted", (string)database["properties.clientProtocol"]!);
+        var access = t.Single("Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments");
+        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", (string)access["properties.user.objectId"]!);
+
+        // The one key in the deployment: Log Analytics takes its workspace key for container logs, and nothing else.
+        var keyUsers = t.Resources.Where(r => r.Json.ToJsonString().Contains("listKeys(", StringComparison.Ordinal) && r.Type != "Microsoft.Resources/deployments").ToList();
+        Assert.Equal(["Microsoft.App/managedEnvironments"], keyUsers.Select(r => r.Type));
+    }
+
+    [Fact]
+    public async Task A_private_dns_zone_resolves_the_internal_environment_inside_the_vnet()
+    {
+        var t = await TemplateAsync();
+        t.Single("Microsoft.Network/privateDnsZones");
+        var record = t.Single("Microsoft.Network/privateDnsZones/A");
+        Assert.EndsWith(", '*')]", (string)record.Json["name"]!); // the wildcard: every app of the environment
+        t.Single("Microsoft.Network/privateDnsZones/virtualNetworkLinks");
     }
 
     [Fact]
@@ -171,7 +217,8 @@ public sealed class BicepTemplateTests
 
         Assert.StartsWith("[format('az://", env["TableStore__Warehouse"]);
         Assert.Equal("redis", env["TableStore__Clustering"]);
-        Assert.Equal("secret:redis-connection", env["TableStore__Redis"]);
+        Assert.Equal("entra", env["TableStore__RedisAuthentication"]);
+        Assert.DoesNotContain("password", env["TableStore__Redis"], StringComparison.OrdinalIgnoreCase);
         Assert.Contains("clientId", env["AZURE_CLIENT_ID"]);
         Assert.Contains("servicebus.windows.net:9093", env["TableStore__Kafka__BootstrapServers"]);
         Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", env.Keys);
@@ -180,7 +227,7 @@ public sealed class BicepTemplateTests
         var sample = env.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)(e.Key switch
         {
             "TableStore__Warehouse" => "az://staccount/warehouse",
-            "TableStore__Redis" => "redis-x.redis.cache.windows.net:6380,password=p,ssl=True,abortConnect=False",
+            "TableStore__Redis" => "redis-x.westeurope.redis.azure.net:10000,ssl=True,abortConnect=False",
             "TableStore__Dashboard" => "False",
             _ => e.Value,
         }));
@@ -193,9 +240,17 @@ public sealed class BicepTemplateTests
 
         var server = section.Get<ServerOptions>()!;
         server.Validate();
-        Assert.True(server.IsRedis);
+        Assert.True(server.IsRedis && server.IsEntraRedis);
         var store = section.Get<TableStoreOptions>()!;
         new TableStoreOptionsValidator(Options.Create(store)).ValidateConfiguration();
+    }
+
+    /// <summary>The value once an image is deployed: the first branch of <c>[if(variables('hasImage'), A, B)]</c>, resolved.</summary>
+    private static JsonNode WithImage(JsonObject module, JsonNode value)
+    {
+        if (value is JsonValue v && v.TryGetValue<string>(out var s) && Regex.Match(s, @"^\[if\(variables\('hasImage'\), (variables\('\w+'\)|parameters\('\w+'\)), .*\)\]$") is { Success: true } m)
+            return Resolve(module, JsonValue.Create($"[{m.Groups[1].Value}]")!);
+        return Resolve(module, value);
     }
 
     /// <summary>A value as written, or the module variable it names (<c>[variables('x')]</c>, <c>[string(variables('x'))]</c>).</summary>

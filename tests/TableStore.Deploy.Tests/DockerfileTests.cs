@@ -114,11 +114,13 @@ public sealed class DockerfileTests
             var env = Runtime.All("ENV").SelectMany(Dockerfile.Env).ToDictionary();
             env["TableStore__Warehouse"] = InContainer(env["TableStore__Warehouse"]);
             // Free ports instead of the image's (the test shares the machine); docker run -e overrides the same way.
-            int http = Ports.Free();
-            env["TableStore__SiloPort"] = Ports.Free().ToString();
-            env["TableStore__GatewayPort"] = Ports.Free().ToString();
+            var ports = Ports.Free(3);
+            int http = ports[2];
+            env["TableStore__SiloPort"] = ports[0].ToString();
+            env["TableStore__GatewayPort"] = ports[1].ToString();
             env["TableStore__HttpPort"] = http.ToString();
-            await using var silo = await RunningProcess.StartAsync(entry[0], entry[1..], app, env, "TableStore silo ready", TimeSpan.FromMinutes(1));
+            // Generous: the other test assemblies share the machine's two cores meanwhile.
+            await using var silo = await RunningProcess.StartAsync(entry[0], entry[1..], app, env, "TableStore silo ready", TimeSpan.FromMinutes(3));
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(30) };
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
             var ready = await client.GetAsync("/health/ready");

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace TableStore.Deploy.Tests.Support;
 
 /// <summary>
-/// The Bicep compiler from the NuGet package Azure.Bicep.CommandLine.linux-x64 (downloaded by this project's restore).
+/// The Bicep compiler from the NuGet package Azure.Bicep.CommandLine.&lt;runtime&gt; (downloaded by this project's restore for the building machine).
 /// Bicep reports type errors and lint findings as warnings with exit code 0, so every diagnostic counts as a failure.
 /// </summary>
 internal static class BicepCli
@@ -38,7 +38,7 @@ internal static class BicepCli
 
     private static Task<(int, string, string)> RunAsync(params string[] args)
     {
-        if (!File.Exists(Path)) throw new FileNotFoundException($"The Bicep compiler is not at {Path}: restore tests/TableStore.Deploy.Tests (it downloads Azure.Bicep.CommandLine.linux-x64).");
+        if (!File.Exists(Path)) throw new FileNotFoundException($"The Bicep compiler is not at {Path}: restore tests/TableStore.Deploy.Tests (it downloads the Azure.Bicep.CommandLine package of this machine).");
         return ProcessRunner.RunAsync(Path, args, Repository.Root, TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
     }
 }

@@ -12,6 +12,8 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     public const string ClusterVariable = "TABLESTORE_CLUSTER";
     public const string ClusterIdVariable = "TABLESTORE_CLUSTER_ID";
     public const string DebugVariable = "TABLESTORE_DEBUG";
+    /// <summary>How long <c>--cluster</c> commands may take to connect: a duration (<c>15s</c>, <c>1min</c>).</summary>
+    public const string ConnectTimeoutVariable = "TABLESTORE_CONNECT_TIMEOUT";
     public const string DefaultWarehouse = "./warehouse";
 
     public TextReader Stdin => stdin;
@@ -53,6 +55,20 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
-        return await ClusterTableService.ConnectAsync(cluster, clusterId, ct).ConfigureAwait(false);
+        return await ClusterTableService.ConnectAsync(cluster, clusterId, ConnectTimeout(), ct).ConfigureAwait(false);
+    }
+
+    private TimeSpan ConnectTimeout()
+    {
+        if (GetEnv(ConnectTimeoutVariable) is not { Length: > 0 } text) return Client.TableStoreConnection.DefaultConnectTimeout;
+        try
+        {
+            var timeout = Core.Schema.ConfigOption.ParseDuration(text);
+            return timeout > TimeSpan.Zero ? timeout : throw new FormatException("must be positive");
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new InvalidInputException($"${ConnectTimeoutVariable}='{text}' is not a duration: {e.Message} (e.g. 15s, 1min).");
+        }
     }
 }

@@ -25,30 +25,89 @@ public sealed class TableStoreConnection : IAsyncDisposable
 
     public TableStoreClient Client { get; }
 
+    /// <summary>How long a connect may take by default: a live silo answers in milliseconds.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
+
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
+    /// <param name="connectTimeout">How long to try (default <see cref="DefaultConnectTimeout"/>); Orleans alone would retry for minutes.</param>
     public static async Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId = TableStoreDefaults.ClusterId, string serviceId = TableStoreDefaults.ClusterId,
-        CancellationToken ct = default)
+        TimeSpan? connectTimeout = null, CancellationToken ct = default)
     {
+        var timeout = connectTimeout ?? DefaultConnectTimeout;
+        if (timeout <= TimeSpan.Zero) throw new InvalidInputException($"The connect timeout must be positive, got {timeout}.");
         var endpoint = await ParseGatewayAsync(gateway, ct).ConfigureAwait(false);
+        await EnsureListeningAsync(endpoint, gateway, clusterId, timeout, ct).ConfigureAwait(false);
+        var diagnostics = new ConnectionDiagnostics();
         var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureLogging(l => l.ClearProviders().AddProvider(diagnostics))
             .UseOrleansClient(client => client
                 .UseStaticClustering(endpoint)
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
                 .AddMemoryStreams(ChangeStreams.DefaultProvider)
                 .AddTableStoreClient())
             .Build();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         try
         {
-            await host.StartAsync(ct).ConfigureAwait(false);
+            await host.StartAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw new TableStoreException($"Cannot connect to the TableStore cluster '{clusterId}' at {gateway}: {e.Message} Is a silo of that cluster running there (dotnet run --project src/TableStore.Server)?", e);
+            var timedOut = e is OperationCanceledException;
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? $"no connection within {timeout.TotalSeconds:0.#} s" : e.Message, diagnostics.LastFailure), e);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
         return new TableStoreConnection(host);
+    }
+
+    /// <summary>
+    /// One plain TCP connect first: a port nobody listens on is refused at once, where Orleans would keep retrying
+    /// until the deadline.
+    /// </summary>
+    private static async Task EnsureListeningAsync(IPEndPoint endpoint, string gateway, string clusterId, TimeSpan timeout, CancellationToken ct)
+    {
+        using var probe = new TcpClient(endpoint.AddressFamily);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await probe.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, "no connection", e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message), e);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, $"no connection within {timeout.TotalSeconds:0.#} s",
+                "the TCP connect timed out (a firewall, or a host that is down)"));
+        }
+    }
+
+    /// <summary>What went wrong, told from what the connection attempts saw.</summary>
+    private static string ConnectFailure(string gateway, string clusterId, string outcome, string? lastFailure)
+    {
+        var cause = lastFailure switch
+        {
+            null => "",
+            _ when lastFailure.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
+                $" Nothing listens at {gateway} ({lastFailure}): is a silo running there, and is that its gateway port?",
+            _ when lastFailure.StartsWith("the TCP connect timed out", StringComparison.Ordinal) => $" {char.ToUpperInvariant(lastFailure[0])}{lastFailure[1..]}.",
+            _ when lastFailure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || lastFailure.Contains("Unexpected cluster id", StringComparison.Ordinal) =>
+                $" The server at {gateway} closed every connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), or not a TableStore gateway.",
+            // Orleans gives up on a handshake after ConnectionOptions.OpenConnectionTimeout (5 s) by cancelling it.
+            _ when lastFailure.Contains("timed out", StringComparison.OrdinalIgnoreCase) || lastFailure.Contains("canceled", StringComparison.OrdinalIgnoreCase) =>
+                $" The server at {gateway} accepted connections but did not answer the Orleans handshake: the silo may be paused, overloaded or still starting.",
+            _ => $" The last attempt failed with: {lastFailure}",
+        };
+        return $"Cannot connect to the TableStore cluster '{clusterId}' at {gateway}: {outcome}.{cause}";
     }
 
     /// <summary><c>host:port</c>; the host may be a name (resolved now) or an IP address.</summary>

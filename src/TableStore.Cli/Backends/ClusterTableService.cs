@@ -23,8 +23,17 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public string Location => $"the cluster at {address}";
 
-    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, CancellationToken ct) =>
-        new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, ct).ConfigureAwait(false), address);
+    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, CancellationToken ct)
+    {
+        try
+        {
+            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, ct).ConfigureAwait(false), address);
+        }
+        catch (TableStoreException e) when (e is not InvalidInputException)
+        {
+            throw new TableStoreException($"{e.Message} (The cluster id comes from ${CliContext.ClusterIdVariable}; the time allowed from ${CliContext.ConnectTimeoutVariable}.)", e);
+        }
+    }
 
     public Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
         Client.CreateTableAsync(id.FullName, new TableSpec(

@@ -153,6 +153,8 @@ public sealed class ProcessCluster : IAsyncDisposable
 internal static partial class Posix
 {
     public const int SIGTERM = 15;
+    public const int SIGSTOP = 19;
+    public const int SIGCONT = 18;
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);

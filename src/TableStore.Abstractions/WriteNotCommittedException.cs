@@ -10,4 +10,6 @@ public sealed class WriteNotCommittedException : TableStoreException
 {
     public WriteNotCommittedException(string message) : base(message) { }
     public WriteNotCommittedException(string message, Exception inner) : base(message, inner) { }
+
+    public override bool IsRetryable => true;
 }

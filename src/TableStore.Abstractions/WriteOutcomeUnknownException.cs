@@ -10,4 +10,6 @@ public sealed class WriteOutcomeUnknownException : TableStoreException
 {
     public WriteOutcomeUnknownException(string message) : base(message) { }
     public WriteOutcomeUnknownException(string message, Exception inner) : base(message, inner) { }
+
+    public override bool IsRetryable => true;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -139,6 +140,9 @@ public sealed class TableStoreClient
 
     private async Task<WriteResult> SendAsync(string name, WriteRequest request, CancellationToken ct)
     {
+        if (request.Rows.Length > _options.MaxWriteBytes)
+            throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
+                $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one write can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent; split the rows into several writes."));
         var delay = _options.RetryDelay;
         for (int attempt = 1; ; attempt++)
         {
@@ -183,9 +187,15 @@ public sealed class TableStoreClient
         }
     }
 
-    /// <summary>Errors after which the same write may succeed; never bad input or a missing table.</summary>
-    private static bool IsRetryable(Exception e) => e is WriteNotCommittedException or WriteOutcomeUnknownException
-        or TimeoutException or OrleansException;
+    private static string Size(long bytes) => bytes >= 1 << 20
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB");
+
+    /// <summary>
+    /// Errors after which the same write may succeed: the engine's own say so (<see cref="TableStoreException.IsRetryable"/>),
+    /// and cluster failures (a timeout, a silo that died); never bad input or a missing table.
+    /// </summary>
+    private static bool IsRetryable(Exception e) => e is TableStoreException t ? t.IsRetryable : e is TimeoutException or OrleansException;
 
     /// <summary>Reads a snapshot (default latest) with projection, filter and limit, page by page.</summary>
     public async Task<ClusterScan> ScanAsync(string table, ScanRequest request, CancellationToken ct = default)

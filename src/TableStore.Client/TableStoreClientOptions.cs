@@ -12,6 +12,14 @@ public sealed class TableStoreClientOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The largest encoded write sent as one request. A write is one Orleans message, and Orleans drops connections
+    /// that carry a message over its limit (100 MB by default) and retries them until it gives up, so a larger write
+    /// is refused here, before anything is sent, with an error that says so. Streaming larger writes in parts is
+    /// not built yet.
+    /// </summary>
+    public int MaxWriteBytes { get; set; } = 64 << 20;
+
     /// <summary>The stream provider subscriptions listen on (the silos publish on theirs); empty: the lake only.</summary>
     public string StreamProvider { get; set; } = TableStore.Abstractions.ChangeStreams.DefaultProvider;
 
@@ -19,6 +27,7 @@ public sealed class TableStoreClientOptions
     {
         if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");
         if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "The delay must not be negative.");
+        if (MaxWriteBytes < 1 << 10) throw new ArgumentOutOfRangeException(nameof(MaxWriteBytes), MaxWriteBytes, "At least 1 KiB.");
         if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "The longest delay must not be shorter than the first.");
     }
 }

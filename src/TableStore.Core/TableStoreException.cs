@@ -8,6 +8,12 @@ public class TableStoreException : Exception
 {
     public TableStoreException(string message) : base(message) { }
     public TableStoreException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>
+    /// Whether doing the same again may succeed (a lost race, a write that was certainly or possibly not committed).
+    /// Decided by the type that raises it, so it survives the trip from a silo to a client; false unless a type says so.
+    /// </summary>
+    public virtual bool IsRetryable => false;
 }
 
 /// <summary>Bad user input: schema text, row values, predicates, names.</summary>
@@ -26,7 +32,10 @@ public sealed class TableAlreadyExistsException(string table, string warehouse)
 public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);
 
 /// <summary>A commit that cannot be applied on top of the latest snapshot; its files become orphans.</summary>
-public sealed class CommitConflictException(string message) : TableStoreException(message);
+public sealed class CommitConflictException(string message) : TableStoreException(message)
+{
+    public override bool IsRetryable => true;
+}
 
 /// <summary>A stored file is missing or unreadable: the message names the file.</summary>
 public sealed class CorruptFileException : TableStoreException

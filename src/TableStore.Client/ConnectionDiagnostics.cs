@@ -9,9 +9,22 @@ namespace TableStore.Client;
 /// </summary>
 internal sealed class ConnectionDiagnostics : ILoggerProvider
 {
-    private string? _lastFailure;
+    private readonly List<string> _failures = [];
 
-    public string? LastFailure => Volatile.Read(ref _lastFailure);
+    /// <summary>
+    /// What the attempts ended with, the most telling first: a handshake the server broke off (another cluster)
+    /// outranks a timeout, since the last attempt is often just the one the caller's deadline cut short.
+    /// </summary>
+    public string? Failure
+    {
+        get
+        {
+            lock (_failures)
+                return _failures.FirstOrDefault(f => f.Contains("refused", StringComparison.OrdinalIgnoreCase))
+                    ?? _failures.FirstOrDefault(f => f.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || f.Contains("Unexpected cluster id", StringComparison.Ordinal))
+                    ?? _failures.LastOrDefault();
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) =>
         categoryName.StartsWith("Orleans.Runtime.Messaging.Connection", StringComparison.Ordinal) ? new Recorder(this) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -30,7 +43,12 @@ internal sealed class ConnectionDiagnostics : ILoggerProvider
             // The whole chain: the outer exception says what timed out, the inner one how the connection ended.
             var messages = new List<string>();
             for (var e = exception; e is not null; e = e.InnerException) messages.Add(e.Message);
-            Volatile.Write(ref owner._lastFailure, messages.Count > 0 ? string.Join(" <- ", messages) : formatter(state, exception));
+            var failure = messages.Count > 0 ? string.Join(" <- ", messages) : formatter(state, exception);
+            lock (owner._failures)
+            {
+                if (owner._failures.Count >= 100) owner._failures.RemoveAt(0);
+                owner._failures.Add(failure);
+            }
         }
     }
 }

@@ -57,7 +57,9 @@ public sealed class TableStoreConnection : IAsyncDisposable
         {
             host.Dispose();
             var timedOut = e is OperationCanceledException;
-            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? $"no connection within {timeout.TotalSeconds:0.#} s" : e.Message, diagnostics.LastFailure), e);
+            // The TCP connect just succeeded: a deadline with no failure reported means the handshake went unanswered.
+            var failure = diagnostics.Failure ?? (timedOut ? "handshake timed out" : null);
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? $"no connection within {timeout.TotalSeconds:0.#} s" : e.Message, failure), e);
         }
         catch
         {
@@ -92,20 +94,20 @@ public sealed class TableStoreConnection : IAsyncDisposable
     }
 
     /// <summary>What went wrong, told from what the connection attempts saw.</summary>
-    private static string ConnectFailure(string gateway, string clusterId, string outcome, string? lastFailure)
+    private static string ConnectFailure(string gateway, string clusterId, string outcome, string? failure)
     {
-        var cause = lastFailure switch
+        var cause = failure switch
         {
             null => "",
-            _ when lastFailure.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
-                $" Nothing listens at {gateway} ({lastFailure}): is a silo running there, and is that its gateway port?",
-            _ when lastFailure.StartsWith("the TCP connect timed out", StringComparison.Ordinal) => $" {char.ToUpperInvariant(lastFailure[0])}{lastFailure[1..]}.",
-            _ when lastFailure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || lastFailure.Contains("Unexpected cluster id", StringComparison.Ordinal) =>
+            _ when failure.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
+                $" Nothing listens at {gateway} ({failure}): is a silo running there, and is that its gateway port?",
+            _ when failure.StartsWith("the TCP connect timed out", StringComparison.Ordinal) => $" {char.ToUpperInvariant(failure[0])}{failure[1..]}.",
+            _ when failure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || failure.Contains("Unexpected cluster id", StringComparison.Ordinal) =>
                 $" The server at {gateway} closed every connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), or not a TableStore gateway.",
             // Orleans gives up on a handshake after ConnectionOptions.OpenConnectionTimeout (5 s) by cancelling it.
-            _ when lastFailure.Contains("timed out", StringComparison.OrdinalIgnoreCase) || lastFailure.Contains("canceled", StringComparison.OrdinalIgnoreCase) =>
+            _ when failure.Contains("timed out", StringComparison.OrdinalIgnoreCase) || failure.Contains("canceled", StringComparison.OrdinalIgnoreCase) =>
                 $" The server at {gateway} accepted connections but did not answer the Orleans handshake: the silo may be paused, overloaded or still starting.",
-            _ => $" The last attempt failed with: {lastFailure}",
+            _ => $" The last attempt failed with: {failure}",
         };
         return $"Cannot connect to the TableStore cluster '{clusterId}' at {gateway}: {outcome}.{cause}";
     }

@@ -17,7 +17,7 @@ public sealed class ClusterConnectTests
     {
         var (code, _, stderr) = await Cli(["table", "list", "--cluster", $"127.0.0.1:{LocalServers.FreePort()}"], FiveSeconds);
         Assert.Equal(1, code);
-        Assert.Contains("Nothing listens at 127.0.0.1:", stderr);
+        Assert.True(stderr.Contains("Nothing listens at 127.0.0.1:", StringComparison.Ordinal), stderr);
     }
 
     [Fact]
@@ -27,8 +27,7 @@ public sealed class ClusterConnectTests
         var silo = await cluster.StartSiloAsync(redis: false, settings: new Dictionary<string, string> { ["TableStore__ClusterId"] = "other" });
         var (code, _, stderr) = await Cli(["table", "list", "--cluster", silo.Gateway], FiveSeconds);
         Assert.Equal(1, code);
-        Assert.Contains("no connection within 5 s", stderr);
-        Assert.Contains("most likely a silo of another cluster (this client asked for cluster 'tablestore'", stderr);
+        Assert.True(stderr.Contains("most likely a silo of another cluster (this client asked for cluster 'tablestore'", StringComparison.Ordinal), stderr);
         Assert.Contains("$TABLESTORE_CLUSTER_ID", stderr);
 
         var right = await Cli(["table", "list", "--cluster", silo.Gateway], new Dictionary<string, string?>(FiveSeconds) { ["TABLESTORE_CLUSTER_ID"] = "other" });
@@ -45,7 +44,7 @@ public sealed class ClusterConnectTests
         {
             var (code, _, stderr) = await Cli(["table", "list", "--cluster", silo.Gateway], FiveSeconds);
             Assert.Equal(1, code);
-            Assert.Contains("accepted connections but did not answer the Orleans handshake: the silo may be paused", stderr);
+            Assert.True(stderr.Contains("accepted connections but did not answer the Orleans handshake: the silo may be paused", StringComparison.Ordinal), stderr);
         }
         finally
         {

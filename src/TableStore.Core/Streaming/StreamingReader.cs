@@ -38,22 +38,11 @@ public sealed class StreamingReader(FileStoreTable table)
     public async IAsyncEnumerable<ChangeBatch> ReadAsync(StreamingOptions options, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var snapshots = table.Snapshots;
-        long next;
-        if (options.ConsumerId is { } id && await table.Consumers.TryGetAsync(id, ct).ConfigureAwait(false) is { } resumed)
+        var (full, next) = await StartAsync(options.Start, options.ConsumerId, ct).ConfigureAwait(false);
+        if (full is not null)
         {
-            next = resumed.NextSnapshot;
-        }
-        else
-        {
-            (var full, next) = await ResolveAsync(options.Start, ct).ConfigureAwait(false);
-            // A consumer is recorded once it has a position: after the whole snapshot it starts with, if any (a
-            // rerun before that starts over), else right away.
-            if (full is null && options.ConsumerId is { } newId) await table.Consumers.SetAsync(newId, next, ct).ConfigureAwait(false);
-            if (full is not null)
-            {
-                yield return await _changes.ReadFullAsync(full, ct).ConfigureAwait(false);
-                if (options.ConsumerId is { } c) await table.Consumers.SetAsync(c, next, ct).ConfigureAwait(false);
-            }
+            yield return await _changes.ReadFullAsync(full, ct).ConfigureAwait(false);
+            if (options.ConsumerId is { } c) await table.Consumers.SetAsync(c, next, ct).ConfigureAwait(false);
         }
 
         var idleSince = table.Time.GetTimestamp();
@@ -75,6 +64,21 @@ public sealed class StreamingReader(FileStoreTable table)
             idleSince = table.Time.GetTimestamp();
             if (options.ConsumerId is { } consumer) await table.Consumers.SetAsync(consumer, next, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Where a read begins: a consumer with progress resumes after the last snapshot it finished, whatever
+    /// <paramref name="start"/> says; otherwise as <see cref="ResolveAsync"/> says. A new consumer is recorded once it
+    /// has a position: right away when nothing is delivered whole first; else the caller records it after
+    /// delivering <c>Full</c> (a rerun before that starts over).
+    /// </summary>
+    public async Task<(Snapshot? Full, long Next)> StartAsync(StreamStart start, string? consumerId, CancellationToken ct = default)
+    {
+        if (consumerId is not null && await table.Consumers.TryGetAsync(consumerId, ct).ConfigureAwait(false) is { } resumed)
+            return (null, resumed.NextSnapshot);
+        var (full, next) = await ResolveAsync(start, ct).ConfigureAwait(false);
+        if (full is null && consumerId is not null) await table.Consumers.SetAsync(consumerId, next, ct).ConfigureAwait(false);
+        return (full, next);
     }
 
     /// <summary>

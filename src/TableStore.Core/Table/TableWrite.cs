@@ -18,9 +18,7 @@ public sealed class TableWrite
     private readonly Dictionary<(PartitionKey, int), long> _maxSequence;
     private readonly Dictionary<(PartitionKey, int), BucketWriter> _writers = [];
     private readonly DataFileWriter _files;
-    private readonly BucketHasher _hasher;
-    private readonly RowValidator _validator;
-    private readonly int[] _partitionIndices;
+    private readonly WriteRouter _router;
 
     private readonly Snapshot? _base;
     private Lookup.LookupFileCache? _lookupCache;
@@ -32,9 +30,7 @@ public sealed class TableWrite
         BaseSnapshotId = baseSnapshot?.Id;
         _maxSequence = maxSequence;
         _files = new DataFileWriter(table.Store, table.Paths, table.Schema, table.Time);
-        _hasher = new BucketHasher(table.Schema);
-        _validator = new RowValidator(table.Schema);
-        _partitionIndices = [.. table.Schema.PartitionIndices];
+        _router = new WriteRouter(table.Schema);
     }
 
     public long? BaseSnapshotId { get; }
@@ -66,18 +62,15 @@ public sealed class TableWrite
     /// </summary>
     public async ValueTask WriteAsync(ChangeRow row, CancellationToken ct = default)
     {
-        var values = _validator.Validate(row.Kind, row.Values);
-        var partition = _partitionIndices.Length == 0 ? [] : new object?[_partitionIndices.Length];
-        for (int i = 0; i < partition.Length; i++) partition[i] = values[_partitionIndices[i]];
-        int bucket = _hasher.Bucket(values);
-        var key = (PartitionKey.Of(partition), bucket);
+        var routed = _router.Route(row.Kind, row.Values);
+        var key = routed.Location;
         if (!_writers.TryGetValue(key, out var writer))
         {
             long next = _maxSequence.TryGetValue(key, out var max) ? max + 1 : 0;
-            writer = new BucketWriter(_files, _table.Schema, partition, bucket, next, PreviousValues(partition, bucket)) { SingleRunLevel = SingleRunLevel };
+            writer = new BucketWriter(_files, _table.Schema, routed.Partition, routed.Bucket, next, PreviousValues(routed.Partition, routed.Bucket)) { SingleRunLevel = SingleRunLevel };
             _writers[key] = writer;
         }
-        writer.Write(row.Kind, values, RowsAreMerged);
+        writer.Write(row.Kind, routed.Values, RowsAreMerged);
         if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
     }
 

@@ -141,35 +141,29 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         var schema = table.Schema;
         if (request.Rows is null) throw new InvalidInputException($"Write {request.WriteId} to {TableName} has no rows.");
         var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
-        var validator = new RowValidator(schema);
-        var hasher = new BucketHasher(schema);
+        var router = new WriteRouter(schema);
         var estimator = new RowSizeEstimator(schema);
-        var partitionIndices = schema.PartitionIndices;
         var byPartition = new Dictionary<(PartitionKey, int), string>();
         var groups = new Dictionary<string, BucketRows>(StringComparer.Ordinal);
         for (int i = 0; i < rows.Length; i++)
         {
-            object?[] values;
+            RoutedRow row;
             try
             {
                 if (kinds[i] > (byte)RowKind.Delete)
                     throw new InvalidInputException($"Invalid row kind {kinds[i]}: expected 0 (+I), 1 (-U), 2 (+U) or 3 (-D).");
-                values = validator.Validate((RowKind)kinds[i], rows[i]);
+                row = router.Route((RowKind)kinds[i], rows[i]);
             }
             catch (InvalidInputException e)
             {
                 throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture, $"Row {i + 1} of the write to {TableName}: {e.Message} Nothing was written."));
             }
-            var partition = new object?[partitionIndices.Length];
-            for (int p = 0; p < partition.Length; p++) partition[p] = values[partitionIndices[p]];
-            int bucket = hasher.Bucket(values);
-            var route = (PartitionKey.Of(partition), bucket);
-            if (!byPartition.TryGetValue(route, out var key))
-                byPartition[route] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, partition, bucket);
-            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(partition, schema.Id);
+            if (!byPartition.TryGetValue(row.Location, out var key))
+                byPartition[row.Location] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, row.Partition, row.Bucket);
+            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(row.Partition, schema.Id);
             group.Kinds.Add(kinds[i]);
-            group.Rows.Add(values);
-            group.Bytes += estimator.Estimate(values);
+            group.Rows.Add(row.Values);
+            group.Bytes += estimator.Estimate(row.Values);
         }
         return groups;
     }
@@ -224,11 +218,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     public async Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId)
     {
         var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        var parsed = StreamStart.Parse(start);
-        if (consumerId is not null && await table.Consumers.TryGetAsync(consumerId).ConfigureAwait(true) is { } c) return new StreamPosition(c.NextSnapshot, null);
-        var (full, next) = await new StreamingReader(table).ResolveAsync(parsed).ConfigureAwait(true);
-        // A consumer is recorded once it has a position; one that starts with a whole snapshot, once it has it.
-        if (consumerId is not null && full is null) await table.Consumers.SetAsync(consumerId, next).ConfigureAwait(true);
+        var (full, next) = await new StreamingReader(table).StartAsync(StreamStart.Parse(start), consumerId).ConfigureAwait(true);
         var fullEvent = full is null ? null : ChangeEvent.From(TableName, await new SnapshotChanges(table).ReadFullAsync(full).ConfigureAwait(true));
         return new StreamPosition(next, fullEvent);
     }
@@ -236,24 +226,10 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     public async Task<ChangeEvent[]> ReadChangesAsync(long from, int max)
     {
         var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        var changes = new SnapshotChanges(table);
-        var events = new List<ChangeEvent>();
-        if (await table.Snapshots.EarliestIdAsync().ConfigureAwait(true) is { } earliest && from < earliest)
-            throw new SnapshotNotFoundException($"The subscription to {TableName} fell behind: snapshot {from} expired before it was delivered (the earliest retained is {earliest}). Subscribe with a consumer id (it protects the snapshots it needs) and start from earliest.");
         // Bounded by count and by size: a reply is one Orleans message, and the caller asks again for the rest.
-        long bytes = 0;
-        bool current = false;
-        for (long id = from; events.Count < max && bytes < CatchUpReplyBytes; id++)
-        {
-            if (await table.Snapshots.TryGetAsync(id).ConfigureAwait(true) is not { } snapshot) { current = true; break; }
-            var e = ChangeEvent.From(TableName, await changes.ReadAsync(snapshot).ConfigureAwait(true));
-            events.Add(e);
-            bytes += e.Rows.Length;
-        }
-        // How far behind the caller was: exact when the read reached the end, else from the latest snapshot id.
-        long lag = current ? events.Count : Math.Max(events.Count, (await table.Snapshots.LatestIdAsync().ConfigureAwait(true) ?? 0) - from + 1);
-        ServiceMetrics.SubscriberLag.Record(lag, ServiceMetrics.Table(TableName));
-        return [.. events];
+        var page = await new CatchUpReader(table).ReadAsync(from, Math.Max(1, max), CatchUpReplyBytes).ConfigureAwait(true);
+        ServiceMetrics.SubscriberLag.Record(page.Behind, ServiceMetrics.Table(TableName));
+        return [.. page.Batches.Select(b => ChangeEvent.From(TableName, b))];
     }
 
     public async Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync()

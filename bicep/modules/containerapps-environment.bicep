@@ -26,9 +26,9 @@ param siloProfileType string = 'D4'
 @minValue(1)
 param siloProfileMinNodes int = 1
 
-@description('Most nodes of the silos\' profile (the silo CPU rule adds replicas, the profile adds nodes for them).')
+@description('Most nodes of the silos\' profile (the silo CPU rule adds replicas, the profile adds nodes for them): 4 D4 nodes hold the 10 silos siloMaxReplicas allows by default.')
 @maxValue(100)
-param siloProfileMaxNodes int = 3
+param siloProfileMaxNodes int = 4
 
 var siloProfileName = 'silos'
 

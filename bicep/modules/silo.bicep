@@ -198,6 +198,7 @@ resource silo 'Microsoft.App/containerApps@2026-01-01' = {
             { name: 'TableStore__Clustering', value: 'redis' }
             { name: 'TableStore__Redis', value: redisConnectionString }
             { name: 'TableStore__RedisAuthentication', value: 'entra' }
+            { name: 'TableStore__ListenOnAnyAddress', value: 'true' }
             { name: 'TableStore__ClusterId', value: 'tablestore' }
             { name: 'TableStore__ServiceId', value: 'tablestore' }
             { name: 'TableStore__SiloPort', value: string(siloPort) }

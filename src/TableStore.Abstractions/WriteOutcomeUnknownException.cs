@@ -11,5 +11,6 @@ public sealed class WriteOutcomeUnknownException : TableStoreException
     public WriteOutcomeUnknownException(string message) : base(message) { }
     public WriteOutcomeUnknownException(string message, Exception inner) : base(message, inner) { }
 
-    public override bool IsRetryable => true;
+    /// <summary>Only a retry with the same write id can tell whether it was committed.</summary>
+    protected override bool RetryableByDefault => true;
 }

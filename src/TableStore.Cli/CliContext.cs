@@ -64,7 +64,9 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         try
         {
             var timeout = Core.Schema.ConfigOption.ParseDuration(text);
-            return timeout > TimeSpan.Zero ? timeout : throw new FormatException("must be positive");
+            if (timeout <= TimeSpan.Zero || timeout > Client.TableStoreConnection.MaxConnectTimeout)
+                throw new FormatException($"must be more than 0 and at most {Client.TableStoreConnection.MaxConnectTimeout.TotalMinutes:0} min");
+            return timeout;
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {

@@ -9,20 +9,19 @@ namespace TableStore.Client;
 /// </summary>
 internal sealed class ConnectionDiagnostics : ILoggerProvider
 {
-    private readonly List<string> _failures = [];
+    private readonly List<(DateTime At, string Failure)> _failures = [];
 
     /// <summary>
-    /// What the attempts ended with, the most telling first: a handshake the server broke off (another cluster)
-    /// outranks a timeout, since the last attempt is often just the one the caller's deadline cut short.
+    /// The most recent failure that ended before <paramref name="deadline"/>, minus a moment: the attempt a caller's
+    /// deadline cut short says nothing about the server, the one before it does. Refusals are left out, since the
+    /// caller connected just before starting the client.
     /// </summary>
-    public string? Failure
+    public string? FailureBefore(DateTime deadline)
     {
-        get
+        lock (_failures)
         {
-            lock (_failures)
-                return _failures.FirstOrDefault(f => f.Contains("refused", StringComparison.OrdinalIgnoreCase))
-                    ?? _failures.FirstOrDefault(f => f.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || f.Contains("Unexpected cluster id", StringComparison.Ordinal))
-                    ?? _failures.LastOrDefault();
+            var telling = _failures.Where(f => !f.Failure.Contains("refused", StringComparison.OrdinalIgnoreCase)).ToList();
+            return telling.LastOrDefault(f => f.At < deadline - TimeSpan.FromMilliseconds(200)).Failure ?? telling.LastOrDefault().Failure;
         }
     }
 
@@ -47,7 +46,7 @@ internal sealed class ConnectionDiagnostics : ILoggerProvider
             lock (owner._failures)
             {
                 if (owner._failures.Count >= 100) owner._failures.RemoveAt(0);
-                owner._failures.Add(failure);
+                owner._failures.Add((DateTime.UtcNow, failure));
             }
         }
     }

@@ -28,16 +28,40 @@ public sealed class TableStoreConnection : IAsyncDisposable
     /// <summary>How long a connect may take by default: a live silo answers in milliseconds.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>The longest connect timeout accepted.</summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromHours(1);
+
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
-    /// <param name="connectTimeout">How long to try (default <see cref="DefaultConnectTimeout"/>); Orleans alone would retry for minutes.</param>
+    public static Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId, string serviceId, CancellationToken ct) =>
+        ConnectAsync(gateway, clusterId, serviceId, null, ct);
+
+    /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
+    /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
+    /// <param name="connectTimeout">
+    /// The whole connect, name lookup included (default <see cref="DefaultConnectTimeout"/>, at most
+    /// <see cref="MaxConnectTimeout"/>); Orleans alone would retry for minutes.
+    /// </param>
     public static async Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId = TableStoreDefaults.ClusterId, string serviceId = TableStoreDefaults.ClusterId,
         TimeSpan? connectTimeout = null, CancellationToken ct = default)
     {
         var timeout = connectTimeout ?? DefaultConnectTimeout;
-        if (timeout <= TimeSpan.Zero) throw new InvalidInputException($"The connect timeout must be positive, got {timeout}.");
-        var endpoint = await ParseGatewayAsync(gateway, ct).ConfigureAwait(false);
-        await EnsureListeningAsync(endpoint, gateway, clusterId, timeout, ct).ConfigureAwait(false);
+        if (timeout <= TimeSpan.Zero || timeout > MaxConnectTimeout)
+            throw new InvalidInputException($"The connect timeout must be more than 0 and at most {MaxConnectTimeout}, got {timeout}.");
+        // One deadline for every step: name lookup, the plain TCP check, the Orleans handshake and start-up.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        string TimedOut() => $"no connection within {timeout.TotalSeconds:0.#} s";
+        IPEndPoint endpoint;
+        try
+        {
+            endpoint = await ParseGatewayAsync(gateway, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, TimedOut(), "the name lookup timed out"));
+        }
+        await EnsureListeningAsync(endpoint, gateway, clusterId, TimedOut, deadline.Token, ct).ConfigureAwait(false);
         var diagnostics = new ConnectionDiagnostics();
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders().AddProvider(diagnostics))
@@ -47,40 +71,45 @@ public sealed class TableStoreConnection : IAsyncDisposable
                 .AddMemoryStreams(ChangeStreams.DefaultProvider)
                 .AddTableStoreClient())
             .Build();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
         try
         {
-            await host.StartAsync(deadline.Token).ConfigureAwait(false);
+            // WaitAsync as well: parts of Orleans' client start-up (fetching the cluster manifest) do not observe the
+            // token, and a silo that stalls after the handshake would hold them forever.
+            await host.StartAsync(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            host.Dispose();
+            DisposeInBackground(host);
             var timedOut = e is OperationCanceledException;
             // The TCP connect just succeeded: a deadline with no failure reported means the handshake went unanswered.
-            var failure = diagnostics.Failure ?? (timedOut ? "handshake timed out" : null);
-            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? $"no connection within {timeout.TotalSeconds:0.#} s" : e.Message, failure), e);
+            var failure = diagnostics.FailureBefore(DateTime.UtcNow) ?? (timedOut ? "handshake timed out" : null);
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? TimedOut() : e.Message, failure), e);
         }
         catch
         {
-            host.Dispose();
+            DisposeInBackground(host);
             throw;
         }
         return new TableStoreConnection(host);
     }
 
+    /// <summary>A host whose start was abandoned may still be inside it: disposing must not hold up the error.</summary>
+    private static void DisposeInBackground(IHost host) => _ = Task.Run(() =>
+    {
+        try { host.Dispose(); }
+        catch (Exception) { } // the caller already has the error that matters
+    });
+
     /// <summary>
     /// One plain TCP connect first: a port nobody listens on is refused at once, where Orleans would keep retrying
     /// until the deadline.
     /// </summary>
-    private static async Task EnsureListeningAsync(IPEndPoint endpoint, string gateway, string clusterId, TimeSpan timeout, CancellationToken ct)
+    private static async Task EnsureListeningAsync(IPEndPoint endpoint, string gateway, string clusterId, Func<string> timedOut, CancellationToken deadline, CancellationToken ct)
     {
         using var probe = new TcpClient(endpoint.AddressFamily);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
         try
         {
-            await probe.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+            await probe.ConnectAsync(endpoint, deadline).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -88,8 +117,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new TableStoreException(ConnectFailure(gateway, clusterId, $"no connection within {timeout.TotalSeconds:0.#} s",
-                "the TCP connect timed out (a firewall, or a host that is down)"));
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut(), "the TCP connect timed out (a firewall, or a host that is down)"));
         }
     }
 
@@ -101,9 +129,10 @@ public sealed class TableStoreConnection : IAsyncDisposable
             null => "",
             _ when failure.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
                 $" Nothing listens at {gateway} ({failure}): is a silo running there, and is that its gateway port?",
-            _ when failure.StartsWith("the TCP connect timed out", StringComparison.Ordinal) => $" {char.ToUpperInvariant(failure[0])}{failure[1..]}.",
-            _ when failure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || failure.Contains("Unexpected cluster id", StringComparison.Ordinal) =>
-                $" The server at {gateway} closed every connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), or not a TableStore gateway.",
+            _ when failure.StartsWith("the ", StringComparison.Ordinal) => $" {char.ToUpperInvariant(failure[0])}{failure[1..]}.",
+            _ when failure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || failure.Contains("Unexpected cluster id", StringComparison.Ordinal)
+                   || failure.Contains("Underlying connection closed", StringComparison.OrdinalIgnoreCase) =>
+                $" The server at {gateway} closed the connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), or a proxy (a load balancer, Container Apps ingress) with no silo running behind it.",
             // Orleans gives up on a handshake after ConnectionOptions.OpenConnectionTimeout (5 s) by cancelling it.
             _ when failure.Contains("timed out", StringComparison.OrdinalIgnoreCase) || failure.Contains("canceled", StringComparison.OrdinalIgnoreCase) =>
                 $" The server at {gateway} accepted connections but did not answer the Orleans handshake: the silo may be paused, overloaded or still starting.",

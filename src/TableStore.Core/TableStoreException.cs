@@ -9,11 +9,25 @@ public class TableStoreException : Exception
     public TableStoreException(string message) : base(message) { }
     public TableStoreException(string message, Exception inner) : base(message, inner) { }
 
+    private const string RetryableKey = "tablestore.retryable";
+
     /// <summary>
-    /// Whether doing the same again may succeed (a lost race, a write that was certainly or possibly not committed).
-    /// Decided by the type that raises it, so it survives the trip from a silo to a client; false unless a type says so.
+    /// Whether doing the same again may succeed (a write that was certainly or possibly not committed for a passing
+    /// reason). Set where the error is raised (<see cref="WithRetryable"/>), else the type's default. Kept in
+    /// <see cref="Exception.Data"/>, which Orleans carries from a silo to a client (it rebuilds exceptions without
+    /// their constructors, so a field would be lost).
     /// </summary>
-    public virtual bool IsRetryable => false;
+    public bool IsRetryable => Data[RetryableKey] is bool retryable ? retryable : RetryableByDefault;
+
+    /// <summary>What <see cref="IsRetryable"/> says when the raiser did not decide: no, unless a type says otherwise.</summary>
+    protected virtual bool RetryableByDefault => false;
+
+    /// <summary>Records whether retrying may succeed; returns this exception, for <c>throw e.WithRetryable(...)</c>.</summary>
+    public TableStoreException WithRetryable(bool retryable)
+    {
+        Data[RetryableKey] = retryable;
+        return this;
+    }
 }
 
 /// <summary>Bad user input: schema text, row values, predicates, names.</summary>
@@ -32,10 +46,7 @@ public sealed class TableAlreadyExistsException(string table, string warehouse)
 public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);
 
 /// <summary>A commit that cannot be applied on top of the latest snapshot; its files become orphans.</summary>
-public sealed class CommitConflictException(string message) : TableStoreException(message)
-{
-    public override bool IsRetryable => true;
-}
+public sealed class CommitConflictException(string message) : TableStoreException(message);
 
 /// <summary>A stored file is missing or unreadable: the message names the file.</summary>
 public sealed class CorruptFileException : TableStoreException

@@ -51,6 +51,12 @@ public sealed class ServerOptions
     /// <summary>The address other silos and clients reach this one at; default: this host's address (127.0.0.1 for localhost clustering).</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>
+    /// With Redis clustering: bind the silo and gateway ports on every address rather than only the advertised one.
+    /// For containers, whose own view of their address need not be the one others dial; off for a machine's own silos.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; }
+
     public void Validate()
     {
         var errors = new List<string>();

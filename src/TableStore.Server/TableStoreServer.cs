@@ -65,9 +65,8 @@ public static class TableStoreServer
             {
                 silo.UseRedisClustering(server.Redis!);
                 if (server.IsEntraRedis) silo.Services.AddEntraRedisSignIn();
-                // Listening on every address: a container's own view of its address need not be the one others dial.
-                if (server.AdvertisedAddress is { } address) silo.ConfigureEndpoints(IPAddress.Parse(address), server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
-                else silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
+                if (server.AdvertisedAddress is { } address) silo.ConfigureEndpoints(IPAddress.Parse(address), server.SiloPort, server.GatewayPort, server.ListenOnAnyAddress);
+                else silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: server.ListenOnAnyAddress);
             }
             else
             {

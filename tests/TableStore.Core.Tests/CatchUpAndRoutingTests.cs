@@ -110,6 +110,14 @@ public sealed class CatchUpAndRoutingTests
         }
         Assert.Equal(expected.OrderBy(kv => kv.Key), stored.OrderBy(kv => kv.Key));
 
+        // The bucket function is part of the file format (docs/file-format.md §12): its published test vectors.
+        var routedOne = router.Route(RowKind.Insert, [1L, "eu", 7]);
+        Assert.Equal(["eu"], routedOne.Partition);
+        Assert.Equal(1, routedOne.Bucket);
+        var pair = await TestTables.CreateAsync(new InMemoryObjectStore(), new TableDefinition(
+            SchemaParser.ParseColumns("id BIGINT, s STRING NOT NULL"), ["id", "s"], [], 16, new Dictionary<string, string>()), "db.pair");
+        Assert.Equal(6, new WriteRouter(pair.Schema).Route(RowKind.Insert, [42L, "x"]).Bucket);
+
         // Bad rows fail with the column named, before any routing.
         var e = Assert.Throws<InvalidInputException>(() => router.Route(RowKind.Insert, [1L, null, 1]));
         Assert.Contains("region", e.Message);

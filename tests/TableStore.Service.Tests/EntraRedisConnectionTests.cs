@@ -34,9 +34,12 @@ public sealed class EntraRedisConnectionTests
         await using var entra = new EntraRedisConnection(issuer, NullLogger.Instance);
         var redis = await entra.ConnectAsync(ConfigurationOptions.Parse($"127.0.0.1:{cluster.RedisPort},abortConnect=false"));
         await redis.GetDatabase().StringSetAsync("k", "v1");
+        long signIns = await AuthCallsAsync(admin);
 
-        // Tokens expire every 2 s; the connection fetches new ones and signs in again with each.
+        // Tokens expire every 2 s; the connection fetches new ones and signs in again with each, on the open connection
+        // (redis-server keeps connections whose password was revoked, so the AUTH count is what shows it).
         await EventuallyAsync(() => entra.Refreshes >= 2);
+        Assert.True(await AuthCallsAsync(admin) >= signIns + 2, "the open connection was not signed in again");
         Assert.Equal("v1", (string?)await redis.GetDatabase().StringGetAsync("k"));
 
         // Revoke every token but the newest and drop the connections: the reconnect signs in with the newest.
@@ -64,6 +67,14 @@ public sealed class EntraRedisConnectionTests
         Assert.Contains("remove the password from TableStore__Redis", Assert.Throws<InvalidOperationException>(options.Validate).Message);
         Assert.Contains("RedisAuthentication must be 'key' or 'entra'", Assert.Throws<InvalidOperationException>(
             new ServerOptions { RedisAuthentication = "aad" }.Validate).Message);
+    }
+
+    /// <summary>AUTH commands the server has run (INFO commandstats, cmdstat_auth:calls=N).</summary>
+    private static async Task<long> AuthCallsAsync(IConnectionMultiplexer admin)
+    {
+        var info = (string)(await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("INFO", "commandstats"))!;
+        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_auth:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string Jwt(string? oid, string nonce)

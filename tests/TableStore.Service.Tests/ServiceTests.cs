@@ -124,6 +124,24 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
     }
 
     [Fact]
+    public void Whether_a_retry_can_help_is_decided_where_the_error_is_raised_and_survives_the_wire()
+    {
+        Assert.True(new WriteNotCommittedException("lost", new IOException("silo died")).IsRetryable);
+        Assert.False(new WriteNotCommittedException("bad", new InvalidInputException("bad row")).IsRetryable);
+        Assert.False(new WriteNotCommittedException("conflict", new CommitConflictException("overwrite outside its partitions")).IsRetryable);
+        Assert.True(new WriteOutcomeUnknownException("lost reply").IsRetryable);
+        Assert.False(new CommitConflictException("rescale in progress").IsRetryable);
+
+        // Orleans rebuilds exceptions on the client without their constructors: the decision travels in Data.
+        var serializer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Orleans.Serialization.Serializer>(fixture.Cluster.Client.ServiceProvider);
+        var dropped = new WriteNotCommittedException("table dropped").WithRetryable(false);
+        var received = Assert.IsType<WriteNotCommittedException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(dropped)));
+        Assert.False(received.IsRetryable);
+        var wrapped = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(new WriteNotCommittedException("bad", new InvalidInputException("bad row"))));
+        Assert.False(Assert.IsType<WriteNotCommittedException>(wrapped).IsRetryable);
+    }
+
+    [Fact]
     public async Task A_retried_write_id_is_committed_once()
     {
         var client = fixture.Client;

@@ -24,13 +24,16 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
     private sealed class Recorder
     {
         private readonly Dictionary<long, int> _state = [];
-        public List<long> Ids { get; } = [];
+        private readonly List<long> _ids = [];
+
+        /// <summary>The snapshot ids received so far (a copy: batches keep arriving while a test reads them).</summary>
+        public List<long> Ids { get { lock (_ids) return [.. _ids]; } }
         public ConcurrentDictionary<long, Dictionary<long, int>> States { get; } = new();
         public ConcurrentDictionary<long, List<string>> Changes { get; } = new();
 
         public Task OnBatchAsync(ChangeBatch batch)
         {
-            Ids.Add(batch.SnapshotId);
+            lock (_ids) _ids.Add(batch.SnapshotId);
             Changes[batch.SnapshotId] = batch.Rows.Select(r => $"{r.Kind.ToShortString()} {r.Values[0]} {r.Values[1]}").ToList();
             foreach (var r in batch.Rows)
             {
@@ -83,8 +86,9 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
         if (subscription.Completion.IsFaulted) await subscription.Completion;
 
         // Each snapshot once, in order (background compactions may have added snapshots after `latest`).
-        Assert.Equal(Enumerable.Range(1, live.Ids.Count).Select(i => (long)i), live.Ids);
-        Assert.True(live.Ids.Count >= latest);
+        var ids = live.Ids;
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => (long)i), ids);
+        Assert.True(ids.Count >= latest);
         var model = new Dictionary<long, int>();
         var byWriter = writes.OrderBy(x => x.Snapshot).ThenBy(x => x.Writer).ThenBy(x => x.Seq).ToList();
         int next = 0;

@@ -63,4 +63,8 @@ public sealed record CommitResult(long SnapshotId, bool AlreadyCommitted, int At
 /// so this writer's rows would not order after theirs. The writer must rewrite its files with fresh sequence
 /// numbers; the files it wrote are orphans and safe to delete.
 /// </summary>
-public sealed class SequenceConflictException(string message) : TableStoreException(message);
+public sealed class SequenceConflictException(string message) : TableStoreException(message)
+{
+    /// <summary>Another writer committed to the same bucket: a later attempt, above its sequence numbers, can succeed.</summary>
+    protected override bool RetryableByDefault => true;
+}

@@ -24,7 +24,7 @@ public static class TableStoreMetrics
     public static readonly Counter<long> Compactions = Meter.CreateCounter<long>("tablestore.compactions", description: "Bucket compactions committed");
     public static readonly Counter<long> CompactionBytesRead = Meter.CreateCounter<long>("tablestore.compaction.bytes.read", "By", "Bytes of data files rewritten by compaction");
     public static readonly Counter<long> CompactionConflicts = Meter.CreateCounter<long>("tablestore.compaction.conflicts", description: "Compactions discarded because their input files were removed meanwhile");
-    public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.bucket.sorted-runs", description: "Sorted runs of a bucket, recorded after each write to it");
+    public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.bucket.sorted-runs", description: "Sorted runs of a bucket, when a writer counts them (the service's bucket writers, near the stop trigger)");
     public static readonly Counter<long> WriteStalls = Meter.CreateCounter<long>("tablestore.write.stalls", description: "Writes that waited for compaction because a bucket reached the stop trigger");
     public static readonly Counter<long> SnapshotsExpired = Meter.CreateCounter<long>("tablestore.snapshots.expired", description: "Snapshots removed by expiration");
     public static readonly Counter<long> FilesDeleted = Meter.CreateCounter<long>("tablestore.files.deleted", description: "Data and manifest files deleted by expiration and orphan cleanup");

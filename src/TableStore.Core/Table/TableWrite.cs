@@ -75,13 +75,10 @@ public sealed class TableWrite
     }
 
     /// <summary>For the lookup changelog producer: keys' values at the snapshot this write is based on.</summary>
-    private PreviousValueLookup? PreviousValues(object?[] partition, int bucket)
-    {
-        if (_table.Schema.CoreOptions.ChangelogProducer != Schema.ChangelogProducer.Lookup || _table.Schema.Kind != Schema.TableKind.PrimaryKey) return null;
-        if (_base is not { } snapshot) return (_, _) => Task.FromResult<object?[]?>(null);
-        var lookup = new Lookup.BucketLookup(_table, partition, bucket, _lookupCache ??= new Lookup.LookupFileCache(64L << 20));
-        return (key, ct) => lookup.LookupAsync(snapshot, key, ct);
-    }
+    private PreviousValueLookup? PreviousValues(object?[] partition, int bucket) =>
+        Lookup.PreviousValues.AreNeeded(_table.Schema)
+            ? Lookup.PreviousValues.For(_table, partition, bucket, _base, _lookupCache ??= new Lookup.LookupFileCache(64L << 20))
+            : null;
 
     /// <summary>Flushes every bucket and returns the commit messages of everything written so far.</summary>
     public async Task<List<CommitMessage>> PrepareCommitAsync(CancellationToken ct = default)

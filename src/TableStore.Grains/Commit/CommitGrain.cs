@@ -82,7 +82,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     public async Task<WriteResult> CompleteAsync(WriteTicket ticket)
     {
         if (_closedReason is not null)
-            throw new WriteNotCommittedException($"Write {ticket.WriteId} to {TableName} was not committed: {_closedReason}");
+            throw new WriteNotCommittedException($"Write {ticket.WriteId} to {TableName} was not committed: {_closedReason}").WithRetryable(false); // dropped
         if (_committed.TryGet(ticket.WriteId, out var done)) return new WriteResult(done, AlreadyCommitted: true, ticket.Rows);
         // The same write sent again while the first is still committing (a client retry after a timeout): its rows
         // are the same, so the answer is the first one's.
@@ -112,7 +112,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         if (_open is { } batch)
         {
             _open = null;
-            Fail(batch.Writes, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {reason}"));
+            Fail(batch.Writes, id => new WriteNotCommittedException($"Write {id} to {TableName} was not committed: {reason}").WithRetryable(false));
         }
         // A batch already committing finishes first, so the caller (a drop) never deletes under a commit in flight.
         try { await _running.ConfigureAwait(true); }

@@ -15,8 +15,6 @@ internal static class ServiceMetrics
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("tablestore.service.commit.batch.duration", "ms", "Seal, flush and commit of one group commit");
     public static readonly Counter<long> Lookups = Meter.CreateCounter<long>("tablestore.service.lookups", description: "Point lookups served");
 
-    public static readonly Histogram<int> SortedRuns = Meter.CreateHistogram<int>("tablestore.service.bucket.sorted-runs", description: "Sorted runs of a bucket when a flush checks them (near the stop trigger)");
-
     public static readonly UpDownCounter<int> CompactionBacklog = Meter.CreateUpDownCounter<int>("tablestore.service.compaction.backlog",
         description: "Bucket compactions started by writers and not finished (queued for a thread or running)");
 

@@ -227,7 +227,8 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     {
         var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
         // Bounded by count and by size: a reply is one Orleans message, and the caller asks again for the rest.
-        var page = await new CatchUpReader(table).ReadAsync(from, Math.Max(1, max), CatchUpReplyBytes).ConfigureAwait(true);
+        if (max <= 0) return [];
+        var page = await new CatchUpReader(table).ReadAsync(from, max, CatchUpReplyBytes).ConfigureAwait(true);
         ServiceMetrics.SubscriberLag.Record(page.Behind, ServiceMetrics.Table(TableName));
         return [.. page.Batches.Select(b => ChangeEvent.From(TableName, b))];
     }

@@ -62,7 +62,7 @@ public sealed class EntraRedisConnection : IAsyncDisposable
         var token = await GetTokenAsync(ct).ConfigureAwait(false);
         var credentials = new EntraRedisCredentials(ObjectIdOf(token.Token), token.Token);
         var signedIn = options.Clone();
-        signedIn.Defaults = credentials;
+        signedIn.Defaults = credentials.ProviderFor(options);
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(signedIn).ConfigureAwait(false);
         _refresh = KeepSignedInAsync(multiplexer, credentials, token);
         return multiplexer;
@@ -97,13 +97,18 @@ public sealed class EntraRedisConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Refresh when most of a token's life is used up: 5 minutes before it expires, or at 80 % for short-lived ones.</summary>
+    /// <summary>
+    /// Refresh when most of a token's life is used up: 5 minutes before it expires, or at 80 % for short-lived ones;
+    /// never sooner than a second from now, so a credential that hands out nearly expired tokens is not asked in a loop.
+    /// </summary>
     private TimeSpan RefreshDelay(AccessToken token)
     {
         var left = token.ExpiresOn - _time.GetUtcNow();
         var wait = left - Margin(left);
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        return wait > MinimumRefreshDelay ? wait : MinimumRefreshDelay;
     }
+
+    private static readonly TimeSpan MinimumRefreshDelay = TimeSpan.FromSeconds(1);
 
     private static TimeSpan Margin(TimeSpan lifetime) => TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, lifetime.Ticks / 5));
 

@@ -67,7 +67,7 @@ public sealed class MergeEngineSpec
 
         if (Engine == MergeEngine.Aggregation)
         {
-            var fallback = schema.Options.GetValueOrDefault(CoreOptions.DefaultAggregateFunctionKey, "last_non_null_value");
+            var fallback = CoreOptions.DefaultAggregateFunctionOption.Read(schema.Options, o);
             for (int f = 0; f < _aggregators.Length; f++)
                 if (!keys.Contains(f)) _aggregators[f] ??= FieldAggregator.Create(fallback, schema.Fields[f]);
         }

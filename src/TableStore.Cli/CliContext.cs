@@ -14,6 +14,8 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     public const string DebugVariable = "TABLESTORE_DEBUG";
     /// <summary>How long <c>--cluster</c> commands may take to connect: a duration (<c>15s</c>, <c>1min</c>).</summary>
     public const string ConnectTimeoutVariable = "TABLESTORE_CONNECT_TIMEOUT";
+    /// <summary>How long a <c>--cluster</c> write may take, retries included (default 2 min): then its outcome is unknown.</summary>
+    public const string WriteTimeoutVariable = "TABLESTORE_WRITE_TIMEOUT";
     public const string DefaultWarehouse = "./warehouse";
 
     public TextReader Stdin => stdin;
@@ -55,22 +57,24 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
-        return await ClusterTableService.ConnectAsync(cluster, clusterId, ConnectTimeout(), ct).ConfigureAwait(false);
+        var connect = Duration(ConnectTimeoutVariable, Client.TableStoreConnection.DefaultConnectTimeout, Client.TableStoreConnection.MaxConnectTimeout);
+        var write = Duration(WriteTimeoutVariable, new Client.TableStoreClientOptions().WriteTimeout, TimeSpan.FromDays(1));
+        return await ClusterTableService.ConnectAsync(cluster, clusterId, connect, write, ct).ConfigureAwait(false);
     }
 
-    private TimeSpan ConnectTimeout()
+    /// <summary>A duration from the environment (<c>15s</c>, <c>2min</c>), positive and at most <paramref name="max"/>.</summary>
+    private TimeSpan Duration(string variable, TimeSpan defaultValue, TimeSpan max)
     {
-        if (GetEnv(ConnectTimeoutVariable) is not { Length: > 0 } text) return Client.TableStoreConnection.DefaultConnectTimeout;
+        if (GetEnv(variable) is not { Length: > 0 } text) return defaultValue;
         try
         {
-            var timeout = Core.Schema.ConfigOption.ParseDuration(text);
-            if (timeout <= TimeSpan.Zero || timeout > Client.TableStoreConnection.MaxConnectTimeout)
-                throw new FormatException($"must be more than 0 and at most {Client.TableStoreConnection.MaxConnectTimeout.TotalMinutes:0} min");
-            return timeout;
+            var value = Core.Schema.ConfigOption.ParseDuration(text);
+            if (value <= TimeSpan.Zero || value > max) throw new FormatException($"must be more than 0 and at most {max}");
+            return value;
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new InvalidInputException($"${ConnectTimeoutVariable}='{text}' is not a duration: {e.Message} (e.g. 15s, 1min).");
+            throw new InvalidInputException($"${variable}='{text}' is not a duration: {e.Message} (e.g. 15s, 1min).");
         }
     }
 }

@@ -108,9 +108,11 @@ public sealed class TableStoreClient
         var kinds = new byte[rows.Count];
         var values = new object?[rows.Count][];
         for (int i = 0; i < rows.Count; i++) (kinds[i], values[i]) = ((byte)rows[i].Kind, rows[i].Values);
-        var columns = (await HandleAsync(name).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name).ToList();
-        var request = new WriteRequest(writeId ?? WriteIds.New(), RowBatchCodec.Encode(kinds, values, columns));
-        return await SendAsync(name, request, ct).ConfigureAwait(false);
+        using var deadline = WriteDeadline(ct);
+        writeId ??= WriteIds.New();
+        var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
+        var request = new WriteRequest(writeId, RowBatchCodec.Encode(kinds, values, columns));
+        return await SendAsync(name, request, deadline.Token, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,13 +122,15 @@ public sealed class TableStoreClient
     public async Task<WriteResult> OverwriteAsync(string table, IReadOnlyList<ChangeRow> rows, string? partition = null, string? writeId = null, CancellationToken ct = default)
     {
         var name = Name(table);
-        var columns = (await HandleAsync(name).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name).ToList();
-        var request = new WriteRequest(writeId ?? WriteIds.New(), RowBatchCodec.Encode(rows.Select(r => (byte)r.Kind).ToArray(), rows.Select(r => r.Values).ToList(), columns))
+        using var deadline = WriteDeadline(ct);
+        writeId ??= WriteIds.New();
+        var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
+        var request = new WriteRequest(writeId, RowBatchCodec.Encode(rows.Select(r => (byte)r.Kind).ToArray(), rows.Select(r => r.Values).ToList(), columns))
         {
             Overwrite = true,
             OverwritePartition = partition,
         };
-        return await SendAsync(name, request, ct).ConfigureAwait(false);
+        return await SendAsync(name, request, deadline.Token, ct).ConfigureAwait(false);
     }
 
     /// <summary>Changes the table's bucket count and rewrites its data (or one partition's) on the cluster.</summary>
@@ -138,7 +142,32 @@ public sealed class TableStoreClient
         return reply.ToOutcome();
     }
 
-    private async Task<WriteResult> SendAsync(string name, WriteRequest request, CancellationToken ct)
+    /// <summary>
+    /// A write's deadline, over every step and attempt: a silo that stopped answering (paused, overloaded) holds
+    /// each call until Orleans' response timeout, and the retries would multiply that.
+    /// </summary>
+    private CancellationTokenSource WriteDeadline(CancellationToken ct)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_options.WriteTimeout);
+        return deadline;
+    }
+
+    /// <summary>The columns rows are encoded for; nothing is sent yet, so running out of time here is "not written".</summary>
+    private async Task<List<string>> ColumnsForWriteAsync(string name, string writeId, CancellationToken deadline, CancellationToken ct)
+    {
+        try
+        {
+            return [.. (await HandleAsync(name, deadline).ConfigureAwait(false)).Schema.Fields.Select(f => f.Name)];
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new WriteNotCommittedException(string.Create(CultureInfo.InvariantCulture,
+                $"Write {writeId} to {name} was not sent: the cluster did not answer within {_options.WriteTimeout.TotalSeconds:0.#} s while the table's schema was read. Nothing was written; retry it when the cluster answers."), e);
+        }
+    }
+
+    private async Task<WriteResult> SendAsync(string name, WriteRequest request, CancellationToken deadline, CancellationToken ct)
     {
         if (request.Rows.Length > _options.MaxWriteBytes)
             throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
@@ -149,9 +178,14 @@ public sealed class TableStoreClient
             ct.ThrowIfCancellationRequested();
             try
             {
-                var result = await Table(name).WriteAsync(request).ConfigureAwait(false);
+                var result = await Table(name).WriteAsync(request).WaitAsync(deadline).ConfigureAwait(false);
                 if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
                 return result;
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
+                    $"Write {request.WriteId} to {name} got no answer within {_options.WriteTimeout.TotalSeconds:0.#} s ({attempt} attempt{(attempt == 1 ? "" : "s")}): it may or may not have been committed. Retrying it with the same write id is safe: if it was committed, the retry says so and writes nothing again."), e);
             }
             catch (Exception e) when (IsRetryable(e))
             {
@@ -160,7 +194,12 @@ public sealed class TableStoreClient
                     if (e is TableStoreException) throw;
                     throw new WriteOutcomeUnknownException($"Write {request.WriteId} to {name} failed {attempt} times: {ErrorText.Summary(e)} Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
                 }
-                await Task.Delay(delay, ct).ConfigureAwait(false);
+                try { await Task.Delay(delay, deadline).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
+                        $"Write {request.WriteId} to {name} was not answered within {_options.WriteTimeout.TotalSeconds:0.#} s ({attempt} attempts, the last: {ErrorText.Summary(e)}): it may or may not have been committed. Retrying it with the same write id is safe."), e);
+                }
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
         }
@@ -290,7 +329,7 @@ public sealed class TableStoreClient
 
     private static TableSchema Schema(TableInfo info) => MetadataCodec.SchemaFromJson(info.SchemaJson, $"schema of {info.Name}");
 
-    private async Task<TableHandle> HandleAsync(string table)
+    private async Task<TableHandle> HandleAsync(string table, CancellationToken ct = default)
     {
         var name = Name(table);
         var task = _tables.GetOrAdd(name, async n =>
@@ -298,8 +337,9 @@ public sealed class TableStoreClient
             var schema = Schema(await RetryAsync($"read the schema of {n}", () => Table(n).GetInfoAsync()).ConfigureAwait(false));
             return new TableHandle(schema, new KeyRouter(schema));
         });
-        try { return await task.ConfigureAwait(false); }
-        catch
+        // The fetch is shared by every caller: one that stops waiting leaves it running for the others.
+        try { return await task.WaitAsync(ct).ConfigureAwait(false); }
+        catch when (task.IsFaulted || task.IsCanceled)
         {
             _tables.TryRemove(new KeyValuePair<string, Task<TableHandle>>(name, task));
             throw;

@@ -13,6 +13,12 @@ public sealed class TableStoreClientOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// The longest a write (or overwrite) may take, retries included. When it runs out, the write's outcome is
+    /// unknown (it may have been committed while the answer was on its way), and the error says so.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// The largest encoded write sent as one request. A write is one Orleans message, and Orleans drops connections
     /// that carry a message over its limit (100 MB by default) and retries them until it gives up, so a larger write
     /// is refused here, before anything is sent, with an error that says so. Streaming larger writes in parts is
@@ -27,6 +33,7 @@ public sealed class TableStoreClientOptions
     {
         if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");
         if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "The delay must not be negative.");
+        if (WriteTimeout <= TimeSpan.Zero || WriteTimeout > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(WriteTimeout), WriteTimeout, "More than 0 and at most a day.");
         if (MaxWriteBytes < 1 << 10) throw new ArgumentOutOfRangeException(nameof(MaxWriteBytes), MaxWriteBytes, "At least 1 KiB.");
         if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "The longest delay must not be shorter than the first.");
     }

@@ -34,7 +34,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
     public static Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId, string serviceId, CancellationToken ct) =>
-        ConnectAsync(gateway, clusterId, serviceId, null, ct);
+        ConnectAsync(gateway, clusterId, serviceId, null, null, ct);
 
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
@@ -42,8 +42,9 @@ public sealed class TableStoreConnection : IAsyncDisposable
     /// The whole connect, name lookup included (default <see cref="DefaultConnectTimeout"/>, at most
     /// <see cref="MaxConnectTimeout"/>); Orleans alone would retry for minutes.
     /// </param>
+    /// <param name="configureClient">The client's own settings (write timeout, retries).</param>
     public static async Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId = TableStoreDefaults.ClusterId, string serviceId = TableStoreDefaults.ClusterId,
-        TimeSpan? connectTimeout = null, CancellationToken ct = default)
+        TimeSpan? connectTimeout = null, Action<TableStoreClientOptions>? configureClient = null, CancellationToken ct = default)
     {
         var timeout = connectTimeout ?? DefaultConnectTimeout;
         if (timeout <= TimeSpan.Zero || timeout > MaxConnectTimeout)
@@ -69,7 +70,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
                 .UseStaticClustering(endpoint)
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
                 .AddMemoryStreams(ChangeStreams.DefaultProvider)
-                .AddTableStoreClient())
+                .AddTableStoreClient(configureClient))
             .Build();
         try
         {

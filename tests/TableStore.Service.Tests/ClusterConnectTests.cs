@@ -55,6 +55,59 @@ public sealed class ClusterConnectTests
         Assert.Equal(0, after.ExitCode);
     }
 
+    [Fact]
+    public async Task A_write_to_a_silo_that_stops_answering_ends_at_its_deadline_as_unknown_and_a_retry_with_its_id_settles_it()
+    {
+        await using var cluster = new ProcessCluster();
+        var silo = await cluster.StartSiloAsync(redis: false);
+        await using var connection = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+            TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
+        var client = connection.Client;
+        await client.CreateTableAsync("t.paused", new TableStore.Abstractions.TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 2, new Dictionary<string, string>()));
+        var rows = new List<TableStore.Core.Data.ChangeRow> { new(TableStore.Core.Data.RowKind.Insert, [1L, 1]) };
+        // A first write while the silo answers (the client then knows the table's schema).
+        await client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
+
+        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
+        TableStore.Abstractions.WriteOutcomeUnknownException unknown;
+        try
+        {
+            unknown = await Assert.ThrowsAsync<TableStore.Abstractions.WriteOutcomeUnknownException>(() =>
+                client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "paused-1").WaitAsync(TimeSpan.FromMinutes(2)));
+        }
+        finally
+        {
+            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
+        }
+        Assert.True(unknown.IsRetryable);
+        Assert.Contains("got no answer within 5 s", unknown.Message);
+        Assert.Contains("may or may not have been committed", unknown.Message);
+
+        // The silo is back: the same write id either commits now or is recognised as committed, never twice.
+        await using var patient = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60));
+        var settled = await patient.Client.WriteAsync("t.paused", rows, "paused-1");
+        Assert.NotNull(settled.SnapshotId);
+        var scan = await patient.Client.ScanAsync("t.paused", new TableStore.Abstractions.ScanRequest());
+        int count = 0;
+        await foreach (var _ in scan.Rows) count++;
+        Assert.Equal(2, count);
+
+        // Before anything is sent, running out of time is "not written", not "unknown".
+        await using var fresh = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+            TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
+        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
+        try
+        {
+            var notSent = await Assert.ThrowsAsync<TableStore.Abstractions.WriteNotCommittedException>(() =>
+                fresh.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [3L, 3])], "paused-2").WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Contains("was not sent", notSent.Message);
+        }
+        finally
+        {
+            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
+        }
+    }
+
     /// <summary>The CLI in this process, with a 2-minute limit: a hang fails the test instead of stalling it.</summary>
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string[] args, IDictionary<string, string?> env)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using TableStore.Abstractions;
 using TableStore.Client;
@@ -23,11 +24,11 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public string Location => $"the cluster at {address}";
 
-    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, CancellationToken ct)
+    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, TimeSpan writeTimeout, CancellationToken ct)
     {
         try
         {
-            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, ct).ConfigureAwait(false), address);
+            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, o => o.WriteTimeout = writeTimeout, ct).ConfigureAwait(false), address);
         }
         catch (TableStoreException e) when (e is not InvalidInputException)
         {
@@ -51,8 +52,28 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public async Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct)
     {
-        var result = await Client.WriteAsync(id.FullName, rows, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
-        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+        try
+        {
+            var result = await Client.WriteAsync(id.FullName, rows, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+            return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+        }
+        catch (WriteOutcomeUnknownException e)
+        {
+            throw UnknownOutcome(id, identity, e);
+        }
+    }
+
+    /// <summary>
+    /// The CLI's retry advice for a write whose outcome is unknown: a rerun of the same command is safe only with
+    /// --commit-user/--commit-id (the same write id); without them it is a new write.
+    /// </summary>
+    private static TableStoreException UnknownOutcome(Identifier id, WriteIdentity? identity, WriteOutcomeUnknownException e)
+    {
+        // The client's own advice (retry with the same write id) is replaced by what a CLI user can do.
+        var what = Regex.Replace(ErrorText.Summary(e), @"\s*Retry(ing)? it with the same write id.*$", "");
+        return identity is null
+            ? new TableStoreException($"{what} The write had no --commit-user/--commit-id, so running it again would be a new write and could apply its rows twice: check 'tablestore snapshots {id.FullName}' first. Give writes --commit-user NAME --commit-id N to make a rerun safe.", e)
+            : new TableStoreException($"{what} Running the same command again (same --commit-user and --commit-id) is safe: if it was committed, the rerun says so and writes nothing.", e);
     }
 
     /// <summary>
@@ -84,8 +105,15 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
     {
-        var result = await Client.OverwriteAsync(id.FullName, rows, partition, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
-        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+        try
+        {
+            var result = await Client.OverwriteAsync(id.FullName, rows, partition, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+            return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+        }
+        catch (WriteOutcomeUnknownException e)
+        {
+            throw UnknownOutcome(id, identity, e);
+        }
     }
 
     public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>

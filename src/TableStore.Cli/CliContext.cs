@@ -16,6 +16,8 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     public const string ConnectTimeoutVariable = "TABLESTORE_CONNECT_TIMEOUT";
     /// <summary>How long a <c>--cluster</c> write may take, retries included (default 2 min): then its outcome is unknown.</summary>
     public const string WriteTimeoutVariable = "TABLESTORE_WRITE_TIMEOUT";
+    /// <summary>How long any other <c>--cluster</c> call (a read, one page of a scan) may take, retries included (default 1 min).</summary>
+    public const string CallTimeoutVariable = "TABLESTORE_CALL_TIMEOUT";
     public const string DefaultWarehouse = "./warehouse";
 
     public TextReader Stdin => stdin;
@@ -58,8 +60,10 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
         var connect = Duration(ConnectTimeoutVariable, Client.TableStoreConnection.DefaultConnectTimeout, Client.TableStoreConnection.MaxConnectTimeout);
-        var write = Duration(WriteTimeoutVariable, new Client.TableStoreClientOptions().WriteTimeout, TimeSpan.FromDays(1));
-        return await ClusterTableService.ConnectAsync(cluster, clusterId, connect, write, ct).ConfigureAwait(false);
+        var defaults = new Client.TableStoreClientOptions();
+        var write = Duration(WriteTimeoutVariable, defaults.WriteTimeout, TimeSpan.FromDays(1));
+        var call = Duration(CallTimeoutVariable, defaults.CallTimeout, TimeSpan.FromDays(1));
+        return await ClusterTableService.ConnectAsync(cluster, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), ct).ConfigureAwait(false);
     }
 
     /// <summary>A duration from the environment (<c>15s</c>, <c>2min</c>), positive and at most <paramref name="max"/>.</summary>

@@ -212,16 +212,25 @@ public sealed class TableStoreClient
     private async Task<T> RetryAsync<T>(string what, Func<Task<T>> call, CancellationToken ct = default)
     {
         var delay = _options.RetryDelay;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_options.CallTimeout);
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
-            try { return await call().ConfigureAwait(false); }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+            try
             {
-                if (attempt >= _options.MaxWriteAttempts)
-                    throw new TableStoreException($"The cluster could not {what}: {ErrorText.Summary(e)} Retry; after a silo failure the cluster needs some seconds to recover.", e);
-                await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                try { return await call().WaitAsync(deadline.Token).ConfigureAwait(false); }
+                catch (Exception e) when (e is TimeoutException or OrleansException)
+                {
+                    if (attempt >= _options.MaxWriteAttempts)
+                        throw new TableStoreException($"The cluster could not {what}: {ErrorText.Summary(e)} Retry; after a silo failure the cluster needs some seconds to recover.", e);
+                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                }
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw NoAnswer(what, e);
             }
         }
     }
@@ -229,6 +238,9 @@ public sealed class TableStoreClient
     private static string Size(long bytes) => bytes >= 1 << 20
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB");
+
+    private TableStoreException NoAnswer(string what, Exception e) => new TableStoreException(string.Create(CultureInfo.InvariantCulture,
+        $"The cluster did not answer within {_options.CallTimeout.TotalSeconds:0.#} s when asked to {what}: a silo may be paused or overloaded. Retry once it answers."), e).WithRetryable(true);
 
     /// <summary>
     /// Errors after which the same write may succeed: the engine's own say so (<see cref="TableStoreException.IsRetryable"/>),
@@ -257,15 +269,28 @@ public sealed class TableStoreClient
         }, ct).ConfigureAwait(false);
         var header = pages.Current.Header!;
         var columns = header.Columns.Select((c, i) => new DataField(i, c.Name, DataType.Parse(c.Type))).ToList();
-        return new ClusterScan(columns, header.SnapshotId, Rows(pages, pages.Current.Rows));
+        return new ClusterScan(columns, header.SnapshotId, Rows(pages, pages.Current.Rows, $"send the next rows of the scan of {table}", ct));
     }
 
-    private static async IAsyncEnumerable<object?[]> Rows(IAsyncEnumerator<ScanPage> pages, object?[][] first)
+    /// <summary>The scan's rows, page after page; each page must come within <see cref="TableStoreClientOptions.CallTimeout"/>.</summary>
+    private async IAsyncEnumerable<object?[]> Rows(IAsyncEnumerator<ScanPage> pages, object?[][] first, string what, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var _ = pages.ConfigureAwait(false);
         foreach (var row in first) yield return row;
-        while (await pages.MoveNextAsync().ConfigureAwait(false))
+        while (await NextPageAsync(pages, what, ct).ConfigureAwait(false))
             foreach (var row in pages.Current.Rows) yield return row;
+    }
+
+    private async Task<bool> NextPageAsync(IAsyncEnumerator<ScanPage> pages, string what, CancellationToken ct)
+    {
+        try
+        {
+            return await pages.MoveNextAsync().AsTask().WaitAsync(_options.CallTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw NoAnswer(what, e);
+        }
     }
 
     public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string table)

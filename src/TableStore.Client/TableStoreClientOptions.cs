@@ -19,6 +19,12 @@ public sealed class TableStoreClientOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// The longest a read or metadata call (schema, snapshots, tags, lookups, the start of a scan, one page of a
+    /// scan) may take, retries included; then it fails saying the cluster did not answer.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The largest encoded write sent as one request. A write is one Orleans message, and Orleans drops connections
     /// that carry a message over its limit (100 MB by default) and retries them until it gives up, so a larger write
     /// is refused here, before anything is sent, with an error that says so. Streaming larger writes in parts is
@@ -33,6 +39,7 @@ public sealed class TableStoreClientOptions
     {
         if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");
         if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "The delay must not be negative.");
+        if (CallTimeout <= TimeSpan.Zero || CallTimeout > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(CallTimeout), CallTimeout, "More than 0 and at most a day.");
         if (WriteTimeout <= TimeSpan.Zero || WriteTimeout > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(WriteTimeout), WriteTimeout, "More than 0 and at most a day.");
         if (MaxWriteBytes < 1 << 10) throw new ArgumentOutOfRangeException(nameof(MaxWriteBytes), MaxWriteBytes, "At least 1 KiB.");
         if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "The longest delay must not be shorter than the first.");

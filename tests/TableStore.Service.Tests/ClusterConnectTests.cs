@@ -108,6 +108,40 @@ public sealed class ClusterConnectTests
         }
     }
 
+    [Fact]
+    public async Task Reads_and_scan_pages_from_a_silo_that_stops_answering_end_at_their_deadline_and_say_so()
+    {
+        await using var cluster = new ProcessCluster();
+        var silo = await cluster.StartSiloAsync(redis: false);
+        await using var connection = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+            TimeSpan.FromSeconds(60), o => o.CallTimeout = TimeSpan.FromSeconds(5));
+        var client = connection.Client;
+        await client.CreateTableAsync("t.reads", new TableStore.Abstractions.TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 1, new Dictionary<string, string>()));
+        await client.WriteAsync("t.reads", [.. Enumerable.Range(0, 5000).Select(i => new TableStore.Core.Data.ChangeRow(TableStore.Core.Data.RowKind.Insert, [(long)i, i]))]);
+
+        var scan = await client.ScanAsync("t.reads", new TableStore.Abstractions.ScanRequest());
+        await using var rows = scan.Rows.GetAsyncEnumerator();
+        Assert.True(await rows.MoveNextAsync()); // the first page is here; the rest come on demand
+        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
+        try
+        {
+            var e = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(async () =>
+            {
+                while (await rows.MoveNextAsync()) { }
+            }).WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Contains("did not answer within 5 s when asked to send the next rows of the scan of t.reads", e.Message);
+            Assert.True(e.IsRetryable);
+
+            var listing = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(() => client.ListSnapshotsAsync("t.reads").WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Contains("did not answer within 5 s when asked to list the snapshots of t.reads", listing.Message);
+        }
+        finally
+        {
+            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
+        }
+        Assert.NotEmpty(await client.ListSnapshotsAsync("t.reads"));
+    }
+
     /// <summary>The CLI in this process, with a 2-minute limit: a hang fails the test instead of stalling it.</summary>
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string[] args, IDictionary<string, string?> env)
     {

@@ -24,11 +24,11 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public string Location => $"the cluster at {address}";
 
-    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, TimeSpan writeTimeout, CancellationToken ct)
+    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, Action<TableStoreClientOptions> configure, CancellationToken ct)
     {
         try
         {
-            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, o => o.WriteTimeout = writeTimeout, ct).ConfigureAwait(false), address);
+            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, configure, ct).ConfigureAwait(false), address);
         }
         catch (TableStoreException e) when (e is not InvalidInputException)
         {

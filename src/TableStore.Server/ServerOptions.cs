@@ -19,8 +19,8 @@ public sealed class ServerOptions
 
     /// <summary>
     /// The HTTP port: health (<c>/health/live</c>, <c>/health/ready</c>) and, when <see cref="Dashboard"/> is on,
-    /// the Orleans Dashboard at <c>/dashboard</c>. It listens where the silo does: on 127.0.0.1 with localhost
-    /// clustering, on every address with Redis clustering (a container's probes come from outside it).
+    /// the Orleans Dashboard at <c>/dashboard</c>. It listens on 127.0.0.1, or on every address with
+    /// <see cref="ListenOnAnyAddress"/> (a container's probes come from outside it).
     /// </summary>
     public int HttpPort { get; set; } = 8080;
 
@@ -52,8 +52,9 @@ public sealed class ServerOptions
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>
-    /// With Redis clustering: bind the silo and gateway ports on every address rather than only the advertised one.
-    /// For containers, whose own view of their address need not be the one others dial; off for a machine's own silos.
+    /// Bind the HTTP port, and with Redis clustering the silo and gateway ports, on every address rather than on
+    /// loopback or the advertised one. For containers, whose probes come from outside and whose own view of their
+    /// address need not be the one others dial; off for a machine's own silos (the dashboard has no authentication).
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
@@ -85,8 +86,8 @@ public sealed class ServerOptions
     /// </summary>
     public void EnsurePortsFree()
     {
-        var address = IsRedis ? IPAddress.Any : IPAddress.Loopback;
-        foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort), (nameof(HttpPort), HttpPort) })
+        var orleans = IsRedis ? IPAddress.Any : IPAddress.Loopback;
+        foreach (var (name, port, address) in new[] { (nameof(SiloPort), SiloPort, orleans), (nameof(GatewayPort), GatewayPort, orleans), (nameof(HttpPort), HttpPort, HttpAddress) })
         {
             var listener = new System.Net.Sockets.TcpListener(address, port);
             try
@@ -103,6 +104,9 @@ public sealed class ServerOptions
             }
         }
     }
+
+    /// <summary>Where HTTP listens: every address with <see cref="ListenOnAnyAddress"/>, else loopback.</summary>
+    public IPAddress HttpAddress => ListenOnAnyAddress ? IPAddress.Any : IPAddress.Loopback;
 
     public bool IsEntraRedis => string.Equals(RedisAuthentication, EntraAuthentication, StringComparison.OrdinalIgnoreCase);
 

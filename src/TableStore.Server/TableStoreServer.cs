@@ -47,12 +47,9 @@ public static class TableStoreServer
         server.EnsurePortsFree();
         builder.Services.AddSingleton(Options.Create(server));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
-        // HTTP listens where the silo does: loopback for a local silo, every address for a clustered one.
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            if (server.IsRedis) k.ListenAnyIP(server.HttpPort);
-            else k.Listen(IPAddress.Loopback, server.HttpPort);
-        });
+        // HTTP (health, dashboard) on loopback, unless the silo listens on every address (a container, whose probes
+        // come from outside it): the dashboard has no authentication.
+        builder.WebHost.ConfigureKestrel(k => k.Listen(server.HttpAddress, server.HttpPort));
 
         builder.UseOrleans(silo =>
         {

@@ -15,6 +15,11 @@ case "$cmd" in
   *) echo "usage: $0 install | start [DIR] [PORT] [MON_PORT] | stop [DIR]" >&2; exit 2 ;;
 esac
 mkdir -p "$dir"/{run,log,mon,osd}
+# retry N CMD...: a cluster command right after the monitor started can fail while it settles (seen on a loaded
+# machine); it gets N tries a second apart, and the last failure's output is shown.
+retry() { local n=$1 out i; shift; for i in $(seq 1 "$n"); do out=$("$@" 2>&1) && return 0; sleep 1; done; echo "$*: $out" >&2; return 1; }
+# Most steps keep quiet on success; a failing one says which it was and shows the daemons' logs.
+trap 'echo "infra/radosgw.sh: \"$BASH_COMMAND\" failed (line $LINENO); logs in $dir/log:" >&2; tail -n 20 "$dir"/log/*.log >&2 2>/dev/null || true' ERR
 fsid=$(cat /proc/sys/kernel/random/uuid)
 conf="$dir/ceph.conf"
 cat > "$conf" <<CONF
@@ -56,9 +61,9 @@ monmaptool --create --add a v1:127.0.0.1:$mon_port --fsid "$fsid" "$dir/monmap" 
 ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.keyring"
 ceph-mon -c "$conf" -i a
 uuid=$(cat /proc/sys/kernel/random/uuid)
-ceph -c "$conf" osd new "$uuid" 0 >/dev/null
-ceph -c "$conf" osd crush add osd.0 1.0 root=default >/dev/null 2>&1
-ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$uuid" >/dev/null 2>&1
+retry 10 ceph -c "$conf" osd new "$uuid" 0
+retry 10 ceph -c "$conf" osd crush add osd.0 1.0 root=default
+retry 5 ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$uuid"
 ceph-osd -c "$conf" -i 0 2>/dev/null
 for i in $(seq 1 120); do ceph -c "$conf" osd stat 2>/dev/null | grep -q "1 up" && break; sleep 0.5; done
 mkdir -p "$dir/rgw"

@@ -173,34 +173,36 @@ public sealed class TableStoreClient
             throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
                 $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one write can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent; split the rows into several writes."));
         var delay = _options.RetryDelay;
+        Exception? last = null;
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
             try
             {
-                var result = await Table(name).WriteAsync(request).WaitAsync(deadline).ConfigureAwait(false);
-                if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
-                return result;
+                try
+                {
+                    var result = await Table(name).WriteAsync(request).WaitAsync(deadline).ConfigureAwait(false);
+                    if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
+                    return result;
+                }
+                catch (Exception e) when (IsRetryable(e))
+                {
+                    if (attempt >= _options.MaxWriteAttempts)
+                    {
+                        if (e is TableStoreException) throw;
+                        throw new WriteOutcomeUnknownException($"Write {request.WriteId} to {name} failed {attempt} times: {ErrorText.Summary(e)} Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
+                    }
+                    last = e;
+                }
+                await Task.Delay(delay, deadline).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
+                // The deadline passed during an attempt or the wait before the next: the request was sent at least once.
+                var tries = last is null ? $"{attempt} attempt{(attempt == 1 ? "" : "s")}" : $"{attempt} attempts, an earlier one failing with: {ErrorText.Summary(last)}";
                 throw new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
-                    $"Write {request.WriteId} to {name} got no answer within {_options.WriteTimeout.TotalSeconds:0.#} s ({attempt} attempt{(attempt == 1 ? "" : "s")}): it may or may not have been committed. Retrying it with the same write id is safe: if it was committed, the retry says so and writes nothing again."), e);
-            }
-            catch (Exception e) when (IsRetryable(e))
-            {
-                if (attempt >= _options.MaxWriteAttempts)
-                {
-                    if (e is TableStoreException) throw;
-                    throw new WriteOutcomeUnknownException($"Write {request.WriteId} to {name} failed {attempt} times: {ErrorText.Summary(e)} Retry it with the same write id: if it was committed, the retry says so and writes nothing again.", e);
-                }
-                try { await Task.Delay(delay, deadline).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    throw new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
-                        $"Write {request.WriteId} to {name} was not answered within {_options.WriteTimeout.TotalSeconds:0.#} s ({attempt} attempts, the last: {ErrorText.Summary(e)}): it may or may not have been committed. Retrying it with the same write id is safe."), e);
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                    $"Write {request.WriteId} to {name} got no answer within {_options.WriteTimeout.TotalSeconds:0.#} s ({tries}): it may or may not have been committed. Retrying it with the same write id is safe: if it was committed, the retry says so and writes nothing again."), e);
             }
         }
     }

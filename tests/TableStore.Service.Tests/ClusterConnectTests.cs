@@ -39,17 +39,12 @@ public sealed class ClusterConnectTests
     {
         await using var cluster = new ProcessCluster();
         var silo = await cluster.StartSiloAsync(redis: false);
-        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
-        try
+        await WhilePausedAsync(silo, async () =>
         {
             var (code, _, stderr) = await Cli(["table", "list", "--cluster", silo.Gateway], FiveSeconds);
             Assert.Equal(1, code);
             Assert.True(stderr.Contains("accepted connections but did not answer the Orleans handshake: the silo may be paused", StringComparison.Ordinal), stderr);
-        }
-        finally
-        {
-            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
-        }
+        });
         // Generous for the call that must succeed: the silo just resumed, on a machine that may be busy.
         var after = await Cli(["table", "list", "--cluster", silo.Gateway], new Dictionary<string, string?> { ["TABLESTORE_CONNECT_TIMEOUT"] = "60s" });
         Assert.Equal(0, after.ExitCode);
@@ -68,17 +63,9 @@ public sealed class ClusterConnectTests
         // A first write while the silo answers (the client then knows the table's schema).
         await client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
 
-        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
-        TableStore.Abstractions.WriteOutcomeUnknownException unknown;
-        try
-        {
-            unknown = await Assert.ThrowsAsync<TableStore.Abstractions.WriteOutcomeUnknownException>(() =>
-                client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "paused-1").WaitAsync(TimeSpan.FromMinutes(2)));
-        }
-        finally
-        {
-            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
-        }
+        TableStore.Abstractions.WriteOutcomeUnknownException unknown = null!;
+        await WhilePausedAsync(silo, async () => unknown = await Assert.ThrowsAsync<TableStore.Abstractions.WriteOutcomeUnknownException>(() =>
+            client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "paused-1").WaitAsync(TimeSpan.FromMinutes(2))));
         Assert.True(unknown.IsRetryable);
         Assert.Contains("got no answer within 5 s", unknown.Message);
         Assert.Contains("may or may not have been committed", unknown.Message);
@@ -95,17 +82,12 @@ public sealed class ClusterConnectTests
         // Before anything is sent, running out of time is "not written", not "unknown".
         await using var fresh = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
             TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
-        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
-        try
+        await WhilePausedAsync(silo, async () =>
         {
             var notSent = await Assert.ThrowsAsync<TableStore.Abstractions.WriteNotCommittedException>(() =>
                 fresh.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [3L, 3])], "paused-2").WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("was not sent", notSent.Message);
-        }
-        finally
-        {
-            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
-        }
+        });
     }
 
     [Fact]
@@ -122,8 +104,7 @@ public sealed class ClusterConnectTests
         var scan = await client.ScanAsync("t.reads", new TableStore.Abstractions.ScanRequest());
         await using var rows = scan.Rows.GetAsyncEnumerator();
         Assert.True(await rows.MoveNextAsync()); // the first page is here; the rest come on demand
-        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
-        try
+        await WhilePausedAsync(silo, async () =>
         {
             var e = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(async () =>
             {
@@ -134,12 +115,16 @@ public sealed class ClusterConnectTests
 
             var listing = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(() => client.ListSnapshotsAsync("t.reads").WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("did not answer within 5 s when asked to list the snapshots of t.reads", listing.Message);
-        }
-        finally
-        {
-            Posix.Kill(silo.Process.Id, Posix.SIGCONT);
-        }
+        });
         Assert.NotEmpty(await client.ListSnapshotsAsync("t.reads"));
+    }
+
+    /// <summary>Runs <paramref name="action"/> while the silo process is stopped (SIGSTOP), and resumes it whatever happens.</summary>
+    private static async Task WhilePausedAsync(ProcessCluster.Silo silo, Func<Task> action)
+    {
+        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
+        try { await action(); }
+        finally { Posix.Kill(silo.Process.Id, Posix.SIGCONT); }
     }
 
     /// <summary>The CLI in this process, with a 2-minute limit: a hang fails the test instead of stalling it.</summary>

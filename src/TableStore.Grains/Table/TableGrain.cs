@@ -158,8 +158,9 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             {
                 throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture, $"Row {i + 1} of the write to {TableName}: {e.Message} Nothing was written."));
             }
-            if (!byPartition.TryGetValue(row.Location, out var key))
-                byPartition[row.Location] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, row.Partition, row.Bucket);
+            var location = row.Location; // a partition key per row: computed once
+            if (!byPartition.TryGetValue(location, out var key))
+                byPartition[location] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, row.Partition, row.Bucket);
             if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(row.Partition, schema.Id);
             group.Kinds.Add(kinds[i]);
             group.Rows.Add(row.Values);

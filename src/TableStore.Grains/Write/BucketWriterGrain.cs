@@ -111,14 +111,11 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
     public Task ReleaseAsync(long batch)
     {
         _sealed.Remove(batch);
-        StartCompaction();
+        _ = EnsureCompaction(); // in the background; the compaction's own triggers decide whether there is work
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts a background compaction of this bucket unless one is running; the triggers decide whether there is work.</summary>
-    private void StartCompaction() => EnsureCompaction();
-
-    /// <summary>The running compaction, started if none runs (called from the grain and from its batch writer).</summary>
+    /// <summary>The running compaction, started if none runs (called after each batch, and by the batch writer at the stop trigger).</summary>
     private Task EnsureCompaction()
     {
         lock (_compactionLock)

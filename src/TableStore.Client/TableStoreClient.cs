@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using TableStore.Abstractions;
+using TableStore.Core.Commit;
 using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Lookup;

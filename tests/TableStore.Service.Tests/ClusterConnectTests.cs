@@ -63,8 +63,8 @@ public sealed class ClusterConnectTests
         // A first write while the silo answers (the client then knows the table's schema).
         await client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
 
-        TableStore.Abstractions.WriteOutcomeUnknownException unknown = null!;
-        await WhilePausedAsync(silo, async () => unknown = await Assert.ThrowsAsync<TableStore.Abstractions.WriteOutcomeUnknownException>(() =>
+        TableStore.Core.WriteOutcomeUnknownException unknown = null!;
+        await WhilePausedAsync(silo, async () => unknown = await Assert.ThrowsAsync<TableStore.Core.WriteOutcomeUnknownException>(() =>
             client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "paused-1").WaitAsync(TimeSpan.FromMinutes(2))));
         Assert.True(unknown.IsRetryable);
         Assert.Contains("got no answer within 5 s", unknown.Message);
@@ -84,7 +84,7 @@ public sealed class ClusterConnectTests
             TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
         await WhilePausedAsync(silo, async () =>
         {
-            var notSent = await Assert.ThrowsAsync<TableStore.Abstractions.WriteNotCommittedException>(() =>
+            var notSent = await Assert.ThrowsAsync<TableStore.Core.WriteNotCommittedException>(() =>
                 fresh.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [3L, 3])], "paused-2").WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("was not sent", notSent.Message);
         });

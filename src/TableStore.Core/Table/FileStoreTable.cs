@@ -77,42 +77,33 @@ public sealed class FileStoreTable
         // A named writer may be retrying a write that landed; a fresh commit user has no earlier attempts to find.
         if (options.CommitUser is not null && await commit.FindCommittedAsync(options.CommitIdentifier, floor, ct).ConfigureAwait(false) is { } done)
             return new CommitResult(done, AlreadyCommitted: true, 0);
-        for (int attempt = 1; ; attempt++)
-        {
-            var write = await NewWriteAsync(ct).ConfigureAwait(false);
-            // A fresh commit user's commit can only land after the snapshot its write started from.
-            if (options.CommitUser is null) floor ??= write.BaseSnapshotId ?? 0;
-            write.RowsAreMerged = options.RowsAreMerged;
-            if (options.Kind == CommitKind.Overwrite && Schema.Kind == TableKind.PrimaryKey && Schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
-                write.SingleRunLevel = Schema.CoreOptions.NumLevels - 1;
-            foreach (var row in rows) await write.WriteAsync(row, ct).ConfigureAwait(false);
-            var messages = await write.PrepareCommitAsync(ct).ConfigureAwait(false);
-            if (messages.Count == 0 && options.Kind == CommitKind.Append) return null;
-            try
+        TableWrite? write = null;
+        var committed = await new RewritingCommit(() => commit, Schema.CoreOptions.CommitMaxRetries).RunAsync(
+            async (_, _, token) =>
             {
-                var request = new CommitRequest(messages, options.CommitIdentifier)
-                {
-                    Kind = options.Kind,
-                    BaseSnapshotId = floor,
-                    OverwriteSpec = options.OverwritePartitions,
-                    RequireUnchangedSince = options.RequireUnchangedSince,
-                };
-                var result = await commit.CommitAsync(request, ct).ConfigureAwait(false);
-                result = result with { Attempts = result.Attempts + attempt - 1 };
-                if (Schema.CoreOptions.WriteOnly || options.Kind == CommitKind.Overwrite) return result;
-                return result with { Compaction = await CompactAfterWriteAsync(messages, ct).ConfigureAwait(false) };
-            }
-            catch (SequenceConflictException) when (attempt < Schema.CoreOptions.CommitMaxRetries)
+                // A rewrite starts from scratch: a fresh write reads the sequence numbers the other writer committed.
+                write = await NewWriteAsync(token).ConfigureAwait(false);
+                // A fresh commit user's commit can only land after the snapshot its write started from.
+                if (options.CommitUser is null) floor ??= write.BaseSnapshotId ?? 0;
+                write.RowsAreMerged = options.RowsAreMerged;
+                if (options.Kind == CommitKind.Overwrite && Schema.Kind == TableKind.PrimaryKey && Schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
+                    write.SingleRunLevel = Schema.CoreOptions.NumLevels - 1;
+                foreach (var row in rows) await write.WriteAsync(row, token).ConfigureAwait(false);
+                var messages = await write.PrepareCommitAsync(token).ConfigureAwait(false);
+                return messages.Count == 0 && options.Kind == CommitKind.Append ? null : messages;
+            },
+            messages => new CommitRequest(messages, options.CommitIdentifier)
             {
-                await write.AbortAsync(messages, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SequenceConflictException or CommitConflictException)
-            {
-                // A conflict is found before the snapshot is put, so these files are certainly not committed.
-                await write.AbortAsync(messages, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-        }
+                Kind = options.Kind,
+                BaseSnapshotId = floor,
+                OverwriteSpec = options.OverwritePartitions,
+                RequireUnchangedSince = options.RequireUnchangedSince,
+            },
+            messages => write!.AbortAsync(messages, CancellationToken.None), ct).ConfigureAwait(false);
+        if (committed is not { } outcome) return null;
+        var (result, written) = outcome;
+        if (Schema.CoreOptions.WriteOnly || options.Kind == CommitKind.Overwrite) return result;
+        return result with { Compaction = await CompactAfterWriteAsync(written, ct).ConfigureAwait(false) };
     }
 
     /// <summary>An overwrite of some partitions may only write rows into them: say which row strays, before anything is written.</summary>

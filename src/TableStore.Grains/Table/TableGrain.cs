@@ -1,13 +1,11 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using Orleans.Concurrency;
 using TableStore.Abstractions;
+using TableStore.Core.Commit;
 using TableStore.Core;
-using TableStore.Core.Data;
-using TableStore.Core.Format;
 using TableStore.Core.Lookup;
 using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
-using TableStore.Core.Scan;
 using TableStore.Core.Serialization;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
@@ -35,7 +33,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task<TableInfo> GetInfoAsync()
     {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var table = await ExistingAsync();
         return new TableInfo(TableName, MetadataCodec.SchemaToJson(table.Schema), await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 
@@ -48,7 +46,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
         try
         {
-            return await AppendAndCommitAsync(groups, request).ConfigureAwait(true);
+            return await AppendAndCommitAsync(groups, table.Schema.Id, request).ConfigureAwait(true);
         }
         catch (WriteNotCommittedException)
         {
@@ -62,14 +60,12 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             if (fresh.Schema.Id == table.Schema.Id) throw;
             await DiscardAsync(groups.Keys, request.WriteId).ConfigureAwait(true);
             var again = Route(fresh, request);
-            return again.Count == 0 ? new WriteResult(null, AlreadyCommitted: false, 0) : await AppendAndCommitAsync(again, request).ConfigureAwait(true);
+            return again.Count == 0 ? new WriteResult(null, AlreadyCommitted: false, 0) : await AppendAndCommitAsync(again, fresh.Schema.Id, request).ConfigureAwait(true);
         }
     }
 
-    private async Task<WriteResult> AppendAndCommitAsync(Dictionary<string, BucketRows> groups, WriteRequest request)
+    private async Task<WriteResult> AppendAndCommitAsync(Dictionary<string, BucketGroup> groups, long schemaId, WriteRequest request)
     {
-        var schemaId = groups.Values.First().SchemaId;
-
         var appended = new List<string>(groups.Count);
         try
         {
@@ -101,16 +97,9 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     /// </summary>
     private async Task<WriteResult> OverwriteAsync(WriteRequest request)
     {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var table = await ExistingAsync();
         var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
-        var changes = new List<ChangeRow>(rows.Length);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if (kinds[i] > (byte)RowKind.Delete)
-                throw new InvalidInputException($"Row {i + 1} of the write to {TableName}: invalid row kind {kinds[i]}. Nothing was written.");
-            changes.Add(new ChangeRow((RowKind)kinds[i], rows[i]));
-        }
-        var result = await table.WriteAndCommitAsync(changes, new WriteOptions
+        var result = await table.WriteAndCommitAsync(BucketGroups.ToChangeRows(TableName, kinds, rows), new WriteOptions
         {
             Kind = CommitKind.Overwrite,
             OverwritePartitions = PartitionSpec.Parse(request.OverwritePartition, table.Schema),
@@ -126,99 +115,46 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return RescaleReply.From(outcome);
     }
 
-    private sealed class BucketRows(object?[] partition, long schemaId)
+    /// <summary>Validates every row (Core's <see cref="BucketGroups"/>) and keys the groups by bucket writer grain.</summary>
+    private Dictionary<string, BucketGroup> Route(FileStoreTable table, WriteRequest request)
     {
-        public object?[] Partition { get; } = partition;
-        public long SchemaId { get; } = schemaId;
-        public List<byte> Kinds { get; } = [];
-        public List<object?[]> Rows { get; } = [];
-        public long Bytes { get; set; }
-    }
-
-    /// <summary>Validates every row and groups the rows by bucket writer, in arrival order.</summary>
-    private Dictionary<string, BucketRows> Route(FileStoreTable table, WriteRequest request)
-    {
-        var schema = table.Schema;
         if (request.Rows is null) throw new InvalidInputException($"Write {request.WriteId} to {TableName} has no rows.");
         var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
-        var router = new WriteRouter(schema);
-        var estimator = new RowSizeEstimator(schema);
-        var byPartition = new Dictionary<(PartitionKey, int), string>();
-        var groups = new Dictionary<string, BucketRows>(StringComparer.Ordinal);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            RoutedRow row;
-            try
-            {
-                if (kinds[i] > (byte)RowKind.Delete)
-                    throw new InvalidInputException($"Invalid row kind {kinds[i]}: expected 0 (+I), 1 (-U), 2 (+U) or 3 (-D).");
-                row = router.Route((RowKind)kinds[i], rows[i]);
-            }
-            catch (InvalidInputException e)
-            {
-                throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture, $"Row {i + 1} of the write to {TableName}: {e.Message} Nothing was written."));
-            }
-            var location = row.Location; // a partition key per row: computed once
-            if (!byPartition.TryGetValue(location, out var key))
-                byPartition[location] = key = GrainKeys.Bucket(TableName, schema.PartitionKeys, row.Partition, row.Bucket);
-            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new BucketRows(row.Partition, schema.Id);
-            group.Kinds.Add(kinds[i]);
-            group.Rows.Add(row.Values);
-            group.Bytes += estimator.Estimate(row.Values);
-        }
-        return groups;
+        return BucketGroups.Split(table.Schema, TableName, kinds, rows)
+            .ToDictionary(g => GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, g.Partition, g.Bucket), StringComparer.Ordinal);
     }
 
     /// <summary>Drops a write's rows from these bucket writers; callers that need not wait leave the task.</summary>
     private Task DiscardAsync(IEnumerable<string> buckets, string writeId) =>
         Task.WhenAll(buckets.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
 
-    public async Task<IReadOnlyList<string>> ListSnapshotsAsync()
-    {
-        var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
-        return (await table.Snapshots.ListAsync().ConfigureAwait(true)).Select(MetadataCodec.SnapshotToJson).ToList();
-    }
+    public async Task<IReadOnlyList<string>> ListSnapshotsAsync() =>
+        (await (await runtime.GetTableAsync(TableName).ConfigureAwait(true)).Snapshots.ListAsync().ConfigureAwait(true)).Select(MetadataCodec.SnapshotToJson).ToList();
 
-    public async Task<string> CreateTagAsync(string name, long? snapshotId)
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        return MetadataCodec.SnapshotToJson((await table.Tags.CreateAsync(name, snapshotId).ConfigureAwait(true)).Snapshot);
-    }
+    public async Task<string> CreateTagAsync(string name, long? snapshotId) =>
+        MetadataCodec.SnapshotToJson((await (await ExistingAsync()).Tags.CreateAsync(name, snapshotId).ConfigureAwait(true)).Snapshot);
 
-    public async Task DeleteTagAsync(string name)
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        await table.Tags.DeleteAsync(name).ConfigureAwait(true);
-    }
+    public async Task DeleteTagAsync(string name) => await (await ExistingAsync()).Tags.DeleteAsync(name).ConfigureAwait(true);
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync()
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        return (await table.Tags.ListAsync().ConfigureAwait(true)).Select(t => KeyValuePair.Create(t.Name, MetadataCodec.SnapshotToJson(t.Snapshot))).ToList();
-    }
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync() =>
+        (await (await ExistingAsync()).Tags.ListAsync().ConfigureAwait(true)).Select(t => KeyValuePair.Create(t.Name, MetadataCodec.SnapshotToJson(t.Snapshot))).ToList();
 
     public async Task<CompactReply> CompactAsync(CompactRequest request)
     {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var table = await ExistingAsync();
         var options = new CompactOptions { Full = request.Full, Partitions = PartitionSpec.Parse(request.Partition, table.Schema) };
         return CompactReply.From(await table.CompactAsync(options).ConfigureAwait(true));
     }
 
-    public async Task<ExpireReply> ExpireAsync(ExpireRequest request)
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        return ExpireReply.From(await new SnapshotExpiration(table).RunAsync(new ExpireOptions(request.RetainLast, request.OlderThan)).ConfigureAwait(true));
-    }
+    public async Task<ExpireReply> ExpireAsync(ExpireRequest request) => ExpireReply.From(
+        await new SnapshotExpiration(await ExistingAsync()).RunAsync(new ExpireOptions(request.RetainLast, request.OlderThan)).ConfigureAwait(true));
 
-    public async Task<OrphansReply> CleanOrphansAsync(OrphansRequest request)
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        return OrphansReply.From(await new OrphanFilesClean(table).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true));
-    }
+    public async Task<OrphansReply> CleanOrphansAsync(OrphansRequest request) => OrphansReply.From(
+        await new OrphanFilesClean(await ExistingAsync()).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true));
 
     public async Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId)
     {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var table = await ExistingAsync();
         var (full, next) = await new StreamingReader(table).StartAsync(StreamStart.Parse(start), consumerId).ConfigureAwait(true);
         var fullEvent = full is null ? null : ChangeEvent.From(TableName, await new SnapshotChanges(table).ReadFullAsync(full).ConfigureAwait(true));
         return new StreamPosition(next, fullEvent);
@@ -226,7 +162,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task<ChangeEvent[]> ReadChangesAsync(long from, int max)
     {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var table = await ExistingAsync();
         // Bounded by count and by size: a reply is one Orleans message, and the caller asks again for the rest.
         if (max <= 0) return [];
         var page = await new CatchUpReader(table).ReadAsync(from, max, CatchUpReplyBytes).ConfigureAwait(true);
@@ -234,17 +170,13 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return [.. page.Batches.Select(b => ChangeEvent.From(TableName, b))];
     }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync()
-    {
-        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
-        return (await table.Consumers.ListAsync().ConfigureAwait(true)).Select(c => KeyValuePair.Create(c.Id, c.NextSnapshot)).ToList();
-    }
+    public async Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync() =>
+        (await (await ExistingAsync()).Consumers.ListAsync().ConfigureAwait(true)).Select(c => KeyValuePair.Create(c.Id, c.NextSnapshot)).ToList();
 
     public async Task SetConsumerAsync(string consumerId, long nextSnapshot) =>
-        await (await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)).Consumers.SetAsync(consumerId, nextSnapshot).ConfigureAwait(true);
+        await (await ExistingAsync()).Consumers.SetAsync(consumerId, nextSnapshot).ConfigureAwait(true);
 
-    public async Task DropConsumerAsync(string consumerId) =>
-        await (await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)).Consumers.DeleteAsync(consumerId).ConfigureAwait(true);
+    public async Task DropConsumerAsync(string consumerId) => await (await ExistingAsync()).Consumers.DeleteAsync(consumerId).ConfigureAwait(true);
 
     public async Task<LookupReply> LookupAsync(LookupRequest request)
     {
@@ -254,6 +186,9 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return await GrainFactory.GetGrain<ILookupGrain>(GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, partition, bucket))
             .LookupAsync(request with { Key = key }).ConfigureAwait(true);
     }
+
+    /// <summary>The table, checked to exist now (a drop through another silo is seen at once).</summary>
+    private ConfiguredTaskAwaitable<FileStoreTable> ExistingAsync() => runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
 
     public async Task CloseAsync(string reason)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using TableStore.Abstractions;
+using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Core.Manifest;
 using TableStore.Core.Serialization;

@@ -1,4 +1,4 @@
-namespace TableStore.Abstractions;
+namespace TableStore.Core;
 
 public static class ErrorText
 {

@@ -1,14 +1,13 @@
-using TableStore.Abstractions;
 using TableStore.Core.Table;
 
-namespace TableStore.Grains.Commit;
+namespace TableStore.Core.Commit;
 
 /// <summary>
 /// The write ids of the last N snapshots, and the snapshot of each: how a retry of a committed write is recognised.
 /// Rebuilt from the snapshots themselves (property <see cref="WriteIds.SnapshotProperty"/>) when the commit grain
 /// activates, so it survives the grain's silo failing mid-commit.
 /// </summary>
-internal sealed class CommittedWrites(int window)
+public sealed class CommittedWrites(int window)
 {
     private readonly Dictionary<string, long> _snapshotOf = new(StringComparer.Ordinal);
     private readonly Queue<(long Snapshot, string[] Ids)> _order = new();

@@ -1,6 +1,4 @@
-using TableStore.Core;
-
-namespace TableStore.Abstractions;
+namespace TableStore.Core;
 
 /// <summary>
 /// A write that was certainly not committed: nothing of it is visible, and retrying it (with the same write id) is

@@ -1,6 +1,4 @@
-using TableStore.Core;
-
-namespace TableStore.Abstractions;
+namespace TableStore.Core;
 
 /// <summary>
 /// A write that may or may not have been committed (the commit's outcome was lost, e.g. its silo failed at the

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using TableStore.Core;
 
-namespace TableStore.Abstractions;
+namespace TableStore.Core.Commit;
 
 /// <summary>
 /// Write ids: chosen by clients (a client retries with the same id), recorded in the snapshot that commits them

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using TableStore.Abstractions;
+using TableStore.Core.Streaming;
+using TableStore.Core.Table;
+
+namespace TableStore.Grains.Commit;
+
+/// <summary>
+/// Publishes each committed snapshot's changes on the table's stream, one after the other (so in snapshot order).
+/// Best effort: a lost event is a gap that subscribers fill from the lake.
+/// </summary>
+internal sealed class ChangePublisher(Func<IStreamProvider> provider, string providerName, string table, ILogger log)
+{
+    private Task _published = Task.CompletedTask;
+    private IAsyncStream<ChangeEvent>? _stream;
+    private bool _disabled = string.IsNullOrEmpty(providerName);
+
+    public void Publish(long snapshotId, FileStoreTable at) => _published = PublishAsync(snapshotId, at, _published);
+
+    private async Task PublishAsync(long snapshotId, FileStoreTable at, Task previous)
+    {
+        await previous.ConfigureAwait(true); // never faults: failures are logged below
+        if (_disabled) return;
+        if (_stream is null)
+        {
+            try { _stream = provider().GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table)); }
+            catch (Exception e)
+            {
+                _disabled = true;
+                log.LogWarning(e, "Stream provider {Provider} is not available on this silo: changes of {Table} are not published (subscribers read them from the lake)", providerName, table);
+                return;
+            }
+        }
+        try
+        {
+            var snapshot = await at.Snapshots.GetAsync(snapshotId).ConfigureAwait(true);
+            var batch = await new SnapshotChanges(at).ReadAsync(snapshot).ConfigureAwait(true);
+            await _stream.OnNextAsync(ChangeEvent.From(table, batch)).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Publishing snapshot {SnapshotId} of {Table} failed; subscribers catch up from the lake", snapshotId, table);
+        }
+    }
+}

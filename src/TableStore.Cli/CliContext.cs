@@ -1,6 +1,7 @@
 using System.CommandLine;
-using TableStore.Cli.Backends;
+using TableStore.Client;
 using TableStore.Core;
+using TableStore.Core.Api;
 using TableStore.Core.IO;
 
 namespace TableStore.Cli;
@@ -53,17 +54,24 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// Opens the embedded engine on the warehouse, or connects to the cluster given by <c>--cluster</c>; called by
     /// each command when it runs, never while parsing.
     /// </summary>
-    public async Task<ITableService> OpenAsync(ParseResult pr, CancellationToken ct)
+    public async Task<ITableStore> OpenAsync(ParseResult pr, CancellationToken ct)
     {
-        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableService(WarehouseLocation(pr), ObjectStoreOptions.FromEnvironment(GetEnv));
+        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableStore(WarehouseLocation(pr), ObjectStoreOptions.FromEnvironment(GetEnv));
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
-        var connect = Duration(ConnectTimeoutVariable, Client.TableStoreConnection.DefaultConnectTimeout, Client.TableStoreConnection.MaxConnectTimeout);
-        var defaults = new Client.TableStoreClientOptions();
+        var connect = Duration(ConnectTimeoutVariable, TableStoreConnection.DefaultConnectTimeout, TableStoreConnection.MaxConnectTimeout);
+        var defaults = new TableStoreClientOptions();
         var write = Duration(WriteTimeoutVariable, defaults.WriteTimeout, TimeSpan.FromDays(1));
         var call = Duration(CallTimeoutVariable, defaults.CallTimeout, TimeSpan.FromDays(1));
-        return await ClusterTableService.ConnectAsync(cluster, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), ct).ConfigureAwait(false);
+        try
+        {
+            return await ClusterTableStore.ConnectAsync(cluster, clusterId, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), ct).ConfigureAwait(false);
+        }
+        catch (TableStoreException e) when (e is not InvalidInputException)
+        {
+            throw new TableStoreException($"{e.Message} (The cluster id comes from ${ClusterIdVariable}; the time allowed from ${ConnectTimeoutVariable}.)", e);
+        }
     }
 
     /// <summary>A duration from the environment (<c>15s</c>, <c>2min</c>), positive and at most <paramref name="max"/>.</summary>

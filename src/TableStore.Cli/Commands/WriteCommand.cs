@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text;
-using TableStore.Core;
+using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Ingest;
-using TableStore.Cli.Backends;
 using TableStore.Core.Schema;
 using TableStore.Core.Utils;
+using TableStore.Core;
 
 namespace TableStore.Cli.Commands;
 
@@ -80,9 +81,17 @@ internal static class WriteCommand
             }
             var user = pr.GetValue(commitUser);
             var identity = user is null ? null : new WriteIdentity(user, pr.GetValue(commitId)!.Value);
-            var result = replace
-                ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false)
-                : await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
+            WriteOutcome? result;
+            try
+            {
+                result = replace
+                    ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false)
+                    : await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
+            }
+            catch (WriteOutcomeUnknownException e)
+            {
+                throw UnknownOutcome(id, identity, e);
+            }
             if (result is null)
             {
                 err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {id.FullName}.");
@@ -96,6 +105,19 @@ internal static class WriteCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The CLI's retry advice for a write whose outcome is unknown: a rerun of the same command is safe only with
+    /// --commit-user/--commit-id (the same write id); without them it is a new write.
+    /// </summary>
+    private static TableStoreException UnknownOutcome(Identifier id, WriteIdentity? identity, WriteOutcomeUnknownException e)
+    {
+        // The client's own advice (retry with the same write id) is replaced by what a CLI user can do.
+        var what = Regex.Replace(ErrorText.Summary(e), @"\s*Retry(ing)? it with the same write id.*$", "");
+        return identity is null
+            ? new TableStoreException($"{what} The write had no --commit-user/--commit-id, so running it again would be a new write and could apply its rows twice: check 'tablestore snapshots {id.FullName}' first. Give writes --commit-user NAME --commit-id N to make a rerun safe.", e)
+            : new TableStoreException($"{what} Running the same command again (same --commit-user and --commit-id) is safe: if it was committed, the rerun says so and writes nothing.", e);
     }
 
     internal static string InferFormat(string path) =>

@@ -10,17 +10,31 @@ using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
-namespace TableStore.Cli.Backends;
+namespace TableStore.Core.Api;
 
-/// <summary>Embedded mode: this process opens the warehouse and runs the engine itself.</summary>
-internal sealed class EmbeddedTableService(string warehouse, ObjectStoreOptions? storeOptions = null) : ITableService
+/// <summary>
+/// The table API in this process: opens the warehouse and runs the engine itself (no cluster). Writers in other
+/// processes may share the warehouse: commits are atomic and optimistic (see <see cref="Commit.FileStoreCommit"/>).
+/// </summary>
+public sealed class EmbeddedTableStore : ITableStore
 {
-    /// <summary>A CLI lookup reads few files once; the cache only has to hold them for this one command.</summary>
-    private const long LookupCacheBytes = 64L << 20;
+    private readonly Catalog _catalog;
+    private readonly LookupFileCache _lookupCache;
 
-    private readonly Catalog _catalog = new(ObjectStoreExtensions.OpenWarehouse(warehouse, storeOptions));
+    /// <param name="warehouse">A directory, <c>s3://bucket/prefix</c> or an Azure Blob URI.</param>
+    /// <param name="lookupCacheBytes">Decoded files kept for point lookups (64 MiB: a command-line lookup reads few files once).</param>
+    public EmbeddedTableStore(string warehouse, ObjectStoreOptions? storeOptions = null, long lookupCacheBytes = 64L << 20)
+        : this(new Catalog(ObjectStoreExtensions.OpenWarehouse(warehouse, storeOptions)), lookupCacheBytes)
+    {
+    }
 
-    public string Location => warehouse;
+    public EmbeddedTableStore(Catalog catalog, long lookupCacheBytes = 64L << 20)
+    {
+        _catalog = catalog;
+        _lookupCache = new LookupFileCache(lookupCacheBytes);
+    }
+
+    public string Location => _catalog.Store.Location;
 
     public async Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
         (await _catalog.CreateTableAsync(id, definition, ct).ConfigureAwait(false)).Schema;
@@ -120,7 +134,7 @@ internal sealed class EmbeddedTableService(string warehouse, ObjectStoreOptions?
     public async Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
-        var result = await new TableLookup(t, new LookupFileCache(LookupCacheBytes)).LookupAsync(key, snapshotId, ct).ConfigureAwait(false);
+        var result = await new TableLookup(t, _lookupCache).LookupAsync(key, snapshotId, ct).ConfigureAwait(false);
         return new LookupOutcome(result.Snapshot?.Id, result.Row);
     }
 

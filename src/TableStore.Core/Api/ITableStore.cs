@@ -7,13 +7,16 @@ using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
-namespace TableStore.Cli.Backends;
+namespace TableStore.Core.Api;
 
 /// <summary>
-/// What the commands need from TableStore, whether they open the warehouse themselves (embedded mode,
-/// <c>--warehouse</c>) or ask a running cluster (<c>--cluster HOST:PORT</c>). Commands are written once, against this.
+/// TableStore's one table API, for applications and the CLI alike: <see cref="EmbeddedTableStore"/> opens the
+/// warehouse in this process and runs the engine itself; <c>ClusterTableStore</c> (package TableStore.Client) asks a
+/// running cluster, whose silos own the warehouse. Both pass the same contract test suite, so code written against
+/// this interface behaves the same either way. Errors are <see cref="TableStoreException"/>s
+/// (<see cref="TableStoreException.IsRetryable"/> says whether doing the same again may succeed).
 /// </summary>
-internal interface ITableService : IAsyncDisposable
+public interface ITableStore : IAsyncDisposable
 {
     /// <summary>The warehouse or the cluster address, for messages.</summary>
     string Location { get; }
@@ -55,13 +58,3 @@ internal interface ITableService : IAsyncDisposable
     /// <param name="key">Typed primary-key values in primary-key order.</param>
     Task<LookupOutcome> LookupAsync(Identifier id, object?[] key, long? snapshotId, CancellationToken ct);
 }
-
-/// <summary><c>--commit-user</c> and <c>--commit-id</c>: what makes a write safe to run again.</summary>
-internal sealed record WriteIdentity(string CommitUser, long CommitId);
-
-internal sealed record WriteOutcome(long SnapshotId, bool AlreadyCommitted);
-
-internal sealed record ScanOutcome(IReadOnlyList<DataField> Columns, long? SnapshotId, IAsyncEnumerable<object?[]> Rows);
-
-/// <summary>The row found (null: none) and the snapshot read (null: the table has no snapshot).</summary>
-internal sealed record LookupOutcome(long? SnapshotId, object?[]? Row);

@@ -1,11 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using TableStore.Abstractions;
-using TableStore.Client;
 using TableStore.Core;
+using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
@@ -15,26 +14,36 @@ using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
 
-namespace TableStore.Cli.Backends;
+namespace TableStore.Client;
 
-/// <summary>Cluster mode: an Orleans client to a gateway; the silos own the warehouse.</summary>
-internal sealed class ClusterTableService(TableStoreConnection connection, string address) : ITableService
+/// <summary>
+/// The table API over a running cluster (an Orleans client to a gateway; the silos own the warehouse). Every call has
+/// a deadline (<see cref="TableStoreClientOptions"/>). Create one with <see cref="ConnectAsync"/>, or over the
+/// <see cref="TableStoreClient"/> of a host that is already a cluster client.
+/// </summary>
+public sealed class ClusterTableStore : ITableStore
 {
-    private TableStoreClient Client => connection.Client;
+    private readonly TableStoreConnection? _connection;
 
-    public string Location => $"the cluster at {address}";
-
-    public static async Task<ClusterTableService> ConnectAsync(string address, string clusterId, TimeSpan connectTimeout, Action<TableStoreClientOptions> configure, CancellationToken ct)
+    /// <param name="location">How the cluster is named in messages (e.g. its gateway address).</param>
+    public ClusterTableStore(TableStoreClient client, string location)
     {
-        try
-        {
-            return new(await TableStoreConnection.ConnectAsync(address, clusterId, clusterId, connectTimeout, configure, ct).ConfigureAwait(false), address);
-        }
-        catch (TableStoreException e) when (e is not InvalidInputException)
-        {
-            throw new TableStoreException($"{e.Message} (The cluster id comes from ${CliContext.ClusterIdVariable}; the time allowed from ${CliContext.ConnectTimeoutVariable}.)", e);
-        }
+        Client = client;
+        Location = location;
     }
+
+    private ClusterTableStore(TableStoreConnection connection, string gateway) : this(connection.Client, $"the cluster at {gateway}") =>
+        _connection = connection;
+
+    /// <summary>The grain client underneath, for what only a cluster offers (e.g. subscriptions with callbacks).</summary>
+    public TableStoreClient Client { get; }
+
+    public string Location { get; }
+
+    /// <summary>Connects to the gateway at <c>host:port</c> (see <see cref="TableStoreConnection.ConnectAsync(string, string, string, TimeSpan, Action{TableStoreClientOptions}?, CancellationToken)"/>); disposing this disconnects.</summary>
+    public static async Task<ClusterTableStore> ConnectAsync(string gateway, string clusterId, string serviceId, TimeSpan connectTimeout,
+        Action<TableStoreClientOptions>? configure = null, CancellationToken ct = default) =>
+        new(await TableStoreConnection.ConnectAsync(gateway, clusterId, serviceId, connectTimeout, configure, ct).ConfigureAwait(false), gateway);
 
     public Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
         Client.CreateTableAsync(id.FullName, new TableSpec(
@@ -52,35 +61,15 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public async Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct)
     {
-        try
-        {
-            var result = await Client.WriteAsync(id.FullName, rows, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
-            return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
-        }
-        catch (WriteOutcomeUnknownException e)
-        {
-            throw UnknownOutcome(id, identity, e);
-        }
+        var result = await Client.WriteAsync(id.FullName, rows, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
     }
 
     /// <summary>
-    /// The CLI's retry advice for a write whose outcome is unknown: a rerun of the same command is safe only with
-    /// --commit-user/--commit-id (the same write id); without them it is a new write.
-    /// </summary>
-    private static TableStoreException UnknownOutcome(Identifier id, WriteIdentity? identity, WriteOutcomeUnknownException e)
-    {
-        // The client's own advice (retry with the same write id) is replaced by what a CLI user can do.
-        var what = Regex.Replace(ErrorText.Summary(e), @"\s*Retry(ing)? it with the same write id.*$", "");
-        return identity is null
-            ? new TableStoreException($"{what} The write had no --commit-user/--commit-id, so running it again would be a new write and could apply its rows twice: check 'tablestore snapshots {id.FullName}' first. Give writes --commit-user NAME --commit-id N to make a rerun safe.", e)
-            : new TableStoreException($"{what} Running the same command again (same --commit-user and --commit-id) is safe: if it was committed, the rerun says so and writes nothing.", e);
-    }
-
-    /// <summary>
-    /// The service's write id for a <c>--commit-user/--commit-id</c> pair: readable when the user name allows it,
+    /// The service's write id for a <see cref="WriteIdentity"/>: readable when the user name allows it,
     /// else a digest; the same pair always gives the same id, so a rerun is recognised.
     /// </summary>
-    internal static string WriteIdOf(WriteIdentity identity)
+    public static string WriteIdOf(WriteIdentity identity)
     {
         var readable = $"{identity.CommitUser}-{identity.CommitId}";
         if (readable.Length <= 64 && readable.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return readable;
@@ -105,15 +94,8 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
 
     public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
     {
-        try
-        {
-            var result = await Client.OverwriteAsync(id.FullName, rows, partition, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
-            return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
-        }
-        catch (WriteOutcomeUnknownException e)
-        {
-            throw UnknownOutcome(id, identity, e);
-        }
+        var result = await Client.OverwriteAsync(id.FullName, rows, partition, identity is null ? null : WriteIdOf(identity), ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
     }
 
     public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
@@ -181,5 +163,5 @@ internal sealed class ClusterTableService(TableStoreConnection connection, strin
         return new LookupOutcome(reply.SnapshotId, reply.Row);
     }
 
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
+    public ValueTask DisposeAsync() => _connection?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

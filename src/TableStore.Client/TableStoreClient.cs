@@ -337,7 +337,7 @@ public sealed class TableStoreClient
     {
         var name = Name(table);
         var handle = await HandleAsync(name).ConfigureAwait(false);
-        var typed = TableLookup.TypeKey(handle.Schema, key);
+        var typed = LookupKeys.TypeKey(handle.Schema, key);
         var (partition, bucket) = handle.Router.Locate(typed);
         var grain = _grains.GetGrain<ILookupGrain>(GrainKeys.Bucket(name, handle.Schema.PartitionKeys, partition, bucket));
         var request = new LookupRequest(typed, snapshotId, _lastWritten.GetValueOrDefault(name));

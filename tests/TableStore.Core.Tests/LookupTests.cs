@@ -121,12 +121,12 @@ public sealed class LookupTests
     {
         var schema = new TableSchema(0, SchemaParser.ParseColumns("id BIGINT, note STRING, day DATE, amount DECIMAL(10,2), at TIMESTAMP, n INT, v STRING"),
             ["id", "note", "day", "amount", "at", "n"]);
-        var key = TableLookup.ParseKey(schema, "note='a,b''c', ID=7, day=2024-05-01,amount=1.5, at=2024-05-01 10:00:00.250, n=-3");
+        var key = LookupKeys.ParseKey(schema, "note='a,b''c', ID=7, day=2024-05-01,amount=1.5, at=2024-05-01 10:00:00.250, n=-3");
         Assert.Equal(new object?[] { 7L, "a,b'c", new DateOnly(2024, 5, 1), 1.50m, new DateTime(2024, 5, 1, 10, 0, 0, 250, DateTimeKind.Utc), -3 }, key);
 
         void Fails(string text, string expected)
         {
-            var e = Assert.Throws<InvalidInputException>(() => TableLookup.ParseKey(schema, text));
+            var e = Assert.Throws<InvalidInputException>(() => LookupKeys.ParseKey(schema, text));
             Assert.Contains(expected, e.Message);
         }
         Fails("id=1,note=a,day=2024-05-01,amount=1,at=2024-05-01,n=1,nope=2", "'nope' is not a column");
@@ -137,9 +137,9 @@ public sealed class LookupTests
         Fails("id=1,note='a", "not closed");
         Fails("id", "expected col=value");
         Fails("  ", "empty");
-        var typed = TableLookup.TypeKey(schema, [7, "x", new DateOnly(2024, 1, 1), 2, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), 1]);
+        var typed = LookupKeys.TypeKey(schema, [7, "x", new DateOnly(2024, 1, 1), 2, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), 1]);
         Assert.Equal(7L, typed[0]);
-        Assert.Throws<InvalidInputException>(() => TableLookup.TypeKey(schema, [null, "x", null, null, null, null]));
-        Assert.Throws<InvalidInputException>(() => TableLookup.TypeKey(schema, [1L]));
+        Assert.Throws<InvalidInputException>(() => LookupKeys.TypeKey(schema, [null, "x", null, null, null, null]));
+        Assert.Throws<InvalidInputException>(() => LookupKeys.TypeKey(schema, [1L]));
     }
 }

@@ -30,7 +30,7 @@ internal static class LookupCommand
             var id = Identifier.Parse(pr.GetValue(table));
             await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
             var schema = await service.GetSchemaAsync(id, ct).ConfigureAwait(false);
-            var typedKey = TableLookup.ParseKey(schema, pr.GetValue(key)!);
+            var typedKey = LookupKeys.ParseKey(schema, pr.GetValue(key)!);
             var result = await service.LookupAsync(id, typedKey, pr.GetValue(snapshot), ct).ConfigureAwait(false);
             var at = result.SnapshotId is { } s ? string.Create(CultureInfo.InvariantCulture, $"snapshot {s}") : "no snapshot";
             if (result.Row is null)

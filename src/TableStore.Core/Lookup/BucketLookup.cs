@@ -38,7 +38,7 @@ public sealed class BucketLookup
         _deduplicate = table.Schema.MergeSpec.NewestWins;
     }
 
-    /// <param name="key">Typed primary-key values in primary-key order (see <see cref="TableLookup.TypeKey"/>).</param>
+    /// <param name="key">Typed primary-key values in primary-key order (see <see cref="LookupKeys.TypeKey"/>).</param>
     /// <returns>The row (a copy, values in schema order), or null when the key is absent or deleted.</returns>
     public async Task<object?[]?> LookupAsync(Snapshot snapshot, object?[] key, CancellationToken ct = default)
     {

@@ -7,20 +7,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Maintenance;
 
-/// <param name="OlderThan">Only files last modified longer ago than this are touched: a commit in flight
-/// writes its files before its snapshot names them, and must not lose them.</param>
-public sealed record OrphanCleanOptions(TimeSpan OlderThan, bool DryRun = false)
-{
-    public static readonly TimeSpan DefaultOlderThan = TimeSpan.FromDays(1);
-}
-
-public sealed record OrphanFile(string Path, long Size, DateTimeOffset LastModified);
-
-public sealed record OrphanCleanOutcome(IReadOnlyList<OrphanFile> Orphans, bool Deleted, int YoungerSkipped)
-{
-    public long Bytes => Orphans.Sum(o => o.Size);
-}
-
 /// <summary>
 /// Finds data files, manifests and manifest lists that no retained snapshot and no tag references (left by
 /// failed or abandoned writes, crashed expirations, deleted tags), and removes those older than a threshold.

@@ -5,19 +5,6 @@ using TableStore.Core.Table;
 
 namespace TableStore.Core.Maintenance;
 
-/// <summary>Which snapshots to keep: the last <see cref="RetainLast"/>, and (when set) every one younger than <see cref="OlderThan"/>.</summary>
-public sealed record ExpireOptions(int RetainLast, TimeSpan? OlderThan = null)
-{
-    /// <summary>Keeps at most this many snapshots, even young ones (the table option <c>snapshot.num-retained.max</c>).</summary>
-    public int RetainMax { get; init; } = int.MaxValue;
-
-    /// <summary>The table's own retention options: <c>snapshot.num-retained.min/max</c> and <c>snapshot.time-retained</c>.</summary>
-    public static ExpireOptions FromTable(Schema.CoreOptions o) => new(o.RetainedMin, o.TimeRetained) { RetainMax = o.RetainedMax };
-}
-
-/// <param name="ProtectedByConsumers">Snapshots that would have expired but a consumer still needs.</param>
-public sealed record ExpireOutcome(int SnapshotsExpired, long? EarliestRetained, int DataFilesDeleted, int ManifestFilesDeleted, int ProtectedByConsumers);
-
 /// <summary>
 /// Removes old snapshots and then the files only they referenced. A file stays while any retained snapshot,
 /// any tag or any consumer's next snapshot needs it. Order matters for readers and crashes:

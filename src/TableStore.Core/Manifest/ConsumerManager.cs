@@ -5,9 +5,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Manifest;
 
-/// <summary>A streaming reader's recorded progress: the next snapshot it will read.</summary>
-public sealed record Consumer(string Id, long NextSnapshot);
-
 /// <summary>
 /// Consumers of one table, one file each: <c>consumer/consumer-&lt;id&gt;</c> holds <c>{"nextSnapshot": N}</c>.
 /// Snapshot expiration keeps every snapshot from the smallest <c>nextSnapshot</c> on, so a consumer that

@@ -5,9 +5,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Manifest;
 
-/// <summary>A named snapshot: readable by name for as long as the tag exists.</summary>
-public sealed record Tag(string Name, Snapshot Snapshot);
-
 /// <summary>
 /// Tags of one table, one file each: <c>tag/tag-&lt;name&gt;</c> holds a copy of the tagged snapshot (its JSON), so a
 /// tag stays readable after the snapshot file itself expires (expiration keeps the files a tag names). Created

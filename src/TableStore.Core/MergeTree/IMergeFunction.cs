@@ -1,3 +1,6 @@
+using TableStore.Core.MergeTree.Engines;
+using TableStore.Core.Schema;
+
 namespace TableStore.Core.MergeTree;
 
 /// <summary>
@@ -23,5 +26,17 @@ public sealed class DeduplicateMergeFunction : IMergeFunction
 
 public static class MergeFunctions
 {
-    public static IMergeFunction Create(Schema.TableSchema schema) => schema.MergeSpec.CreateMergeFunction();
+    public static IMergeFunction Create(Schema.TableSchema schema)
+    {
+        var spec = schema.MergeSpec;
+        IMergeFunction merge = spec.Engine switch
+        {
+            MergeEngine.Deduplicate => new DeduplicateMergeFunction(),
+            MergeEngine.PartialUpdate => new PartialUpdateMergeFunction(spec.PlainFields, spec.Groups),
+            MergeEngine.Aggregation => new AggregateMergeFunction(spec.Aggregators),
+            MergeEngine.FirstRow => new FirstRowMergeFunction(),
+            _ => throw new NotSupportedException($"Merge engine {spec.Engine} is not supported."),
+        };
+        return spec.SequenceFields.Length == 0 ? merge : new SequenceFieldMergeFunction(merge, spec.SequenceFields);
+    }
 }

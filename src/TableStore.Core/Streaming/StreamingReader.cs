@@ -4,25 +4,6 @@ using TableStore.Core.Table;
 
 namespace TableStore.Core.Streaming;
 
-/// <summary>How a streaming read follows the table.</summary>
-public sealed record StreamingOptions
-{
-    public StreamStart Start { get; init; } = StreamStart.Latest;
-
-    /// <summary>
-    /// Records progress under this id (<c>consumer/consumer-&lt;id&gt;</c>): a read with an id that has progress
-    /// resumes after the last snapshot it finished, whatever <see cref="Start"/> says, and expiration keeps the
-    /// snapshots it still needs.
-    /// </summary>
-    public string? ConsumerId { get; init; }
-
-    /// <summary>How often the snapshot list is checked while waiting for the next commit.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>End the read when no new snapshot arrives for this long; null: follow until cancelled.</summary>
-    public TimeSpan? IdleTimeout { get; init; }
-}
-
 /// <summary>
 /// Follows a table snapshot by snapshot: one <see cref="ChangeBatch"/> per snapshot, in snapshot order, every
 /// snapshot once (COMPACT ones as empty batches, so progress moves on). A batch counts as processed when the

@@ -7,14 +7,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Table;
 
-/// <summary>What a new table looks like; ids are assigned by the catalog.</summary>
-public sealed record TableDefinition(
-    IReadOnlyList<DataField> Columns,
-    IReadOnlyList<string>? PrimaryKeys = null,
-    IReadOnlyList<string>? PartitionKeys = null,
-    int Buckets = 1,
-    IReadOnlyDictionary<string, string>? Options = null);
-
 /// <summary>
 /// Tables of a warehouse, kept as files: a table exists when its <c>schema/schema-0</c> does. Creating a table
 /// is a put-if-absent of that file, so two concurrent creates cannot both succeed.

@@ -21,15 +21,6 @@ public sealed record CompactOptions
     public int MaxAttempts { get; init; } = 3;
 }
 
-public sealed record CompactProgress(int BucketsDone, int BucketsTotal, long BytesRead, long BytesWritten);
-
-/// <summary>The outcome of a compaction job; <see cref="SnapshotId"/> is null when nothing needed compacting.</summary>
-public sealed record CompactOutcome(long? SnapshotId, int Buckets, int FilesBefore, int FilesAfter, long BytesRead, long BytesWritten,
-    long RowsRead, long RowsWritten)
-{
-    public static readonly CompactOutcome Nothing = new(null, 0, 0, 0, 0, 0, 0, 0);
-}
-
 /// <summary>
 /// A compaction job: plans units per bucket from the latest snapshot, rewrites them in parallel (one bucket per
 /// core) and commits the result as one COMPACT snapshot. A compaction never changes what a reader sees. If

@@ -7,8 +7,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Table;
 
-public sealed record RescaleOutcome(long? SnapshotId, int OldBuckets, int NewBuckets, int Partitions, long Rows);
-
 /// <summary>
 /// Changes a table's bucket count and rewrites its data (or some partitions') for it:
 /// <list type="number">

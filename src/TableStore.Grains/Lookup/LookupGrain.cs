@@ -30,7 +30,7 @@ internal sealed class LookupGrain(TableStoreRuntime runtime) : Grain, ILookupGra
         var snapshot = await ResolveAsync(table, request).ConfigureAwait(true);
         ServiceMetrics.Lookups.Add(1, ServiceMetrics.Table(table.Identifier.FullName));
         if (snapshot is null) return new LookupReply(null, null);
-        var key = TableLookup.TypeKey(table.Schema, request.Key);
+        var key = LookupKeys.TypeKey(table.Schema, request.Key);
         if (_lookup is null || !ReferenceEquals(_lookupTable, table))
         {
             var (partition, bucket) = new Core.Utils.KeyRouter(table.Schema).Locate(key);

@@ -181,7 +181,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     public async Task<LookupReply> LookupAsync(LookupRequest request)
     {
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
-        var key = TableLookup.TypeKey(table.Schema, request.Key);
+        var key = LookupKeys.TypeKey(table.Schema, request.Key);
         var (partition, bucket) = new KeyRouter(table.Schema).Locate(key);
         return await GrainFactory.GetGrain<ILookupGrain>(GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, partition, bucket))
             .LookupAsync(request with { Key = key }).ConfigureAwait(true);

@@ -15,7 +15,3 @@ public sealed record ScanOptions
     public long? Limit { get; init; }
 }
 
-/// <summary>The files of one bucket to merge-read together.</summary>
-public sealed record DataSplit(object?[] Partition, int Bucket, IReadOnlyList<DataFileMeta> Files);
-
-public sealed record ScanPlan(Snapshot? Snapshot, IReadOnlyList<DataSplit> Splits, int TotalFiles, int SkippedFiles);

@@ -14,6 +14,11 @@ public sealed class MergeEngineSpec
     private readonly int[] _plainFields;
     private readonly (int Sequence, int[] Fields)[] _groups;
 
+    // What the engine's merge functions are built from (MergeFunctions.Create, in TableStore.Core).
+    internal FieldAggregator?[] Aggregators => _aggregators;
+    internal int[] PlainFields => _plainFields;
+    internal (int Sequence, int[] Fields)[] Groups => _groups;
+
     public MergeEngine Engine { get; }
     public int[] SequenceFields { get; }
     public bool IgnoreDelete { get; }
@@ -134,18 +139,5 @@ public sealed class MergeEngineSpec
             default:
                 return true;
         }
-    }
-
-    public IMergeFunction CreateMergeFunction()
-    {
-        IMergeFunction merge = Engine switch
-        {
-            MergeEngine.Deduplicate => new DeduplicateMergeFunction(),
-            MergeEngine.PartialUpdate => new PartialUpdateMergeFunction(_plainFields, _groups),
-            MergeEngine.Aggregation => new AggregateMergeFunction(_aggregators),
-            MergeEngine.FirstRow => new FirstRowMergeFunction(),
-            _ => throw new NotSupportedException($"Merge engine {Engine} is not supported."),
-        };
-        return SequenceFields.Length == 0 ? merge : new SequenceFieldMergeFunction(merge, SequenceFields);
     }
 }

@@ -1,0 +1,4 @@
+namespace TableStore.Core.Manifest;
+
+/// <summary>A named snapshot: readable by name for as long as the tag exists.</summary>
+public sealed record Tag(string Name, Snapshot Snapshot);

@@ -168,7 +168,7 @@ public sealed class TableSubscription : IAsyncDisposable
                 {
                     // The cluster is unsettled (a silo died, a call timed out): try again at the next tick. The
                     // table's own errors (dropped, expired, damaged) end the subscription.
-                    _log.LogWarning(e, "Catching up {Table} from snapshot {Snapshot} failed; retrying", _table.GetPrimaryKeyString(), _next);
+                    _log.CatchUpFailed(e, _table.GetPrimaryKeyString(), _next);
                     return;
                 }
                 foreach (var e in events)
@@ -179,7 +179,7 @@ public sealed class TableSubscription : IAsyncDisposable
         }
         catch (Exception e) when (!_stop.IsCancellationRequested)
         {
-            _log.LogError(e, "Subscription to {Table} stopped at snapshot {Snapshot}", _table.GetPrimaryKeyString(), _next);
+            _log.SubscriptionStopped(e, _table.GetPrimaryKeyString(), _next);
             _completion.TrySetException(e);
         }
         finally
@@ -199,7 +199,7 @@ public sealed class TableSubscription : IAsyncDisposable
             try { await _table.SetConsumerAsync(consumer, e.SnapshotId + 1).ConfigureAwait(false); }
             catch (Exception ex) when (ex is not InvalidInputException)
             {
-                _log.LogWarning(ex, "Recording consumer {Consumer} of {Table} at snapshot {Snapshot} failed", consumer, _table.GetPrimaryKeyString(), e.SnapshotId + 1);
+                _log.ConsumerRecordFailed(ex, consumer, _table.GetPrimaryKeyString(), e.SnapshotId + 1);
             }
         }
     }
@@ -215,7 +215,7 @@ public sealed class TableSubscription : IAsyncDisposable
         if (_handle is not null)
         {
             try { await _handle.UnsubscribeAsync().ConfigureAwait(false); }
-            catch (Exception e) { _log.LogDebug(e, "Unsubscribing from {Table} failed", _table.GetPrimaryKeyString()); }
+            catch (Exception e) { _log.UnsubscribeFailed(e, _table.GetPrimaryKeyString()); }
         }
         _completion.TrySetResult();
     }

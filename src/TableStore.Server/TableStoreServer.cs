@@ -100,16 +100,14 @@ internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<Se
     {
         // The deployment already hands the silo its Kafka endpoint (Event Hubs); no stream provider reads it yet.
         if (configuration[$"{TableStoreOptions.SectionName}:Kafka:BootstrapServers"] is { Length: > 0 } kafka)
-            log.LogWarning("TableStore:Kafka:BootstrapServers ({Kafka}) is set but not used yet: changes go to the '{Streams}' stream provider (in-memory)",
-                kafka, store.Value.StreamProvider);
+            log.KafkaNotUsed(kafka, store.Value.StreamProvider);
         lifetime.ApplicationStarted.Register(() =>
         {
             var s = server.Value;
             var warehouse = store.Value.Warehouse.Contains("://", StringComparison.Ordinal) ? store.Value.Warehouse : Path.GetFullPath(store.Value.Warehouse);
-            log.LogInformation(ReadyMessage + ": warehouse {Warehouse}, clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, http port {HttpPort}, cluster {ClusterId}",
-                warehouse, s.Clustering.ToLowerInvariant(), s.SiloPort, s.GatewayPort, s.HttpPort, s.ClusterId);
+            log.SiloReady(warehouse, s.Clustering.ToLowerInvariant(), s.SiloPort, s.GatewayPort, s.HttpPort, s.ClusterId);
         });
-        lifetime.ApplicationStopping.Register(() => log.LogInformation("TableStore silo stopping: committing accepted writes, then leaving the cluster"));
+        lifetime.ApplicationStopping.Register(() => log.SiloStopping());
         return Task.CompletedTask;
     }
 

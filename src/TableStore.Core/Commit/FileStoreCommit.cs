@@ -117,7 +117,7 @@ public sealed class FileStoreCommit(
             catch (IOException e)
             {
                 // Unknown outcome: the create may have happened. Read back what is at that id.
-                _log.LogWarning(e, "Creating snapshot {SnapshotId} of {Table} failed with an unknown outcome; checking", id, paths.TableName);
+                _log.SnapshotCreateOutcomeUnknown(e, id, paths.TableName);
                 var existing = await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
                 if (existing is null) throw;
                 won = existing.CommitUser == commitUser && existing.CommitIdentifier == request.CommitIdentifier;
@@ -128,15 +128,14 @@ public sealed class FileStoreCommit(
             {
                 // Past the commit point: nothing may turn this success into a failure, not even cancellation.
                 await snapshots.WriteLatestHintAsync(id, CancellationToken.None).ConfigureAwait(false);
-                _log.LogInformation("Committed snapshot {SnapshotId} of {Table}: {Kind}, {Files} file changes, {Rows} rows, attempt {Attempt}",
-                    id, paths.TableName, request.Kind, entries.Count, added - removed, attempt);
+                _log.SnapshotCommitted(id, paths.TableName, request.Kind, entries.Count, added - removed, attempt);
                 return new CommitResult(id, AlreadyCommitted: false, attempt);
             }
 
             // Another committer took this id. Our manifest lists are referenced by nothing: remove them.
             foreach (var f in written) await TryDeleteAsync(paths.ManifestFile(f), ct).ConfigureAwait(false);
             if (request.Kind == CommitKind.Overwrite) await TryDeleteAsync(paths.ManifestFile(attemptDelta.FileName), ct).ConfigureAwait(false);
-            _log.LogInformation("Lost the race for snapshot {SnapshotId} of {Table}; retrying (attempt {Attempt})", id, paths.TableName, attempt);
+            _log.SnapshotRaceLost(id, paths.TableName, attempt);
             if (attempt > maxRetries)
                 throw new CommitConflictException($"Commit to {paths.TableName} gave up after {attempt} attempts: other committers kept winning the race for the next snapshot.");
         }
@@ -250,6 +249,6 @@ public sealed class FileStoreCommit(
     private async Task TryDeleteAsync(string path, CancellationToken ct)
     {
         try { await store.DeleteAsync(path, ct).ConfigureAwait(false); }
-        catch (IOException e) { _log.LogDebug(e, "Could not delete orphan {Path}; maintenance will remove it", path); }
+        catch (IOException e) { _log.CommitOrphanDeleteFailed(e, path); }
     }
 }

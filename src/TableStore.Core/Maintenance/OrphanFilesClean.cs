@@ -43,7 +43,7 @@ public sealed class OrphanFilesClean(FileStoreTable table)
         {
             foreach (var c in candidates) await table.Store.DeleteAsync(c.Path, ct).ConfigureAwait(false);
             TableStoreMetrics.FilesDeleted.Add(candidates.Count, TableStoreMetrics.Table(table.Paths.TableName));
-            _log.LogInformation("Removed {Count} orphan files ({Bytes} bytes) of {Table}", candidates.Count, candidates.Sum(c => c.Size), table.Paths.TableName);
+            _log.OrphanFilesRemoved(candidates.Count, candidates.Sum(c => c.Size), table.Paths.TableName);
         }
         return new OrphanCleanOutcome(candidates, !options.DryRun, young);
     }

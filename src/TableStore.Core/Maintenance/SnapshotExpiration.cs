@@ -100,8 +100,7 @@ public sealed class SnapshotExpiration(FileStoreTable table)
         var tagsMetric = TableStoreMetrics.Table(table.Paths.TableName);
         TableStoreMetrics.SnapshotsExpired.Add(expired.Count, tagsMetric);
         TableStoreMetrics.FilesDeleted.Add(dataCandidates.Count + manifestCandidates.Count + listCandidates.Count, tagsMetric);
-        _log.LogInformation("Expired snapshots {First}..{Last} of {Table}: {DataFiles} data files and {Manifests} manifest files deleted; {Protected} snapshots kept for consumers",
-            earliest, retainFrom - 1, table.Paths.TableName, dataCandidates.Count, manifestCandidates.Count + listCandidates.Count, byConsumers);
+        _log.SnapshotsExpired(earliest, retainFrom - 1, table.Paths.TableName, dataCandidates.Count, manifestCandidates.Count + listCandidates.Count, byConsumers);
         return new ExpireOutcome(expired.Count, retainFrom, dataCandidates.Count, manifestCandidates.Count + listCandidates.Count, byConsumers);
     }
 

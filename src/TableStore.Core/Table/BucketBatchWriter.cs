@@ -83,8 +83,7 @@ public sealed class BucketBatchWriter(object?[] partition, int bucket, ILogger l
         TableStoreMetrics.SortedRuns.Record(runs, tag);
         if (runs < options.StopTrigger) return;
         TableStoreMetrics.WriteStalls.Add(1, tag);
-        log.LogInformation("Bucket {Bucket} of {Table} has {Runs} sorted runs (stop trigger {StopTrigger}): the batch waits for compaction",
-            bucket, table.Identifier.FullName, runs, options.StopTrigger);
+        log.WriteStalled(bucket, table.Identifier.FullName, runs, options.StopTrigger);
         await Task.WhenAny(compaction(), Task.Delay(stallTimeout, table.Time)).ConfigureAwait(false);
     }
 

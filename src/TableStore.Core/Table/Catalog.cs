@@ -33,7 +33,7 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         if (existing.Count > 0)
             throw new InvalidInputException($"Table '{id}' cannot be created: its folder in {store.Location} still holds files of an interrupted drop. Drop '{id}' again to finish removing them.");
         if (!await schemas.TryCommitAsync(schema, ct).ConfigureAwait(false)) throw new TableAlreadyExistsException(id.FullName, store.Location);
-        _loggers.CreateLogger<Catalog>().LogInformation("Created table {Table} ({Kind}, {Buckets} buckets)", id, schema.Kind, schema.BucketCount);
+        _loggers.CreateLogger<Catalog>().TableCreated(id, schema.Kind, schema.BucketCount);
         return new FileStoreTable(id, schema, store, schemas, _time, _loggers);
     }
 
@@ -63,7 +63,7 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
             throw new InvalidInputException($"Table option '{merging}' cannot change once the table holds data: stored rows were merged under it. Create a new table and copy the data.");
         if (!await table.Schemas.TryCommitAsync(next, ct).ConfigureAwait(false))
             throw new CommitConflictException($"Table '{id}' was altered concurrently (schema {next.Id} exists); read it again and retry.");
-        _loggers.CreateLogger<Catalog>().LogInformation("Altered table {Table}: schema {SchemaId}", id, next.Id);
+        _loggers.CreateLogger<Catalog>().TableAltered(id, next.Id);
         return new FileStoreTable(id, next, store, table.Schemas, _time, _loggers);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class Catalog(IObjectStore store, TimeProvider? time = nul
         if (objects.Any(o => o.Path == paths.SchemaFile(0))) await store.DeleteAsync(paths.SchemaFile(0), ct).ConfigureAwait(false);
         foreach (var o in objects.Where(o => o.Path != paths.SchemaFile(0)))
             await store.DeleteAsync(o.Path, ct).ConfigureAwait(false);
-        _loggers.CreateLogger<Catalog>().LogInformation("Dropped table {Table} ({Objects} objects)", id, objects.Count);
+        _loggers.CreateLogger<Catalog>().TableDropped(id, objects.Count);
     }
 
     [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*)\.db/([A-Za-z_][A-Za-z0-9_]*)/schema/schema-0\z")]

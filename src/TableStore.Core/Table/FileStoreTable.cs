@@ -144,7 +144,7 @@ public sealed class FileStoreTable
         }
         catch (Exception e) when (e is TableStoreException or IOException or OperationCanceledException)
         {
-            Loggers.CreateLogger<FileStoreTable>().LogWarning(e, "Compaction after a write to {Table} failed; the write is committed, compaction will be retried by the next write", Identifier.FullName);
+            Loggers.CreateLogger<FileStoreTable>().CompactionAfterWriteFailed(e, Identifier.FullName);
             return null;
         }
     }

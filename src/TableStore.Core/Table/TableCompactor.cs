@@ -80,8 +80,7 @@ public sealed class TableCompactor(FileStoreTable handle)
                 TableStoreMetrics.CompactionBytesRead.Add(results.Sum(r => r.BytesRead), tags);
                 var outcome = new CompactOutcome(result.SnapshotId, results.Count, results.Sum(r => r.Before.Count), results.Sum(r => r.After.Count),
                     results.Sum(r => r.BytesRead), results.Sum(r => r.BytesWritten), results.Sum(r => r.RowsRead), results.Sum(r => r.RowsWritten));
-                _log.LogInformation("Compacted {Buckets} buckets of {Table} in snapshot {SnapshotId}: {FilesBefore} files ({BytesRead} bytes) into {FilesAfter} ({BytesWritten} bytes)",
-                    outcome.Buckets, table.Paths.TableName, outcome.SnapshotId, outcome.FilesBefore, outcome.BytesRead, outcome.FilesAfter, outcome.BytesWritten);
+                _log.BucketsCompacted(outcome.Buckets, table.Paths.TableName, outcome.SnapshotId, outcome.FilesBefore, outcome.BytesRead, outcome.FilesAfter, outcome.BytesWritten);
                 return outcome;
             }
             catch (CommitConflictException e)
@@ -90,7 +89,7 @@ public sealed class TableCompactor(FileStoreTable handle)
                 TableStoreMetrics.CompactionConflicts.Add(1, TableStoreMetrics.Table(table.Paths.TableName));
                 await DeleteOutputAsync(table, results).ConfigureAwait(false);
                 if (attempt >= options.MaxAttempts) throw;
-                _log.LogInformation("Compaction of {Table} conflicted ({Reason}); planning again (attempt {Attempt})", table.Paths.TableName, e.Message, attempt);
+                _log.CompactionConflicted(table.Paths.TableName, e.Message, attempt);
             }
         }
     }
@@ -147,7 +146,7 @@ public sealed class TableCompactor(FileStoreTable handle)
                 try { await table.Store.DeleteAsync(table.Paths.DataFile(table.Schema.PartitionKeys, r.Partition, r.Bucket, f.FileName), CancellationToken.None).ConfigureAwait(false); }
                 catch (Exception e) when (e is IOException or TableStoreException)
                 {
-                    _log.LogDebug(e, "Could not delete compaction output {File}; orphan cleanup will remove it", f.FileName);
+                    _log.CompactionOutputDeleteFailed(e, f.FileName);
                 }
             }
     }

@@ -59,8 +59,7 @@ public static class TableRescale
                     RowsAreMerged = true,
                 }, ct).ConfigureAwait(false);
                 int partitions = selected.Select(e => PartitionKey.Of(e.Partition)).Distinct().Count();
-                table.Loggers.CreateLogger(typeof(TableRescale)).LogInformation("Rescaled {Table} to {Buckets} buckets: {Partitions} partitions, {Rows} rows, snapshot {SnapshotId}",
-                    id, buckets, partitions, rows.Count, result?.SnapshotId);
+                table.Loggers.CreateLogger(typeof(TableRescale)).TableRescaled(id, buckets, partitions, rows.Count, result?.SnapshotId);
                 return new RescaleOutcome(result?.SnapshotId, oldBuckets, buckets, partitions, rows.Count);
             }
             catch (CommitConflictException) when (attempt < maxAttempts)

@@ -28,7 +28,7 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
             catch (Exception e)
             {
                 _disabled = true;
-                log.LogWarning(e, "Stream provider {Provider} is not available on this silo: changes of {Table} are not published (subscribers read them from the lake)", providerName, table);
+                log.StreamProviderUnavailable(e, providerName, table);
                 return;
             }
         }
@@ -40,7 +40,7 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Publishing snapshot {SnapshotId} of {Table} failed; subscribers catch up from the lake", snapshotId, table);
+            log.PublishFailed(e, snapshotId, table);
         }
     }
 }

@@ -50,7 +50,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         // and then they were never acknowledged.
         if (_committer?.IsBusy == true)
         {
-            log.LogInformation("Committing the writes waiting for {Table} before deactivating ({Reason})", TableName, reason.Description);
+            log.CommittingBeforeDeactivation(TableName, reason.Description);
             await _committer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(true);
         }
     }

@@ -17,16 +17,16 @@ internal sealed class ShutdownFlush(TableStoreRuntime runtime, IGrainFactory gra
     {
         var tables = runtime.TablesWithWrites.ToList();
         if (tables.Count == 0) return;
-        log.LogInformation("Stopping: committing buffered writes of {Count} table(s)", tables.Count);
+        log.ShutdownFlushStarted(tables.Count);
         var flushes = tables.Select(async t =>
         {
             try { await grains.GetGrain<ICommitGrain>(t).FlushAsync().ConfigureAwait(false); }
-            catch (Exception e) { log.LogWarning(e, "Could not commit the buffered writes of {Table} while stopping", t); }
+            catch (Exception e) { log.ShutdownFlushFailed(e, t); }
         });
         try { await Task.WhenAll(flushes).WaitAsync(runtime.Options.ShutdownFlushTimeout, ct).ConfigureAwait(false); }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            log.LogWarning("Stopping before all buffered writes were committed; their writers get errors and can retry");
+            log.ShutdownFlushIncomplete();
         }
     }
 }

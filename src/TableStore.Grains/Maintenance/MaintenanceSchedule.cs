@@ -45,7 +45,7 @@ internal sealed class MaintenanceSchedule(TimeProvider time, ILogger log)
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Scheduled maintenance of {Table} failed; it runs again at the next interval", table.Identifier.FullName);
+            log.ScheduledMaintenanceFailed(e, table.Identifier.FullName);
         }
     }
 }

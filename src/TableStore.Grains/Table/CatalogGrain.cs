@@ -41,7 +41,7 @@ internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGra
         var id = Identifier.Parse(table);
         var altered = await runtime.Catalog.AlterTableAsync(id, alteration.ToChanges()).ConfigureAwait(true);
         runtime.Forget(id.FullName);
-        log.LogInformation("Altered table {Table}: schema {SchemaId}", id, altered.Schema.Id);
+        log.TableAlteredInCluster(id, altered.Schema.Id);
         return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(altered.Schema), await altered.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 

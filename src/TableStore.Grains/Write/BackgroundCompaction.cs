@@ -25,7 +25,7 @@ internal static class BackgroundCompaction
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Background compaction of bucket {Bucket} failed; the next batch tries again", bucketKey);
+            log.BackgroundCompactionFailed(e, bucketKey);
         }
         finally
         {

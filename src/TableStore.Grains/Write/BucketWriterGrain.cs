@@ -78,11 +78,9 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
         }
         _sealed[batch] = (claimed, runtime.Time.GetTimestamp(), table);
         if (missing.Count > 0)
-            log.LogWarning("Bucket writer {Bucket} does not hold {Missing} of {Writes} writes of batch {Batch} (activated after they were sent?)",
-                Key, missing.Count, writeIds.Length, batch);
+            log.SealMissingWrites(Key, missing.Count, writeIds.Length, batch);
         if (stale.Count > 0)
-            log.LogInformation("Bucket writer {Bucket} refused {Stale} writes of batch {Batch} routed with another schema than {SchemaId}; they are routed again",
-                Key, stale.Count, batch, table.Schema.Id);
+            log.SealRefusedStaleWrites(Key, stale.Count, batch, table.Schema.Id);
         return new SealReply([.. missing], [.. stale]);
     }
 

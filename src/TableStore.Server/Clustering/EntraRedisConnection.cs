@@ -82,7 +82,7 @@ public sealed class EntraRedisConnection : IAsyncDisposable
                 foreach (var server in multiplexer.GetServers())
                     if (server.IsConnected) await server.ExecuteAsync("AUTH", user, token.Token).ConfigureAwait(false);
                 Refreshes++;
-                _log.LogDebug("Redis connection signed in again with a token valid until {ExpiresOn}", token.ExpiresOn);
+                _log.RedisTokenRefreshed(token.ExpiresOn);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -91,7 +91,7 @@ public sealed class EntraRedisConnection : IAsyncDisposable
             catch (Exception e)
             {
                 // Keep the old token until it expires; a reconnect after that fails until a refresh succeeds.
-                _log.LogWarning(e, "Refreshing the Entra ID token of the Redis connection failed; trying again in 30 s");
+                _log.RedisTokenRefreshFailed(e);
                 token = new AccessToken(token.Token, _time.GetUtcNow() + TimeSpan.FromSeconds(30) + Margin(TimeSpan.FromSeconds(30)));
             }
         }

@@ -40,7 +40,7 @@ public sealed partial class GroupCommitter
         catch (Exception e)
         {
             // A bug or an unexpected failure: the writes still get an answer instead of hanging.
-            _log.LogError(e, "Group commit of {Table} failed unexpectedly", _tableName);
+            _log.GroupCommitFailed(e, _tableName);
             Fail(writes.Where(w => !w.Result.Task.IsCompleted), id => Unknown(id, e));
         }
         finally
@@ -110,7 +110,7 @@ public sealed partial class GroupCommitter
         catch (Exception e)
         {
             // The snapshot put may have happened: its files must stay, and only a retry can tell.
-            _log.LogWarning(e, "Commit of batch {Batch} of {Table} failed with an unknown outcome", batchId, _tableName);
+            _log.BatchCommitOutcomeUnknown(e, batchId, _tableName);
             Fail(writes, id => Unknown(id, e));
         }
     }
@@ -118,7 +118,7 @@ public sealed partial class GroupCommitter
     /// <summary>Every bucket writes its files; any failure aborts the rest and fails the batch, certainly not committed.</summary>
     private async Task<List<CommitMessage>?> FlushAsync(List<PendingWrite> writes, long batchId, int attempt, bool rewrite)
     {
-        if (rewrite) _log.LogInformation("Batch {Batch} of {Table} is rewritten (attempt {Attempt}): another writer committed to its buckets", batchId, _tableName, attempt);
+        if (rewrite) _log.BatchRewritten(batchId, _tableName, attempt);
         var flushes = await Task.WhenAll(ByBucket(writes).Select(async kv =>
         {
             try { return (Bucket: kv.Key, Message: await _buckets.FlushAsync(kv.Key, batchId, kv.Value.Select(w => w.Id).ToArray(), rewrite).ConfigureAwait(true), Error: (Exception?)null); }
@@ -147,7 +147,7 @@ public sealed partial class GroupCommitter
             {
                 var path = _table.Paths.DataFile(_table.Schema.PartitionKeys, m.Partition, m.Bucket, f.FileName);
                 try { await _table.Store.DeleteAsync(path).ConfigureAwait(true); }
-                catch (IOException e) { _log.LogDebug(e, "Could not delete orphan {Path}; orphan cleanup will", path); }
+                catch (IOException e) { _log.BatchOrphanDeleteFailed(e, path); }
             }
     }
 

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace TableStore.Grains.Commit;
+
+/// <summary>Log events of <see cref="ChangePublisher"/> (event ids 2100-2199; docs/logging.md).</summary>
+internal static partial class ChangePublisherLog
+{
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Stream provider {Provider} is not available on this silo: changes of {Table} are not published (subscribers read them from the lake)")]
+    public static partial void StreamProviderUnavailable(this ILogger logger, Exception exception, string provider, string table);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Publishing snapshot {SnapshotId} of {Table} failed; subscribers catch up from the lake")]
+    public static partial void PublishFailed(this ILogger logger, Exception exception, long snapshotId, string table);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace TableStore.Server;
+
+/// <summary>Log events of <see cref="ReadyLogger"/>, the silo's start and stop lines (event ids 3000-3099; docs/logging.md).</summary>
+internal static partial class ReadyLoggerLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "TableStore:Kafka:BootstrapServers ({Kafka}) is set but not used yet: changes go to the '{Streams}' stream provider (in-memory)")]
+    public static partial void KafkaNotUsed(this ILogger logger, string kafka, string streams);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = ReadyLogger.ReadyMessage + ": warehouse {Warehouse}, clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, http port {HttpPort}, cluster {ClusterId}")]
+    public static partial void SiloReady(this ILogger logger, string warehouse, string clustering, int siloPort, int gatewayPort, int httpPort, string clusterId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "TableStore silo stopping: committing accepted writes, then leaving the cluster")]
+    public static partial void SiloStopping(this ILogger logger);
+}

@@ -43,9 +43,11 @@ public static class TableStoreServer
         });
         var section = builder.Configuration.GetSection(TableStoreOptions.SectionName);
         var server = section.Get<ServerOptions>() ?? new ServerOptions();
-        server.Validate();
+        // Validated now as well as at silo start: the ports and addresses below are used before the silo starts.
+        new ServerOptionsValidator(Options.Create(server)).ValidateConfiguration();
         server.EnsurePortsFree();
         builder.Services.AddSingleton(Options.Create(server));
+        builder.Services.AddSingleton<IConfigurationValidator, ServerOptionsValidator>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         // HTTP (health, dashboard) on loopback, unless the silo listens on every address (a container, whose probes
         // come from outside it): the dashboard has no authentication.

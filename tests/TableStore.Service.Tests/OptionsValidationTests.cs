@@ -3,8 +3,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using TableStore.Client;
+using TableStore.Core;
+using TableStore.Core.IO;
 using TableStore.Core.Tests.Support;
+using TableStore.Grains;
 using TableStore.Grains.Hosting;
+using TableStore.ObjectStores.Azure;
+using TableStore.ObjectStores.S3;
 using TableStore.Server;
 
 namespace TableStore.Service.Tests;
@@ -68,5 +73,22 @@ public sealed class OptionsValidationTests
         var direct = Assert.Throws<ArgumentOutOfRangeException>(() => new TableStoreClientOptions { RetryDelay = TimeSpan.FromSeconds(10) }.Validate());
         Assert.Equal("MaxRetryDelay", direct.ParamName);
         Assert.StartsWith("TableStoreClient:MaxRetryDelay must not be shorter than RetryDelay (00:00:10).", direct.Message);
+    }
+
+    [Fact]
+    public void A_silo_opens_the_warehouse_with_the_stores_registered_on_it()
+    {
+        using var bare = Silo(silo => silo.AddTableStore(o => o.Warehouse = "az://acct/container/wh")).Build();
+        var missing = Assert.Throws<InvalidInputException>(() => bare.Services.GetRequiredService<TableStoreRuntime>());
+        Assert.Contains("Unsupported warehouse URI scheme 'az'", missing.Message);
+        Assert.Contains("AddAzureWarehouses()", missing.Message);
+
+        using var cloud = Silo(silo =>
+        {
+            silo.AddTableStore(o => o.Warehouse = "memory://");
+            silo.Services.AddS3Warehouses().AddAzureWarehouses().AddS3Warehouses();
+        }).Build();
+        Assert.Equal(["az", "s3"], cloud.Services.GetRequiredService<ObjectStoreFactory>().Schemes);
+        Assert.Equal("memory://", cloud.Services.GetRequiredService<TableStoreRuntime>().Store.Location);
     }
 }

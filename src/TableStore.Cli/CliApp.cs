@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using TableStore.Cli.Commands;
 using TableStore.Core;
+using TableStore.Core.IO;
 
 namespace TableStore.Cli;
 
@@ -14,14 +15,15 @@ public static class CliApp
     /// <summary>Exit code of a command line that does not parse (as opposed to 1, a command that failed).</summary>
     public const int UsageExitCode = 2;
 
+    /// <summary>The warehouses the CLI opens: local ones, <c>az://</c> and <c>s3://</c>.</summary>
+    internal static readonly ObjectStoreFactory Stores = new(new TableStore.ObjectStores.Azure.AzureWarehouseOpener(), new TableStore.ObjectStores.S3.S3WarehouseOpener());
+
     /// <summary>Runs one command line and returns the process exit code: 0 success, 1 a failed command, 2 a command line that does not parse.</summary>
     /// <param name="env">The environment to read (TABLESTORE_WAREHOUSE, TABLESTORE_DEBUG); null: the process environment.
     /// When given, it is the whole environment: nothing falls back to the process's variables.</param>
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr,
         IDictionary<string, string?>? env = null, CancellationToken ct = default)
     {
-        TableStore.ObjectStores.Azure.AzureWarehouse.Register(); // az:// warehouses
-        TableStore.ObjectStores.S3.S3Warehouse.Register(); // s3:// warehouses
         Func<string, string?> getEnv = env is null
             ? Environment.GetEnvironmentVariable
             : name => env.TryGetValue(name, out var v) ? v : null;

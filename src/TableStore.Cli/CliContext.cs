@@ -56,7 +56,7 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// </summary>
     public async Task<ITableStore> OpenAsync(ParseResult pr, CancellationToken ct)
     {
-        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableStore(WarehouseLocation(pr), ObjectStoreOptions.FromEnvironment(GetEnv));
+        if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableStore(WarehouseLocation(pr), CliApp.Stores, ObjectStoreOptions.FromEnvironment(GetEnv));
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;

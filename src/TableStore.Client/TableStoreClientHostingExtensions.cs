@@ -16,7 +16,8 @@ public static class TableStoreClientHostingExtensions
     /// <summary>Registers <see cref="TableStoreClient"/> in any container with an <see cref="IGrainFactory"/> (a silo, for co-hosted callers).</summary>
     public static IServiceCollection AddTableStoreClient(this IServiceCollection services, Action<TableStoreClientOptions>? configure = null)
     {
-        var options = services.AddOptions<TableStoreClientOptions>().Validate(o => { o.Validate(); return true; });
+        var options = services.AddOptions<TableStoreClientOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigurationValidator, TableStoreClientOptionsValidator>());
         if (configure is not null) options.Configure(configure);
         services.AddTableStoreExceptions();
         services.TryAddSingleton<TableStoreClient>();

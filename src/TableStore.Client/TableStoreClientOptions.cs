@@ -1,8 +1,17 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
 namespace TableStore.Client;
 
-/// <summary>How the client retries writes that failed for a reason a retry can fix (a silo failed, a timeout).</summary>
+/// <summary>
+/// How the client retries writes that failed for a reason a retry can fix (a silo failed, a timeout), and how long
+/// its calls may take. Errors name a setting by its path in the <c>TableStoreClient</c> configuration section
+/// (<c>TableStoreClient:WriteTimeout</c>, ...), where an application binding these from configuration keeps them.
+/// </summary>
 public sealed class TableStoreClientOptions
 {
+    public const string SectionName = "TableStoreClient";
+
     /// <summary>Tries per write, the first included; every retry carries the same write id, so none commits twice.</summary>
     /// <remarks>The default rides out a silo failure: the cluster needs some seconds to declare a silo dead.</remarks>
     public int MaxWriteAttempts { get; set; } = 8;
@@ -35,13 +44,35 @@ public sealed class TableStoreClientOptions
     /// <summary>The stream provider subscriptions listen on (the silos publish on theirs); empty: the lake only.</summary>
     public string StreamProvider { get; set; } = TableStore.Abstractions.ChangeStreams.DefaultProvider;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that makes no sense (the rules of <see cref="TableStoreClientOptionsValidator"/>).</summary>
     public void Validate()
     {
-        if (MaxWriteAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxWriteAttempts), MaxWriteAttempts, "At least one attempt is needed.");
-        if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "The delay must not be negative.");
-        if (CallTimeout <= TimeSpan.Zero || CallTimeout > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(CallTimeout), CallTimeout, "More than 0 and at most a day.");
-        if (WriteTimeout <= TimeSpan.Zero || WriteTimeout > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(WriteTimeout), WriteTimeout, "More than 0 and at most a day.");
-        if (MaxWriteBytes < 1 << 10) throw new ArgumentOutOfRangeException(nameof(MaxWriteBytes), MaxWriteBytes, "At least 1 KiB.");
-        if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "The longest delay must not be shorter than the first.");
+        if (TableStoreClientOptionsValidator.Check(this) is { } bad)
+            throw new ArgumentOutOfRangeException(bad.Name, bad.Value, $"{SectionName}:{bad.Name} {bad.Rule}.");
+    }
+}
+
+/// <summary>
+/// Fails client start-up (and a silo's, for a client registered there) with a message that names the setting by
+/// its configuration path (<c>TableStoreClient:WriteTimeout</c>, ...).
+/// </summary>
+public sealed class TableStoreClientOptionsValidator(IOptions<TableStoreClientOptions> options) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        if (Check(options.Value) is { } bad)
+            throw new OrleansConfigurationException($"{TableStoreClientOptions.SectionName}:{bad.Name} {bad.Rule}, got {bad.Value}.");
+    }
+
+    /// <summary>The first setting that makes no sense: its name, value and what is allowed.</summary>
+    internal static (string Name, object Value, string Rule)? Check(TableStoreClientOptions o)
+    {
+        if (o.MaxWriteAttempts < 1) return (nameof(o.MaxWriteAttempts), o.MaxWriteAttempts, "must be at least 1 (the first attempt)");
+        if (o.RetryDelay < TimeSpan.Zero) return (nameof(o.RetryDelay), o.RetryDelay, "must not be negative");
+        if (o.CallTimeout <= TimeSpan.Zero || o.CallTimeout > TimeSpan.FromDays(1)) return (nameof(o.CallTimeout), o.CallTimeout, "must be more than 0 and at most a day");
+        if (o.WriteTimeout <= TimeSpan.Zero || o.WriteTimeout > TimeSpan.FromDays(1)) return (nameof(o.WriteTimeout), o.WriteTimeout, "must be more than 0 and at most a day");
+        if (o.MaxWriteBytes < 1 << 10) return (nameof(o.MaxWriteBytes), o.MaxWriteBytes, "must be at least 1 KiB (1024)");
+        if (o.MaxRetryDelay < o.RetryDelay) return (nameof(o.MaxRetryDelay), o.MaxRetryDelay, $"must not be shorter than RetryDelay ({o.RetryDelay})");
+        return null;
     }
 }

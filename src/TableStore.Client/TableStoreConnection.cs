@@ -78,7 +78,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
             // token, and a silo that stalls after the handshake would hold them forever.
             await host.StartAsync(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not Orleans.Runtime.OrleansConfigurationException)
         {
             DisposeInBackground(host);
             var timedOut = e is OperationCanceledException;

@@ -19,12 +19,13 @@ public sealed class TableStoreRuntime
 
     private readonly ConcurrentDictionary<string, CachedTable> _tables = new(StringComparer.Ordinal);
 
-    public TableStoreRuntime(IOptions<TableStoreOptions> options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="stores">Opens the warehouse; null: local warehouses only.</param>
+    public TableStoreRuntime(IOptions<TableStoreOptions> options, ILoggerFactory loggers, TimeProvider? time = null, ObjectStoreFactory? stores = null)
     {
         Options = options.Value;
         Loggers = loggers;
         Time = time ?? TimeProvider.System;
-        Store = ObjectStoreExtensions.OpenWarehouse(Options.Warehouse, Options.ObjectStore);
+        Store = (stores ?? ObjectStoreFactory.Local).Open(Options.Warehouse, Options.ObjectStore);
         Catalog = new Catalog(Store, Time, loggers);
         LookupCache = new LookupFileCache(Options.LookupCacheBytes);
     }

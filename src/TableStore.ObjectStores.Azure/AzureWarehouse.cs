@@ -17,9 +17,6 @@ public static class AzureWarehouse
     public const string ConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
     public const string CreateContainerVariable = "TABLESTORE_CREATE_CONTAINER";
 
-    /// <summary>Lets <see cref="ObjectStoreExtensions.OpenWarehouse"/> open <c>az://</c> URIs.</summary>
-    public static void Register() => WarehouseSchemes.Register(Scheme, (uri, options) => Open(uri, new Settings(Store: options)));
-
     /// <summary>What the environment should not decide (tests, tools).</summary>
     /// <param name="ConnectionString">Null: <c>AZURE_STORAGE_CONNECTION_STRING</c>, else <c>DefaultAzureCredential</c>.</param>
     /// <param name="Store">Retries, timeouts, block and read sizes, container creation; null: the defaults.</param>

@@ -16,8 +16,6 @@ public static class S3Warehouse
     public const string Scheme = "s3";
     public const string CreateBucketVariable = "TABLESTORE_CREATE_BUCKET";
 
-    public static void Register() => WarehouseSchemes.Register(Scheme, (uri, options) => Open(uri, new Settings(Store: options)));
-
     /// <summary>What the environment should not decide (tests, tools). Nulls fall back to the AWS environment variables.</summary>
     /// <param name="Store">Retries, timeouts, part and read sizes, bucket creation; null: the defaults.</param>
     public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, ObjectStoreOptions? Store = null);

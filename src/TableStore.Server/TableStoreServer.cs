@@ -10,6 +10,8 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using TableStore.Grains;
 using TableStore.Grains.Hosting;
+using TableStore.ObjectStores.Azure;
+using TableStore.ObjectStores.S3;
 using TableStore.Server.Clustering;
 using TableStore.Server.Health;
 using TableStore.Server.Telemetry;
@@ -28,8 +30,6 @@ public static class TableStoreServer
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        TableStore.ObjectStores.Azure.AzureWarehouse.Register(); // az:// warehouses
-        TableStore.ObjectStores.S3.S3Warehouse.Register(); // s3:// warehouses
         // appsettings.json sits next to the binary, wherever the silo is started from; relative paths in settings
         // (the warehouse) still resolve against the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -43,9 +43,11 @@ public static class TableStoreServer
         });
         var section = builder.Configuration.GetSection(TableStoreOptions.SectionName);
         var server = section.Get<ServerOptions>() ?? new ServerOptions();
-        server.Validate();
+        // Validated now as well as at silo start: the ports and addresses below are used before the silo starts.
+        new ServerOptionsValidator(Options.Create(server)).ValidateConfiguration();
         server.EnsurePortsFree();
         builder.Services.AddSingleton(Options.Create(server));
+        builder.Services.AddSingleton<IConfigurationValidator, ServerOptionsValidator>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         // HTTP (health, dashboard) on loopback, unless the silo listens on every address (a container, whose probes
         // come from outside it): the dashboard has no authentication.
@@ -70,6 +72,7 @@ public static class TableStoreServer
                 silo.UseLocalhostClustering(server.SiloPort, server.GatewayPort, serviceId: server.ServiceId, clusterId: server.ClusterId);
             }
             silo.AddTableStore(section);
+            silo.Services.AddAzureWarehouses().AddS3Warehouses(); // az:// and s3:// warehouses
             // Changes are published on the provider TableStore:StreamProvider names (the embedded default: in-memory).
             var streams = section.GetValue<string?>(nameof(TableStoreOptions.StreamProvider)) ?? TableStore.Abstractions.ChangeStreams.DefaultProvider;
             if (!string.IsNullOrEmpty(streams))

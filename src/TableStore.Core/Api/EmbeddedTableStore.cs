@@ -21,10 +21,18 @@ public sealed class EmbeddedTableStore : ITableStore
     private readonly Catalog _catalog;
     private readonly LookupFileCache _lookupCache;
 
-    /// <param name="warehouse">A directory, <c>s3://bucket/prefix</c> or an Azure Blob URI.</param>
+    /// <param name="warehouse">A directory or a <c>file://</c> URI (cloud warehouses: the overload with an <see cref="ObjectStoreFactory"/>).</param>
     /// <param name="lookupCacheBytes">Decoded files kept for point lookups (64 MiB: a command-line lookup reads few files once).</param>
     public EmbeddedTableStore(string warehouse, ObjectStoreOptions? storeOptions = null, long lookupCacheBytes = 64L << 20)
-        : this(new Catalog(ObjectStoreExtensions.OpenWarehouse(warehouse, storeOptions)), lookupCacheBytes)
+        : this(warehouse, ObjectStoreFactory.Local, storeOptions, lookupCacheBytes)
+    {
+    }
+
+    /// <param name="warehouse">A directory, or a URI of a scheme <paramref name="stores"/> opens (<c>s3://bucket/prefix</c>, <c>az://account/container/prefix</c>).</param>
+    /// <param name="stores">Opens the warehouse: built with the openers of the cloud stores this program references.</param>
+    /// <param name="lookupCacheBytes">Decoded files kept for point lookups (64 MiB: a command-line lookup reads few files once).</param>
+    public EmbeddedTableStore(string warehouse, ObjectStoreFactory stores, ObjectStoreOptions? storeOptions = null, long lookupCacheBytes = 64L << 20)
+        : this(new Catalog(stores.Open(warehouse, storeOptions)), lookupCacheBytes)
     {
     }
 

@@ -9,7 +9,7 @@ public enum StoreRequest { Get, GetRange, Put, PutIfAbsent, List, Delete, Exists
 /// <summary>
 /// Counts the requests made to a store, by kind: as a metric (<c>tablestore.store.requests</c>, tagged with the
 /// request kind and the store's location) and in <see cref="Counts"/> for callers that measure an operation
-/// (requests per commit, per scan). Every warehouse opened by <see cref="ObjectStoreExtensions.OpenWarehouse"/> is
+/// (requests per commit, per scan). Every warehouse opened by <see cref="ObjectStoreFactory"/> is
 /// counted. A list counts one request per call here (a cloud store may page: one per 1,000 objects).
 /// </summary>
 public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
 using TableStore.Abstractions;
+using TableStore.Core.IO;
 
 namespace TableStore.Grains.Hosting;
 
@@ -19,6 +20,8 @@ public static class TableStoreSiloBuilderExtensions
         var options = services.AddOptions<TableStoreOptions>();
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
+        // The warehouse is opened by the stores registered here: local ones built in, cloud ones by AddS3Warehouses(), AddAzureWarehouses().
+        services.TryAddSingleton(sp => new ObjectStoreFactory(sp.GetServices<IWarehouseOpener>()));
         services.TryAddSingleton<TableStoreRuntime>();
         services.AddSingleton<IConfigurationValidator, TableStoreOptionsValidator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShutdownFlush>();

@@ -4,6 +4,8 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using TableStore.Client;
 using TableStore.Grains.Hosting;
+using TableStore.ObjectStores.Azure;
+using TableStore.ObjectStores.S3;
 
 namespace TableStore.Service.Tests.Support;
 
@@ -73,6 +75,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
+            siloBuilder.Services.AddAzureWarehouses().AddS3Warehouses(); // as the server does (TableStoreServer)
             siloBuilder.AddMemoryGrainStorage("PubSubStore");
             siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
             siloBuilder.Services.AddTableStoreClient(); // for grains of the application's own (the sample's)

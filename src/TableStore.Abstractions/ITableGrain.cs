@@ -1,3 +1,7 @@
+using TableStore.Core.Maintenance;
+using TableStore.Core.Manifest;
+using TableStore.Core.Table;
+
 namespace TableStore.Abstractions;
 
 /// <summary>
@@ -13,29 +17,29 @@ public interface ITableGrain : IGrainWithStringKey
     /// <summary>Completes only when every row is in a committed snapshot; fails, leaving nothing visible, otherwise.</summary>
     [Alias("Write")] Task<WriteResult> WriteAsync(WriteRequest request);
 
-    /// <summary>The retained snapshots, oldest first, each in its on-disk JSON form.</summary>
-    [Alias("Snapshots")] Task<IReadOnlyList<string>> ListSnapshotsAsync();
+    /// <summary>The retained snapshots, oldest first.</summary>
+    [Alias("Snapshots")] Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync();
 
-    /// <summary>Tags a snapshot (default: the latest); returns the tagged snapshot in its JSON form.</summary>
-    [Alias("CreateTag")] Task<string> CreateTagAsync(string name, long? snapshotId);
+    /// <summary>Tags a snapshot (default: the latest).</summary>
+    [Alias("CreateTag")] Task<Tag> CreateTagAsync(string name, long? snapshotId);
 
     [Alias("DeleteTag")] Task DeleteTagAsync(string name);
 
-    /// <summary>Every tag: its name and the tagged snapshot's JSON, by snapshot id.</summary>
-    [Alias("Tags")] Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync();
+    /// <summary>Every tag, by snapshot id.</summary>
+    [Alias("Tags")] Task<IReadOnlyList<Tag>> ListTagsAsync();
 
     // Maintenance jobs take as long as the table is large: far beyond the default response timeout.
     /// <summary>Runs a compaction job on this silo and commits it as one COMPACT snapshot.</summary>
-    [Alias("Compact"), ResponseTimeout("01:00:00")] Task<CompactReply> CompactAsync(CompactRequest request);
+    [Alias("Compact"), ResponseTimeout("01:00:00")] Task<CompactOutcome> CompactAsync(CompactRequest request);
 
     /// <summary>Changes the bucket count and rewrites the data (or one partition's) for it.</summary>
-    [Alias("Rescale"), ResponseTimeout("01:00:00")] Task<RescaleReply> RescaleAsync(int buckets, string? partition);
+    [Alias("Rescale"), ResponseTimeout("01:00:00")] Task<RescaleOutcome> RescaleAsync(int buckets, string? partition);
 
     /// <summary>Expires snapshots and the files only they referenced (tags and consumers are respected).</summary>
-    [Alias("Expire"), ResponseTimeout("01:00:00")] Task<ExpireReply> ExpireAsync(ExpireRequest request);
+    [Alias("Expire"), ResponseTimeout("01:00:00")] Task<ExpireOutcome> ExpireAsync(ExpireRequest request);
 
     /// <summary>Lists (dry run) or removes files no snapshot or tag references, older than the threshold.</summary>
-    [Alias("CleanOrphans"), ResponseTimeout("01:00:00")] Task<OrphansReply> CleanOrphansAsync(OrphansRequest request);
+    [Alias("CleanOrphans"), ResponseTimeout("01:00:00")] Task<OrphanCleanOutcome> CleanOrphansAsync(OrphansRequest request);
 
     /// <summary>
     /// Resolves where a subscription starts (<c>latest</c>, <c>latest-full</c>, <c>earliest</c>, <c>snapshot:N</c>,
@@ -50,7 +54,7 @@ public interface ITableGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReadChanges")] Task<ChangeEvent[]> ReadChangesAsync(long from, int max);
 
-    [Alias("Consumers")] Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync();
+    [Alias("Consumers")] Task<IReadOnlyList<Consumer>> ListConsumersAsync();
     [Alias("SetConsumer")] Task SetConsumerAsync(string consumerId, long nextSnapshot);
     [Alias("DropConsumer")] Task DropConsumerAsync(string consumerId);
 

@@ -89,7 +89,7 @@ public static class CliApp
                 stderr.WriteLine("error: cancelled");
                 return 130;
             case TableStoreException or IOException or UnauthorizedAccessException:
-                stderr.WriteLine($"error: {e.Message}");
+                stderr.WriteLine($"error: {Output.CliHints.Apply(e)}");
                 return 1;
             default:
                 stderr.WriteLine($"error: {e.Message}");

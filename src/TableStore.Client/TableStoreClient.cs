@@ -55,8 +55,7 @@ public sealed class TableStoreClient
     }
 
     public async Task<IReadOnlyList<Consumer>> ListConsumersAsync(string table) =>
-        (await RetryAsync($"list the consumers of {table}", () => Table(table).ListConsumersAsync()).ConfigureAwait(false))
-            .Select(c => new Consumer(c.Key, c.Value)).ToList();
+        await RetryAsync($"list the consumers of {table}", () => Table(table).ListConsumersAsync()).ConfigureAwait(false);
 
     /// <summary>Records that the consumer finished every snapshot before <paramref name="nextSnapshot"/>.</summary>
     public Task SetConsumerAsync(string table, string consumerId, long nextSnapshot) => Table(table).SetConsumerAsync(consumerId, nextSnapshot);
@@ -69,14 +68,14 @@ public sealed class TableStoreClient
     {
         var info = await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).CreateTableAsync(Name(table), spec).ConfigureAwait(false);
         Forget(info.Name);
-        return Schema(info);
+        return info.Schema;
     }
 
     public async Task<TableSchema> AlterTableAsync(string table, TableAlteration alteration)
     {
         var info = await _grains.GetGrain<ICatalogGrain>(GrainKeys.Catalog).AlterTableAsync(Name(table), alteration).ConfigureAwait(false);
         _tables.TryRemove(info.Name, out _);
-        return Schema(info);
+        return info.Schema;
     }
 
     public async Task DropTableAsync(string table)
@@ -92,7 +91,7 @@ public sealed class TableStoreClient
     public async Task<(TableSchema Schema, long? LatestSnapshotId)> DescribeAsync(string table)
     {
         var info = await RetryAsync($"describe {table}", () => Table(table).GetInfoAsync()).ConfigureAwait(false);
-        return (Schema(info), info.LatestSnapshotId);
+        return (info.Schema, info.LatestSnapshotId);
     }
 
     /// <summary>The schema, cached by this client (fetched on first use).</summary>
@@ -138,9 +137,9 @@ public sealed class TableStoreClient
     public async Task<RescaleOutcome> RescaleAsync(string table, int buckets, string? partition = null)
     {
         var name = Name(table);
-        var reply = await Table(name).RescaleAsync(buckets, partition).ConfigureAwait(false);
+        var outcome = await Table(name).RescaleAsync(buckets, partition).ConfigureAwait(false);
         Forget(name);
-        return reply.ToOutcome();
+        return outcome;
     }
 
     /// <summary>
@@ -296,38 +295,27 @@ public sealed class TableStoreClient
         }
     }
 
-    public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string table)
-    {
-        var json = await RetryAsync($"list the snapshots of {table}", () => Table(table).ListSnapshotsAsync()).ConfigureAwait(false);
-        return json.Select(j => MetadataCodec.SnapshotFromJson(j, $"snapshot list of {table}")).ToList();
-    }
+    public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string table) =>
+        RetryAsync($"list the snapshots of {table}", () => Table(table).ListSnapshotsAsync());
 
     /// <summary>Tags a snapshot of the table (default: the latest) and returns the tag.</summary>
-    public async Task<Tag> CreateTagAsync(string table, string name, long? snapshotId = null)
-    {
-        var json = await Table(table).CreateTagAsync(name, snapshotId).ConfigureAwait(false);
-        return new Tag(name, MetadataCodec.SnapshotFromJson(json, $"tag {name} of {table}"));
-    }
+    public Task<Tag> CreateTagAsync(string table, string name, long? snapshotId = null) => Table(table).CreateTagAsync(name, snapshotId);
 
     public Task DeleteTagAsync(string table, string name) => Table(table).DeleteTagAsync(name);
 
-    public async Task<IReadOnlyList<Tag>> ListTagsAsync(string table)
-    {
-        var tags = await RetryAsync($"list the tags of {table}", () => Table(table).ListTagsAsync()).ConfigureAwait(false);
-        return tags.Select(t => new Tag(t.Key, MetadataCodec.SnapshotFromJson(t.Value, $"tag {t.Key} of {table}"))).ToList();
-    }
+    public Task<IReadOnlyList<Tag>> ListTagsAsync(string table) => RetryAsync($"list the tags of {table}", () => Table(table).ListTagsAsync());
 
     /// <summary>Compacts the table on the cluster (full, or what the triggers pick), optionally one partition (<c>k=v[,k=v]</c>).</summary>
-    public async Task<CompactOutcome> CompactAsync(string table, bool full = false, string? partition = null) =>
-        (await Table(table).CompactAsync(new CompactRequest(full, partition)).ConfigureAwait(false)).ToOutcome();
+    public Task<CompactOutcome> CompactAsync(string table, bool full = false, string? partition = null) =>
+        Table(table).CompactAsync(new CompactRequest(full, partition));
 
     /// <summary>Expires snapshots beyond the last <paramref name="retainLast"/> (and older than <paramref name="olderThan"/>, when given).</summary>
-    public async Task<ExpireOutcome> ExpireAsync(string table, int retainLast, TimeSpan? olderThan = null) =>
-        (await Table(table).ExpireAsync(new ExpireRequest(retainLast, olderThan)).ConfigureAwait(false)).ToOutcome();
+    public Task<ExpireOutcome> ExpireAsync(string table, int retainLast, TimeSpan? olderThan = null) =>
+        Table(table).ExpireAsync(new ExpireRequest(retainLast, olderThan));
 
     /// <summary>Lists (dry run) or removes files of the table that nothing references and that are older than <paramref name="olderThan"/>.</summary>
-    public async Task<OrphanCleanOutcome> CleanOrphansAsync(string table, TimeSpan olderThan, bool dryRun) =>
-        (await Table(table).CleanOrphansAsync(new OrphansRequest(olderThan, dryRun)).ConfigureAwait(false)).ToOutcome();
+    public Task<OrphanCleanOutcome> CleanOrphansAsync(string table, TimeSpan olderThan, bool dryRun) =>
+        Table(table).CleanOrphansAsync(new OrphansRequest(olderThan, dryRun));
 
     /// <summary>
     /// The row with this primary key (values in primary-key order; converted to the column types), or null.
@@ -355,14 +343,12 @@ public sealed class TableStoreClient
 
     private static string Name(string table) => Identifier.Parse(table).FullName;
 
-    private static TableSchema Schema(TableInfo info) => MetadataCodec.SchemaFromJson(info.SchemaJson, $"schema of {info.Name}");
-
     private async Task<TableHandle> HandleAsync(string table, CancellationToken ct = default)
     {
         var name = Name(table);
         var task = _tables.GetOrAdd(name, async n =>
         {
-            var schema = Schema(await RetryAsync($"read the schema of {n}", () => Table(n).GetInfoAsync()).ConfigureAwait(false));
+            var schema = (await RetryAsync($"read the schema of {n}", () => Table(n).GetInfoAsync()).ConfigureAwait(false)).Schema;
             return new TableHandle(schema, new KeyRouter(schema));
         });
         // The fetch is shared by every caller: one that stops waiting leaves it running for the others.

@@ -78,6 +78,20 @@ public sealed class TableStoreRuntime
         throw new TableNotFoundException(name, Store.Location);
     }
 
+    /// <summary>
+    /// The table at the schema the warehouse holds now, not this silo's cached one (which may predate an alter made
+    /// through another silo by up to <see cref="TableStoreOptions.SchemaRefreshInterval"/>): for callers that report
+    /// the schema, so a client that altered a table through one silo never reads the old schema back through another.
+    /// </summary>
+    public async Task<FileStoreTable> GetCurrentTableAsync(string name)
+    {
+        var table = await GetExistingTableAsync(name).ConfigureAwait(false);
+        var latest = await table.Schemas.LatestAsync().ConfigureAwait(false);
+        if (latest is null || latest.Id == table.Schema.Id) return table;
+        Forget(name);
+        return await GetExistingTableAsync(name).ConfigureAwait(false);
+    }
+
     private readonly ConcurrentDictionary<string, byte> _writtenTables = new(StringComparer.Ordinal);
 
     /// <summary>Notes that this silo holds grains with unflushed writes of a table: shutdown commits them first.</summary>

@@ -19,15 +19,6 @@ public sealed record WriteRequest(
     [Id(3)] public string? OverwritePartition { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("TableStore.RescaleReply")]
-public sealed record RescaleReply(
-    [property: Id(0)] long? SnapshotId, [property: Id(1)] int OldBuckets, [property: Id(2)] int NewBuckets,
-    [property: Id(3)] int Partitions, [property: Id(4)] long Rows)
-{
-    public static RescaleReply From(Core.Table.RescaleOutcome o) => new(o.SnapshotId, o.OldBuckets, o.NewBuckets, o.Partitions, o.Rows);
-    public Core.Table.RescaleOutcome ToOutcome() => new(SnapshotId, OldBuckets, NewBuckets, Partitions, Rows);
-}
-
 /// <summary>
 /// The snapshot that holds the write's rows (null: the write had no rows). <see cref="AlreadyCommitted"/>: a retry of a write committed
 /// before, whose rows were not written again.

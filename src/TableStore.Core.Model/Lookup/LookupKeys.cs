@@ -35,16 +35,16 @@ public static class LookupKeys
         foreach (var (name, value) in SplitPairs(text))
         {
             int field = schema.FieldIndex(name);
-            if (field < 0) throw new InvalidInputException($"Invalid --key '{text}': '{name}' is not a column (the primary key is {string.Join(", ", schema.PrimaryKeys)}).");
+            if (field < 0) throw new InvalidInputException($"Invalid key '{text}': '{name}' is not a column (the primary key is {string.Join(", ", schema.PrimaryKeys)}).");
             int k = schema.KeyIndices.IndexOf(field);
-            if (k < 0) throw new InvalidInputException($"Invalid --key '{text}': '{schema.Fields[field].Name}' is not a primary-key column (the primary key is {string.Join(", ", schema.PrimaryKeys)}).");
-            if (given.ContainsKey(k)) throw new InvalidInputException($"Invalid --key '{text}': '{schema.Fields[field].Name}' is given twice.");
+            if (k < 0) throw new InvalidInputException($"Invalid key '{text}': '{schema.Fields[field].Name}' is not a primary-key column (the primary key is {string.Join(", ", schema.PrimaryKeys)}).");
+            if (given.ContainsKey(k)) throw new InvalidInputException($"Invalid key '{text}': '{schema.Fields[field].Name}' is given twice.");
             try { given[k] = Values.Parse(value, schema.Fields[field].Type); }
-            catch (InvalidInputException e) { throw new InvalidInputException($"Invalid --key '{text}': column '{schema.Fields[field].Name}': {e.Message}"); }
+            catch (InvalidInputException e) { throw new InvalidInputException($"Invalid key '{text}': column '{schema.Fields[field].Name}': {e.Message}"); }
         }
         var missing = schema.PrimaryKeys.Where((_, k) => !given.ContainsKey(k)).ToList();
         if (missing.Count > 0)
-            throw new InvalidInputException($"Invalid --key '{text}': missing primary-key column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)}; give \"{string.Join(",", schema.PrimaryKeys.Select(k => k + "=..."))}\".");
+            throw new InvalidInputException($"Invalid key '{text}': missing primary-key column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)}; give \"{string.Join(",", schema.PrimaryKeys.Select(k => k + "=..."))}\".");
         return Enumerable.Range(0, schema.KeyIndices.Length).Select(k => given[k]).ToArray();
     }
 
@@ -60,9 +60,9 @@ public static class LookupKeys
         while (i <= text.Length)
         {
             int eq = text.IndexOf('=', i);
-            if (eq < 0) throw new InvalidInputException($"Invalid --key '{text}': expected col=value, found '{text[i..].Trim()}'.");
+            if (eq < 0) throw new InvalidInputException($"Invalid key '{text}': expected col=value, found '{text[i..].Trim()}'.");
             var name = text[i..eq].Trim();
-            if (name.Length == 0) throw new InvalidInputException($"Invalid --key '{text}': a value has no column name.");
+            if (name.Length == 0) throw new InvalidInputException($"Invalid key '{text}': a value has no column name.");
             i = eq + 1;
             var value = new StringBuilder();
             while (i < text.Length && text[i] == ' ') i++;
@@ -71,7 +71,7 @@ public static class LookupKeys
                 i++;
                 while (true)
                 {
-                    if (i >= text.Length) throw new InvalidInputException($"Invalid --key '{text}': the quoted value of '{name}' is not closed.");
+                    if (i >= text.Length) throw new InvalidInputException($"Invalid key '{text}': the quoted value of '{name}' is not closed.");
                     if (text[i] == '\'')
                     {
                         if (i + 1 < text.Length && text[i + 1] == '\'') { value.Append('\''); i += 2; continue; }
@@ -81,7 +81,7 @@ public static class LookupKeys
                     value.Append(text[i++]);
                 }
                 while (i < text.Length && text[i] == ' ') i++;
-                if (i < text.Length && text[i] != ',') throw new InvalidInputException($"Invalid --key '{text}': unexpected text after the quoted value of '{name}'.");
+                if (i < text.Length && text[i] != ',') throw new InvalidInputException($"Invalid key '{text}': unexpected text after the quoted value of '{name}'.");
             }
             else
             {

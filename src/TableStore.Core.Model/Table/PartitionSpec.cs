@@ -36,7 +36,7 @@ public sealed class PartitionSpec
     {
         if (string.IsNullOrWhiteSpace(text)) return All;
         if (schema.PartitionKeys.Length == 0)
-            throw new InvalidInputException($"--partition '{text}' was given, but the table is not partitioned.");
+            throw new InvalidInputException($"Partition selection '{text}' was given, but the table is not partitioned.");
         var values = new List<(int Position, string Name, object Value)>();
         foreach (var part in text.Split(','))
         {

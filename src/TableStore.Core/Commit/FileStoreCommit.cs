@@ -217,7 +217,7 @@ public sealed class FileStoreCommit(
             // duplicate keys. Appends to a partition whose files were written for another count are refused.
             if (schema.Kind == TableKind.PrimaryKey && m.NewFiles.Count > 0 && m.CompactBefore.Count == 0 && !overwritten.Contains(PartitionKey.Of(m.Partition))
                 && live.FirstOrDefault(e => e.TotalBuckets != m.TotalBuckets && PartitionKey.Of(e.Partition).Equals(PartitionKey.Of(m.Partition))) is { } other)
-                throw new CommitConflictException($"Partition '{PartitionKey.Of(m.Partition)}' of {paths.TableName} holds files for {other.TotalBuckets} buckets, this write was routed for {m.TotalBuckets}: the table is being rescaled. Finish it with 'tablestore table rescale {paths.TableName} --buckets {schema.BucketCount}', then write again.");
+                throw new CommitConflictException($"Partition '{PartitionKey.Of(m.Partition)}' of {paths.TableName} holds files for {other.TotalBuckets} buckets, this write was routed for {m.TotalBuckets}: the table is being rescaled. Finish the rescale to {schema.BucketCount} buckets (it rewrites the rest of the table), then write again.");
             if (m.NewFiles.Count > 0 && m.TotalBuckets != schema.BucketCount)
                 throw new CommitConflictException($"Commit to {paths.TableName} was written for {m.TotalBuckets} buckets, the table has {schema.BucketCount}.");
             if (schema.Kind != TableKind.PrimaryKey || m.NewFiles.Count == 0) continue;

@@ -20,7 +20,7 @@ public sealed class OrphanFilesClean(FileStoreTable table)
 
     public async Task<OrphanCleanOutcome> RunAsync(OrphanCleanOptions options, CancellationToken ct = default)
     {
-        if (options.OlderThan < TimeSpan.Zero) throw new InvalidInputException($"--older-than must not be negative, got {options.OlderThan}.");
+        if (options.OlderThan < TimeSpan.Zero) throw new InvalidInputException($"The age below which files are kept must not be negative, got {options.OlderThan}.");
         var cutoff = table.Time.GetUtcNow() - options.OlderThan;
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<long>();

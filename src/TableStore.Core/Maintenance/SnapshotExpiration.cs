@@ -24,7 +24,7 @@ public sealed class SnapshotExpiration(FileStoreTable table)
 
     public async Task<ExpireOutcome> RunAsync(ExpireOptions options, CancellationToken ct = default)
     {
-        if (options.RetainLast < 1) throw new InvalidInputException($"--retain-last must be 1 or more, got {options.RetainLast}: the latest snapshot is never expired.");
+        if (options.RetainLast < 1) throw new InvalidInputException($"The number of snapshots to retain must be 1 or more, got {options.RetainLast}: the latest snapshot is never expired.");
         var ids = await table.Snapshots.ListIdsAsync(ct).ConfigureAwait(false);
         if (ids.Count == 0) return new ExpireOutcome(0, null, 0, 0, 0);
         long earliest = ids[0], latest = ids[^1];

@@ -33,7 +33,7 @@ internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGra
         }).ToList();
         var created = await runtime.Catalog.CreateTableAsync(id, new TableDefinition(fields, spec.PrimaryKeys, spec.PartitionKeys, spec.Buckets, spec.Options)).ConfigureAwait(true);
         runtime.Forget(id.FullName);
-        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(created.Schema), null);
+        return new TableInfo(id.FullName, created.Schema, null);
     }
 
     public async Task<TableInfo> AlterTableAsync(string table, TableAlteration alteration)
@@ -42,7 +42,7 @@ internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGra
         var altered = await runtime.Catalog.AlterTableAsync(id, alteration.ToChanges()).ConfigureAwait(true);
         runtime.Forget(id.FullName);
         log.TableAlteredInCluster(id, altered.Schema.Id);
-        return new TableInfo(id.FullName, MetadataCodec.SchemaToJson(altered.Schema), await altered.Snapshots.LatestIdAsync().ConfigureAwait(true));
+        return new TableInfo(id.FullName, altered.Schema, await altered.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 
     public async Task DropTableAsync(string table)

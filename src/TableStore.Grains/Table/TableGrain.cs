@@ -33,8 +33,8 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task<TableInfo> GetInfoAsync()
     {
-        var table = await ExistingAsync();
-        return new TableInfo(TableName, MetadataCodec.SchemaToJson(table.Schema), await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
+        var table = await runtime.GetCurrentTableAsync(TableName).ConfigureAwait(true);
+        return new TableInfo(TableName, table.Schema, await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 
     public async Task<WriteResult> WriteAsync(WriteRequest request)
@@ -108,11 +108,11 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return new WriteResult(result?.SnapshotId, result?.AlreadyCommitted ?? false, rows.Length);
     }
 
-    public async Task<RescaleReply> RescaleAsync(int buckets, string? partition)
+    public async Task<RescaleOutcome> RescaleAsync(int buckets, string? partition)
     {
         var outcome = await TableRescale.RunAsync(runtime.Catalog, Identifier.Parse(TableName), buckets, partition).ConfigureAwait(true);
         runtime.Forget(TableName);
-        return RescaleReply.From(outcome);
+        return outcome;
     }
 
     /// <summary>Validates every row (Core's <see cref="BucketGroups"/>) and keys the groups by bucket writer grain.</summary>
@@ -128,29 +128,27 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     private Task DiscardAsync(IEnumerable<string> buckets, string writeId) =>
         Task.WhenAll(buckets.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
 
-    public async Task<IReadOnlyList<string>> ListSnapshotsAsync() =>
-        (await (await runtime.GetTableAsync(TableName).ConfigureAwait(true)).Snapshots.ListAsync().ConfigureAwait(true)).Select(MetadataCodec.SnapshotToJson).ToList();
+    public async Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync() =>
+        await (await runtime.GetTableAsync(TableName).ConfigureAwait(true)).Snapshots.ListAsync().ConfigureAwait(true);
 
-    public async Task<string> CreateTagAsync(string name, long? snapshotId) =>
-        MetadataCodec.SnapshotToJson((await (await ExistingAsync()).Tags.CreateAsync(name, snapshotId).ConfigureAwait(true)).Snapshot);
+    public async Task<Tag> CreateTagAsync(string name, long? snapshotId) => await (await ExistingAsync()).Tags.CreateAsync(name, snapshotId).ConfigureAwait(true);
 
     public async Task DeleteTagAsync(string name) => await (await ExistingAsync()).Tags.DeleteAsync(name).ConfigureAwait(true);
 
-    public async Task<IReadOnlyList<KeyValuePair<string, string>>> ListTagsAsync() =>
-        (await (await ExistingAsync()).Tags.ListAsync().ConfigureAwait(true)).Select(t => KeyValuePair.Create(t.Name, MetadataCodec.SnapshotToJson(t.Snapshot))).ToList();
+    public async Task<IReadOnlyList<Tag>> ListTagsAsync() => await (await ExistingAsync()).Tags.ListAsync().ConfigureAwait(true);
 
-    public async Task<CompactReply> CompactAsync(CompactRequest request)
+    public async Task<CompactOutcome> CompactAsync(CompactRequest request)
     {
         var table = await ExistingAsync();
         var options = new CompactOptions { Full = request.Full, Partitions = PartitionSpec.Parse(request.Partition, table.Schema) };
-        return CompactReply.From(await table.CompactAsync(options).ConfigureAwait(true));
+        return await table.CompactAsync(options).ConfigureAwait(true);
     }
 
-    public async Task<ExpireReply> ExpireAsync(ExpireRequest request) => ExpireReply.From(
-        await new SnapshotExpiration(await ExistingAsync()).RunAsync(new ExpireOptions(request.RetainLast, request.OlderThan)).ConfigureAwait(true));
+    public async Task<ExpireOutcome> ExpireAsync(ExpireRequest request) =>
+        await new SnapshotExpiration(await ExistingAsync()).RunAsync(new ExpireOptions(request.RetainLast, request.OlderThan)).ConfigureAwait(true);
 
-    public async Task<OrphansReply> CleanOrphansAsync(OrphansRequest request) => OrphansReply.From(
-        await new OrphanFilesClean(await ExistingAsync()).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true));
+    public async Task<OrphanCleanOutcome> CleanOrphansAsync(OrphansRequest request) =>
+        await new OrphanFilesClean(await ExistingAsync()).RunAsync(new OrphanCleanOptions(request.OlderThan, request.DryRun)).ConfigureAwait(true);
 
     public async Task<StreamPosition> ResolveStreamStartAsync(string start, string? consumerId)
     {
@@ -170,8 +168,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return [.. page.Batches.Select(b => ChangeEvent.From(TableName, b))];
     }
 
-    public async Task<IReadOnlyList<KeyValuePair<string, long>>> ListConsumersAsync() =>
-        (await (await ExistingAsync()).Consumers.ListAsync().ConfigureAwait(true)).Select(c => KeyValuePair.Create(c.Id, c.NextSnapshot)).ToList();
+    public async Task<IReadOnlyList<Consumer>> ListConsumersAsync() => await (await ExistingAsync()).Consumers.ListAsync().ConfigureAwait(true);
 
     public async Task SetConsumerAsync(string consumerId, long nextSnapshot) =>
         await (await ExistingAsync()).Consumers.SetAsync(consumerId, nextSnapshot).ConfigureAwait(true);

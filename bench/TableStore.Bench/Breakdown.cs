@@ -6,6 +6,7 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Core.Utils;
+using TableStore.Testing;
 
 namespace TableStore.Bench;
 

@@ -11,7 +11,7 @@ public sealed class TableStoreOptions
 {
     public const string SectionName = "TableStore";
 
-    /// <summary>The warehouse: a folder, <c>file://</c> URI or <c>memory://</c> (tests).</summary>
+    /// <summary>The warehouse: a folder, <c>file://</c> URI or the URI of a registered store (<c>s3://</c>, <c>az://</c>).</summary>
     public string Warehouse { get; set; } = "./warehouse";
 
     /// <summary>

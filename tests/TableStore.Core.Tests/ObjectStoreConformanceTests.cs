@@ -179,6 +179,6 @@ public sealed class CountingObjectStoreTests : ObjectStoreConformanceTests
         await Store.ListAllAsync("");
         await Store.DeleteAsync("a");
         Assert.Equal(new long[] { 1, 0, 1, 1, 1, 1, 1 }, Enum.GetValues<StoreRequest>().Select(k => _store.Counts[k]));
-        Assert.IsType<CountingObjectStore>(ObjectStoreExtensions.OpenWarehouse("memory://"));
+        Assert.IsType<InMemoryObjectStore>(Assert.IsType<CountingObjectStore>(new ObjectStoreFactory(new MemoryWarehouseOpener()).Open("memory://")).Inner);
     }
 }

@@ -46,6 +46,22 @@ public sealed class ObjectStoreFactoryTests
     }
 
     [Fact]
+    public void Memory_warehouses_are_a_test_store_a_test_registers()
+    {
+        // Not built into the product: a factory without the test opener refuses memory:// and says what adds it.
+        var refused = Assert.Throws<InvalidInputException>(() => ObjectStoreFactory.Local.Open("memory://")).Message;
+        Assert.Contains("Unsupported warehouse URI scheme 'memory'", refused);
+        Assert.Contains("MemoryWarehouseOpener", refused);
+        // With it, each open is a new, empty store, counted like any other.
+        var factory = new ObjectStoreFactory(new MemoryWarehouseOpener());
+        Assert.Equal(["memory"], factory.Schemes);
+        var store = Assert.IsType<CountingObjectStore>(factory.Open("memory://"));
+        Assert.Equal("memory://", store.Location);
+        Assert.IsType<InMemoryObjectStore>(store.Inner);
+        Assert.NotSame(store.Inner, ((CountingObjectStore)factory.Open("memory://")).Inner);
+    }
+
+    [Fact]
     public void The_cloud_openers_open_their_schemes()
     {
         var factory = new ObjectStoreFactory(new ObjectStores.Azure.AzureWarehouseOpener(), new ObjectStores.S3.S3WarehouseOpener());

@@ -11,6 +11,7 @@ using TableStore.Grains.Hosting;
 using TableStore.ObjectStores.Azure;
 using TableStore.ObjectStores.S3;
 using TableStore.Server;
+using TableStore.Testing;
 
 namespace TableStore.Service.Tests;
 
@@ -36,14 +37,24 @@ public sealed class OptionsValidationTests
     [InlineData("ObjectStore", "TableStore:ObjectStore:MaxRetries must be between 0 and 50, got 99.")]
     public async Task A_silo_with_a_bad_setting_does_not_start_and_names_it(string setting, string message)
     {
-        using var host = Silo(silo => silo.AddTableStore(o =>
+        // A local folder: a warehouse opened by an IWarehouseOpener (memory://, s3://, az://) has its ObjectStore
+        // settings checked by the factory when the runtime is built, before the silo's validators run.
+        var warehouse = Directory.CreateTempSubdirectory("ts-options-");
+        try
         {
-            o.Warehouse = "memory://";
-            if (setting == "CommitInterval") o.CommitInterval = TimeSpan.Zero;
-            else o.ObjectStore.MaxRetries = 99;
-        })).Build();
-        var e = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
-        Assert.Equal(message, e.Message);
+            using var host = Silo(silo => silo.AddTableStore(o =>
+            {
+                o.Warehouse = warehouse.FullName;
+                if (setting == "CommitInterval") o.CommitInterval = TimeSpan.Zero;
+                else o.ObjectStore.MaxRetries = 99;
+            })).Build();
+            var e = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
+            Assert.Equal(message, e.Message);
+        }
+        finally
+        {
+            warehouse.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -86,9 +97,9 @@ public sealed class OptionsValidationTests
         using var cloud = Silo(silo =>
         {
             silo.AddTableStore(o => o.Warehouse = "memory://");
-            silo.Services.AddS3Warehouses().AddAzureWarehouses().AddS3Warehouses();
+            silo.Services.AddS3Warehouses().AddAzureWarehouses().AddS3Warehouses().AddMemoryWarehouses();
         }).Build();
-        Assert.Equal(["az", "s3"], cloud.Services.GetRequiredService<ObjectStoreFactory>().Schemes);
+        Assert.Equal(["az", "memory", "s3"], cloud.Services.GetRequiredService<ObjectStoreFactory>().Schemes);
         Assert.Equal("memory://", cloud.Services.GetRequiredService<TableStoreRuntime>().Store.Location);
     }
 }

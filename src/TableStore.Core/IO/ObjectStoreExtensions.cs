@@ -19,7 +19,7 @@ public static class ObjectStoreExtensions
             : await store.OpenReadAsync(path, ct).ConfigureAwait(false);
 
     /// <summary>
-    /// Opens a local warehouse (a folder path, a <c>file://</c> URI or <c>memory://</c>); its requests are counted.
+    /// Opens a local warehouse (a folder path or a <c>file://</c> URI); its requests are counted.
     /// Cloud warehouses need their store's opener: <see cref="ObjectStoreFactory.Open"/> on a factory built with it.
     /// </summary>
     /// <param name="options">How a cloud store retries, times out, uploads and reads; null: the defaults.</param>

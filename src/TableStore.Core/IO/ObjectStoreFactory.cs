@@ -15,22 +15,22 @@ public interface IWarehouseOpener
 }
 
 /// <summary>
-/// Opens warehouses by location: a folder path, a <c>file://</c> URI and <c>memory://</c> built in, other schemes by
-/// the <see cref="IWarehouseOpener"/>s it is built with. Every store it opens counts its requests
-/// (<see cref="CountingObjectStore"/>).
+/// Opens warehouses by location: a folder path and a <c>file://</c> URI built in, other schemes by the
+/// <see cref="IWarehouseOpener"/>s it is built with (tests add <c>memory://</c>, from TableStore.Testing). Every store
+/// it opens counts its requests (<see cref="CountingObjectStore"/>).
 /// </summary>
 public sealed class ObjectStoreFactory
 {
     private readonly Dictionary<string, IWarehouseOpener> _openers = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Local warehouses only (folders, <c>file://</c>, <c>memory://</c>).</summary>
+    /// <summary>Local warehouses only (folders, <c>file://</c>).</summary>
     public static ObjectStoreFactory Local { get; } = new();
 
     public ObjectStoreFactory(params IEnumerable<IWarehouseOpener> openers)
     {
         foreach (var opener in openers)
         {
-            if (string.IsNullOrWhiteSpace(opener.Scheme) || opener.Scheme is "file" or "memory" || opener.Scheme.Contains(':', StringComparison.Ordinal))
+            if (string.IsNullOrWhiteSpace(opener.Scheme) || opener.Scheme is "file" || opener.Scheme.Contains(':', StringComparison.Ordinal))
                 throw new ArgumentException($"'{opener.Scheme}' cannot be a warehouse opener's scheme ({opener.GetType().Name}).", nameof(openers));
             if (_openers.TryGetValue(opener.Scheme, out var other) && other.GetType() != opener.GetType())
                 throw new ArgumentException($"Two openers for warehouse scheme '{opener.Scheme}': {other.GetType().Name} and {opener.GetType().Name}.", nameof(openers));
@@ -48,7 +48,6 @@ public sealed class ObjectStoreFactory
     private IObjectStore OpenUncounted(string uri, ObjectStoreOptions options)
     {
         if (string.IsNullOrWhiteSpace(uri)) throw new InvalidInputException("The warehouse location is empty.");
-        if (uri.StartsWith("memory://", StringComparison.OrdinalIgnoreCase)) return new InMemoryObjectStore();
         if (uri.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(uri, UriKind.Absolute, out var u) || !u.IsFile)
@@ -70,6 +69,7 @@ public sealed class ObjectStoreFactory
     {
         "s3" => " s3:// needs the S3 store: services.AddS3Warehouses() on a silo, or an S3WarehouseOpener given to the ObjectStoreFactory.",
         "az" => " az:// needs the Azure Blob store: services.AddAzureWarehouses() on a silo, or an AzureWarehouseOpener given to the ObjectStoreFactory.",
+        "memory" => " memory:// is a test warehouse: a test gives TableStore.Testing's MemoryWarehouseOpener to the ObjectStoreFactory (services.AddMemoryWarehouses() on a silo).",
         _ => "",
     };
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using TableStore.Core.IO;
 
-namespace TableStore.Core.IO;
+namespace TableStore.Testing;
 
 public enum FaultKind
 {

@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using TableStore.Core.IO;
 
-namespace TableStore.Core.IO;
+namespace TableStore.Testing;
 
-/// <summary>A process-local store for tests and ephemeral tables. Same semantics as the file system store.</summary>
+/// <summary>
+/// A process-local store for tests, the <c>memory://</c> warehouse of <see cref="MemoryWarehouseOpener"/>. Same semantics
+/// as the file system store.
+/// </summary>
 public sealed class InMemoryObjectStore(TimeProvider? timeProvider = null) : IObjectStore
 {
     private readonly ConcurrentDictionary<string, (byte[] Data, DateTimeOffset Modified)> _objects = new(StringComparer.Ordinal);

@@ -29,28 +29,3 @@ public class TableStoreException : Exception
         return this;
     }
 }
-
-/// <summary>Bad user input: schema text, row values, predicates, names.</summary>
-public class InvalidInputException : TableStoreException
-{
-    public InvalidInputException(string message) : base(message) { }
-    public InvalidInputException(string message, Exception inner) : base(message, inner) { }
-}
-
-public sealed class TableNotFoundException(string table, string warehouse)
-    : TableStoreException($"Table '{table}' does not exist in warehouse {warehouse}.");
-
-public sealed class TableAlreadyExistsException(string table, string warehouse)
-    : TableStoreException($"Table '{table}' already exists in warehouse {warehouse}.");
-
-public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);
-
-/// <summary>A commit that cannot be applied on top of the latest snapshot; its files become orphans.</summary>
-public sealed class CommitConflictException(string message) : TableStoreException(message);
-
-/// <summary>A stored file is missing or unreadable: the message names the file.</summary>
-public sealed class CorruptFileException : TableStoreException
-{
-    public CorruptFileException(string message) : base(message) { }
-    public CorruptFileException(string message, Exception inner) : base(message, inner) { }
-}

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using TableStore.Core.IO;
 
 namespace TableStore.ObjectStores.Azure;
@@ -10,14 +8,4 @@ public sealed class AzureWarehouseOpener : IWarehouseOpener
     public string Scheme => AzureWarehouse.Scheme;
 
     public IObjectStore Open(string uri, ObjectStoreOptions options) => AzureWarehouse.Open(uri, new AzureWarehouse.Settings(Store: options));
-}
-
-public static class AzureWarehouseServiceCollectionExtensions
-{
-    /// <summary>Lets the <see cref="ObjectStoreFactory"/> of this container (a silo's) open <c>az://</c> warehouses.</summary>
-    public static IServiceCollection AddAzureWarehouses(this IServiceCollection services)
-    {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWarehouseOpener, AzureWarehouseOpener>());
-        return services;
-    }
 }

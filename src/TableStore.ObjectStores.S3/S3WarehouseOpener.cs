@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using TableStore.Core.IO;
 
 namespace TableStore.ObjectStores.S3;
@@ -10,14 +8,4 @@ public sealed class S3WarehouseOpener : IWarehouseOpener
     public string Scheme => S3Warehouse.Scheme;
 
     public IObjectStore Open(string uri, ObjectStoreOptions options) => S3Warehouse.Open(uri, new S3Warehouse.Settings(Store: options));
-}
-
-public static class S3WarehouseServiceCollectionExtensions
-{
-    /// <summary>Lets the <see cref="ObjectStoreFactory"/> of this container (a silo's) open <c>s3://</c> warehouses.</summary>
-    public static IServiceCollection AddS3Warehouses(this IServiceCollection services)
-    {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWarehouseOpener, S3WarehouseOpener>());
-        return services;
-    }
 }

@@ -1,7 +1,5 @@
 namespace TableStore.Core.Manifest;
 
-public enum CommitKind { Append, Compact, Overwrite }
-
 /// <summary>
 /// A committed version of a table. Immutable; the file <c>snapshot-N</c> is the commit point.
 /// <see cref="BaseManifestList"/> lists every live file after this commit; <see cref="DeltaManifestList"/>

@@ -1,11 +1,5 @@
 namespace TableStore.Core.Schema;
 
-public enum MergeEngine { Deduplicate, PartialUpdate, Aggregation, FirstRow }
-
-public enum FileCompression { Zstd, Snappy, Gzip, None }
-
-public enum ChangelogProducer { None, Input, Lookup, FullCompaction }
-
 /// <summary>
 /// A table's options: every option declared once (key, values, default, description: <see cref="All"/>), and the
 /// typed values of one table's string options. Keys are checked when a table is created or altered, values when

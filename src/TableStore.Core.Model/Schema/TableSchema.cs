@@ -3,14 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace TableStore.Core.Schema;
 
-public enum TableKind
-{
-    /// <summary>Has a primary key: rows are upserted/deleted, each bucket is an LSM tree merged on read.</summary>
-    PrimaryKey,
-    /// <summary>No primary key: rows are appended, files are never merged.</summary>
-    AppendOnly,
-}
-
 /// <summary>
 /// One immutable version of a table's schema. Every data file records the schema id it was written with.
 /// </summary>
@@ -139,17 +131,4 @@ public sealed partial class TableSchema
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}\\z")]
     private static partial Regex ColumnNamePattern();
-}
-
-/// <summary>Names of the columns the engine adds to rows and files.</summary>
-public static class SystemColumns
-{
-    /// <summary>Stored in primary-key data files: the row's sequence number in its bucket.</summary>
-    public const string SequenceNumber = "_SEQUENCE_NUMBER";
-    /// <summary>Stored in primary-key data files: the row kind as a byte (0 +I, 1 -U, 2 +U, 3 -D).</summary>
-    public const string ValueKind = "_VALUE_KIND";
-    /// <summary>The row-kind column of CSV/JSONL input and change output.</summary>
-    public const string Op = "_op";
-    /// <summary>The snapshot id column of change output.</summary>
-    public const string Snapshot = "_snapshot";
 }

@@ -2,8 +2,6 @@ using System.Globalization;
 
 namespace TableStore.Core.Streaming;
 
-public enum StreamStartMode { Latest, LatestFull, Earliest, FromSnapshot, FromTimestamp }
-
 /// <summary>
 /// Where a streaming read starts: <c>latest</c> (only changes committed from now on), <c>latest-full</c> (the latest
 /// snapshot whole, then its successors' changes), <c>earliest</c> (the earliest retained snapshot whole, then

@@ -8,9 +8,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.Lookup;
 
-/// <summary>The row found (null: absent or deleted) and the snapshot read (null: the table has no snapshot yet).</summary>
-public sealed record LookupResult(Snapshot? Snapshot, object?[]? Row);
-
 /// <summary>
 /// Point lookups in a whole table: routes the key to its partition and bucket (as writes do) and asks that
 /// bucket's <see cref="BucketLookup"/>. Also parses and types keys given as text or values.

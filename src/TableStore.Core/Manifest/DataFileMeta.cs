@@ -2,9 +2,6 @@ using System.Collections.Immutable;
 
 namespace TableStore.Core.Manifest;
 
-/// <summary>Min, max and null count of one column in one data file; null min/max means unknown.</summary>
-public sealed record ColumnStats(int FieldId, object? Min, object? Max, long NullCount);
-
 /// <summary>
 /// What the manifest records about one immutable data file. Keys and sequence ranges drive the merge and
 /// lookups; column stats drive predicate pruning.

@@ -4,9 +4,6 @@ using TableStore.Core.Schema;
 
 namespace TableStore.Core.MergeTree;
 
-/// <summary>One row of a merge result: a version in a run, or (other merge engines) a merged row.</summary>
-public readonly record struct MergePick(int Run, int Row, KeyValue? Merged);
-
 /// <summary>
 /// K-way merge over decoded files (sorted runs) of one bucket, comparing keys in their typed columns. It
 /// yields each key's merged row once, in key order. For the deduplicate engine the winner is simply the

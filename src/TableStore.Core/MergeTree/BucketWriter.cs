@@ -7,9 +7,6 @@ using TableStore.Core.Utils;
 
 namespace TableStore.Core.MergeTree;
 
-/// <summary>The value a key had before this write (at the snapshot the write is based on); null: absent.</summary>
-public delegate Task<object?[]?> PreviousValueLookup(object?[] key, CancellationToken ct);
-
 /// <summary>
 /// The write side of one bucket's LSM tree: a memtable of rows in arrival order, each stamped with the next
 /// sequence number, flushed as a sorted, merged level-0 run when it is full or at commit. Files it wrote are

@@ -6,18 +6,6 @@ using TableStore.Core.Schema;
 
 namespace TableStore.Core.Table;
 
-/// <summary>One bucket's share of a write: its partition and bucket, and its rows (kinds and values) in arrival order.</summary>
-public sealed class BucketGroup(object?[] partition, int bucket)
-{
-    public object?[] Partition { get; } = partition;
-    public int Bucket { get; } = bucket;
-    public List<byte> Kinds { get; } = [];
-    public List<object?[]> Rows { get; } = [];
-
-    /// <summary>The rows' estimated size in memory (what a group commit counts against its byte limit).</summary>
-    public long Bytes { get; internal set; }
-}
-
 /// <summary>
 /// Splits one write's rows (kinds and values as a client sent them) by partition and bucket with
 /// <see cref="WriteRouter"/>, validating every row first: a bad row fails the whole write, naming the row, before

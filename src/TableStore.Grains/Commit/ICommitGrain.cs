@@ -2,14 +2,6 @@ using TableStore.Abstractions;
 
 namespace TableStore.Grains.Commit;
 
-/// <summary>A write whose rows sit in bucket writers, ready to commit: its id, the buckets it touched and its size.</summary>
-[GenerateSerializer, Immutable, Alias("TableStore.WriteTicket")]
-public sealed record WriteTicket(
-    [property: Id(0)] string WriteId,
-    [property: Id(1)] string[] Buckets,
-    [property: Id(2)] int Rows,
-    [property: Id(3)] long Bytes);
-
 /// <summary>
 /// The one committer of a table (key: <c>db.table</c>). Collects completed writes into group-commit batches, commits
 /// each batch as one snapshot with the core commit protocol, and answers every write of the batch with that snapshot.

@@ -1,26 +1,11 @@
 namespace TableStore.Grains.Write;
 
 /// <summary>
-/// One write's rows for one bucket, validated, typed and routed by the table grain with schema <see cref="SchemaId"/>:
-/// the bucket writer commits them only with exactly that schema (an older cached one is reloaded; rows routed with
-/// an outdated one are refused at seal, and their write is routed again).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("TableStore.BucketAppend")]
-public sealed record BucketAppend(
-    [property: Id(0)] string WriteId,
-    [property: Id(1)] object?[] Partition,
-    [property: Id(2)] RowBatch Rows,
-    [property: Id(3)] long SchemaId);
-
-/// <summary>
 /// The memtable of one bucket (key: <see cref="Abstractions.GrainKeys.Bucket"/>). Rows wait here, by write id, until
 /// the commit grain takes them into a group commit: <see cref="SealAsync"/> claims a batch's writes (and reports the
 /// ones this activation does not hold, e.g. after its silo failed), <see cref="FlushAsync"/> stamps sequence numbers
 /// and writes the level-0 files, <see cref="ReleaseAsync"/> frees the batch once it committed or failed.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("TableStore.SealReply")]
-public sealed record SealReply([property: Id(0)] string[] Missing, [property: Id(1)] string[] Stale);
-
 [Alias("TableStore.IBucketWriterGrain")]
 public interface IBucketWriterGrain : IGrainWithStringKey
 {

@@ -13,21 +13,3 @@ public sealed class RowBatch(byte[] kinds, object?[][] rows)
     public byte[] Kinds { get; } = kinds;
     public object?[][] Rows { get; } = rows;
 }
-
-[GenerateSerializer, Immutable, Alias("TableStore.RowBatch")]
-public struct RowBatchSurrogate
-{
-    [Id(0)] public byte[] Data;
-}
-
-[RegisterConverter]
-public sealed class RowBatchSurrogateConverter : IConverter<RowBatch, RowBatchSurrogate>
-{
-    public RowBatch ConvertFromSurrogate(in RowBatchSurrogate surrogate)
-    {
-        var (kinds, rows) = RowBatchCodec.Decode(surrogate.Data);
-        return new RowBatch(kinds, rows);
-    }
-
-    public RowBatchSurrogate ConvertToSurrogate(in RowBatch value) => new() { Data = RowBatchCodec.Encode(value.Kinds, value.Rows) };
-}

@@ -18,12 +18,3 @@ public interface IBucketWriters
     /// <summary>The batch committed or failed: the writer may forget it. Best effort, not awaited.</summary>
     void Release(string bucket, long batchId);
 }
-
-/// <summary>
-/// A bucket writer's answer to a seal: writes whose rows it does not hold (<see cref="Missing"/>, e.g. it restarted)
-/// and writes routed with another schema than the batch's (<see cref="Stale"/>: their rows may be in the wrong bucket).
-/// </summary>
-public sealed record BucketSeal(IReadOnlyList<string> Missing, IReadOnlyList<string> Stale)
-{
-    public static readonly BucketSeal AllHeld = new([], []);
-}

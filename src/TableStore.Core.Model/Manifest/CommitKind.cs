@@ -1,0 +1,3 @@
+namespace TableStore.Core.Manifest;
+
+public enum CommitKind { Append, Compact, Overwrite }

@@ -1,0 +1,3 @@
+namespace TableStore.Core.Schema;
+
+public enum ChangelogProducer { None, Input, Lookup, FullCompaction }

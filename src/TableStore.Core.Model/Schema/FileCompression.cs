@@ -1,0 +1,3 @@
+namespace TableStore.Core.Schema;
+
+public enum FileCompression { Zstd, Snappy, Gzip, None }

@@ -1,0 +1,3 @@
+namespace TableStore.Core.Schema;
+
+public enum MergeEngine { Deduplicate, PartialUpdate, Aggregation, FirstRow }

@@ -1,0 +1,3 @@
+namespace TableStore.Core;
+
+public sealed class SnapshotNotFoundException(string message) : TableStoreException(message);

@@ -1,0 +1,3 @@
+namespace TableStore.Core.Streaming;
+
+public enum StreamStartMode { Latest, LatestFull, Earliest, FromSnapshot, FromTimestamp }

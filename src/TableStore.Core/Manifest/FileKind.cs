@@ -1,0 +1,3 @@
+namespace TableStore.Core.Manifest;
+
+public enum FileKind { Add, Delete }

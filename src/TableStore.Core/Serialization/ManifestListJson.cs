@@ -1,0 +1,3 @@
+namespace TableStore.Core.Serialization;
+
+internal sealed record ManifestListJson(int Version, List<ManifestFileMetaJson> Manifests);

@@ -81,7 +81,7 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await Tables.CreateAsync(tables);
-        var scan = await tables.ScanAsync(Tables.Revenue, new ScanRequest());
+        var scan = await tables.ScanAsync(Tables.Revenue, new ScanRequest(), cancellationToken);
         await foreach (var row in scan.Rows)
         {
             if ((string)row[0]! == Tables.ProgressRow) _next = (long)row[2]!;

@@ -13,6 +13,6 @@ public static class TableStoreServiceCollectionExtensions
     public static IServiceCollection AddTableStoreExceptions(this IServiceCollection services) =>
         services.Configure<ExceptionSerializationOptions>(o =>
         {
-            if (!o.SupportedNamespacePrefixes.Contains("TableStore")) o.SupportedNamespacePrefixes.Add("TableStore");
+            o.SupportedNamespacePrefixes.Add("TableStore"); // a set: adding twice is harmless
         });
 }

@@ -215,7 +215,11 @@ public sealed class TableSubscription : IAsyncDisposable
         if (_handle is not null)
         {
             try { await _handle.UnsubscribeAsync().ConfigureAwait(false); }
-            catch (Exception e) { _log.UnsubscribeFailed(e, _table.GetPrimaryKeyString()); }
+            catch (Exception e)
+            {
+                var table = _table.GetPrimaryKeyString();
+                _log.UnsubscribeFailed(e, table);
+            }
         }
         _completion.TrySetResult();
     }

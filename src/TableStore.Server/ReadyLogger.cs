@@ -18,7 +18,8 @@ internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<Se
         {
             var s = server.Value;
             var warehouse = store.Value.Warehouse.Contains("://", StringComparison.Ordinal) ? store.Value.Warehouse : Path.GetFullPath(store.Value.Warehouse);
-            log.SiloReady(warehouse, s.Clustering.ToLowerInvariant(), s.SiloPort, s.GatewayPort, s.HttpPort, s.ClusterId);
+            var clustering = s.Clustering.ToLowerInvariant();
+            log.SiloReady(warehouse, clustering, s.SiloPort, s.GatewayPort, s.HttpPort, s.ClusterId);
         });
         lifetime.ApplicationStopping.Register(() => log.SiloStopping());
         return Task.CompletedTask;

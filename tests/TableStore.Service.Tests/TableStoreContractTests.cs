@@ -190,19 +190,20 @@ public abstract class TableStoreContract
 public sealed class EmbeddedTableStoreContractTests : TableStoreContract, IAsyncLifetime
 {
     private readonly string _warehouse = Path.Combine(Path.GetTempPath(), "ts-contract-" + Guid.NewGuid().ToString("N")[..8]);
-    private EmbeddedTableStore _store = null!;
 
-    protected override ITableStore Store => _store;
+    protected override ITableStore Store => Embedded;
+
+    private EmbeddedTableStore Embedded { get; set; } = null!;
 
     public Task InitializeAsync()
     {
-        _store = new EmbeddedTableStore(_warehouse);
+        Embedded = new EmbeddedTableStore(_warehouse);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        await _store.DisposeAsync();
+        await Embedded.DisposeAsync();
         try { Directory.Delete(_warehouse, recursive: true); }
         catch (DirectoryNotFoundException) { }
     }

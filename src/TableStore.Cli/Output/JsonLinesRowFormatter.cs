@@ -7,6 +7,7 @@ using TableStore.Core.Data;
 namespace TableStore.Cli.Output;
 
 /// <summary>One JSON object per line, keyed by column name.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The JSON writer only wraps an in-memory buffer: nothing to release.")]
 internal sealed class JsonLinesRowFormatter : RowFormatter
 {
     private static readonly JsonWriterOptions WriterOptions = new()

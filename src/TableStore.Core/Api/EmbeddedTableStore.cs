@@ -84,7 +84,7 @@ public sealed class EmbeddedTableStore : ITableStore
     }
 
     public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
-        TableRescale.RunAsync(_catalog, id, buckets, partition, ct);
+        TableRescale.RunAsync(_catalog, id, buckets, partition, ct: ct);
 
     public async Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct)
     {

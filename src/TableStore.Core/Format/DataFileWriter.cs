@@ -30,8 +30,8 @@ public sealed class DataFileWriter(IObjectStore store, TablePaths paths, TableSc
 
     /// <param name="prefix">File name prefix: <see cref="TablePaths.DataFilePrefix"/>, or <see cref="TablePaths.ChangelogFilePrefix"/> for
     /// changelog files (rows in the order given, not sorted; their key range means nothing).</param>
-    public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level, CancellationToken ct = default,
-        string prefix = TablePaths.DataFilePrefix)
+    public async Task<List<DataFileMeta>> WriteAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<KeyValue> rows, int level,
+        string prefix = TablePaths.DataFilePrefix, CancellationToken ct = default)
     {
         var files = new List<DataFileMeta>();
         int start = 0;

@@ -43,7 +43,8 @@ public sealed class OrphanFilesClean(FileStoreTable table)
         {
             foreach (var c in candidates) await table.Store.DeleteAsync(c.Path, ct).ConfigureAwait(false);
             TableStoreMetrics.FilesDeleted.Add(candidates.Count, TableStoreMetrics.Table(table.Paths.TableName));
-            _log.OrphanFilesRemoved(candidates.Count, candidates.Sum(c => c.Size), table.Paths.TableName);
+            long bytes = candidates.Sum(c => c.Size);
+            _log.OrphanFilesRemoved(candidates.Count, bytes, table.Paths.TableName);
         }
         return new OrphanCleanOutcome(candidates, !options.DryRun, young);
     }

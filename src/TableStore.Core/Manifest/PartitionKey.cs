@@ -21,6 +21,10 @@ public readonly struct PartitionKey : IEquatable<PartitionKey>
 
     public override bool Equals(object? obj) => obj is PartitionKey p && Equals(p);
 
+    public static bool operator ==(PartitionKey left, PartitionKey right) => left.Equals(right);
+
+    public static bool operator !=(PartitionKey left, PartitionKey right) => !left.Equals(right);
+
     public override int GetHashCode()
     {
         var h = new HashCode();

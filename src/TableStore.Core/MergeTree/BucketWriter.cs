@@ -89,9 +89,9 @@ public sealed class BucketWriter
         }
         var changelog = _input ?? (_lookup is null ? null : await _lookup.ProduceAsync(_buffer, ct).ConfigureAwait(false));
         if (changelog is { Count: > 0 })
-            _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, ct, TablePaths.ChangelogFilePrefix).ConfigureAwait(false));
+            _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false));
         _input?.Clear();
-        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level, ct).ConfigureAwait(false));
+        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level, ct: ct).ConfigureAwait(false));
         _buffer.Clear();
         _bufferBytes = 0;
     }

@@ -20,7 +20,7 @@ namespace TableStore.Core.Table;
 /// </summary>
 public static class TableRescale
 {
-    public static async Task<RescaleOutcome> RunAsync(Catalog catalog, Identifier id, int buckets, string? partition, CancellationToken ct = default, int maxAttempts = 5)
+    public static async Task<RescaleOutcome> RunAsync(Catalog catalog, Identifier id, int buckets, string? partition, int maxAttempts = 5, CancellationToken ct = default)
     {
         var table = await catalog.GetTableAsync(id, ct).ConfigureAwait(false);
         var spec = PartitionSpec.Parse(partition, table.Schema);

@@ -68,7 +68,7 @@ public sealed class EntraRedisConnection : IAsyncDisposable
         return multiplexer;
     }
 
-    private async Task KeepSignedInAsync(IConnectionMultiplexer multiplexer, EntraRedisCredentials credentials, AccessToken token)
+    private async Task KeepSignedInAsync(ConnectionMultiplexer multiplexer, EntraRedisCredentials credentials, AccessToken token)
     {
         var ct = _stop.Token;
         while (!ct.IsCancellationRequested)

@@ -8,7 +8,7 @@ namespace TableStore.Server.Health;
 /// Ready while the warehouse answers: one existence check (a HEAD request on a cloud store) proves the address,
 /// the credentials and the network path. A result is reused for a second, so frequent probes cost the store little.
 /// </summary>
-internal sealed class WarehouseHealthCheck(TableStoreRuntime runtime, IOptions<ServerOptions> options) : IHealthCheck
+internal sealed class WarehouseHealthCheck(TableStoreRuntime runtime, IOptions<ServerOptions> options) : IHealthCheck, IDisposable
 {
     // Any key will do: a missing object answers "false" just as fast, and no table can be named like this.
     private const string ProbeKey = "_health-probe";
@@ -32,6 +32,8 @@ internal sealed class WarehouseHealthCheck(TableStoreRuntime runtime, IOptions<S
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 
     private async Task<HealthCheckResult> ProbeAsync(CancellationToken cancellationToken)
     {

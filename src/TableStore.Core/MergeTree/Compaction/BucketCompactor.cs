@@ -34,8 +34,8 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
             }
             foreach (var b in batches) b.Dispose();
             batches.Clear();
-            var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct).ConfigureAwait(false);
-            var changes = changelog is { Count: > 0 } ? await writer.WriteAsync(partition, bucket, changelog, 0, ct, Utils.TablePaths.ChangelogFilePrefix).ConfigureAwait(false) : [];
+            var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct: ct).ConfigureAwait(false);
+            var changes = changelog is { Count: > 0 } ? await writer.WriteAsync(partition, bucket, changelog, 0, Utils.TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false) : [];
             return new CompactResult(partition, bucket, unit.Files, after) { Changelog = changes };
         }
         finally

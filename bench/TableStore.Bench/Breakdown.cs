@@ -5,7 +5,6 @@ using TableStore.Core.MergeTree;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.Testing;
 
 namespace TableStore.Bench;

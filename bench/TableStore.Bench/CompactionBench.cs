@@ -8,7 +8,6 @@ using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree.Compaction;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Bench;
 

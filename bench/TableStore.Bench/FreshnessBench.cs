@@ -9,7 +9,6 @@ using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.Grains.Hosting;
 
 namespace TableStore.Bench;

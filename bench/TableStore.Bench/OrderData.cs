@@ -2,7 +2,6 @@ using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Bench;
 

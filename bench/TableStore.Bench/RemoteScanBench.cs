@@ -4,7 +4,6 @@ using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Bench;
 

@@ -5,7 +5,6 @@ using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.ObjectStores.Azure;
 
 namespace TableStore.Bench;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Abstractions;
 

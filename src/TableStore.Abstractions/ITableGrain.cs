@@ -1,6 +1,8 @@
 using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Table;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Abstractions;
 

@@ -12,7 +12,8 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Client;
 

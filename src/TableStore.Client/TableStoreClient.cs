@@ -15,7 +15,8 @@ using TableStore.Core.Schema;
 using TableStore.Core.Serialization;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Client;
 

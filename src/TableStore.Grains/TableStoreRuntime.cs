@@ -5,7 +5,6 @@ using TableStore.Core;
 using TableStore.Core.IO;
 using TableStore.Core.Lookup;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Grains;
 

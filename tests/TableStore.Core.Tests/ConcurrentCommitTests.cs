@@ -5,7 +5,6 @@ using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Tests;
 

@@ -3,7 +3,6 @@ using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Tests;
 

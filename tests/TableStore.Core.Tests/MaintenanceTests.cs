@@ -7,8 +7,8 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Utils;
 using Xunit.Abstractions;
+using TableStore.Core.Tags;
 
 namespace TableStore.Core.Tests;
 

@@ -133,7 +133,7 @@ public class MergeEngineTests(ITestOutputHelper output)
     public async Task Merge_options_are_fixed_once_the_table_holds_data()
     {
         var catalog = new Catalog(new InMemoryObjectStore());
-        var id = TableStore.Core.Utils.Identifier.Parse("db.t");
+        var id = TableStore.Core.Table.Identifier.Parse("db.t");
         await catalog.CreateTableAsync(id, new TableDefinition(SchemaParser.ParseColumns("id BIGINT, c INT"), ["id"], null, 1));
         // Empty: anything goes.
         var t = await catalog.AlterTableAsync(id, [new SchemaChange.SetOption("merge-engine", "aggregation"), new SchemaChange.SetOption("fields.c.aggregate-function", "sum")]);

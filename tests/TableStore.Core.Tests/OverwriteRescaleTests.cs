@@ -6,7 +6,6 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Tests;
 

@@ -4,7 +4,6 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Utils;
 using Xunit.Abstractions;
 
 namespace TableStore.Core.Tests;

@@ -55,7 +55,7 @@ public class ScanLifetimeTests
         var inner = new InMemoryObjectStore();
         await (await TestTables.CreateAsync(inner, TestTables.Orders(buckets: 4)))
             .WriteAndCommitAsync(Enumerable.Range(0, 200).Select(i => new ChangeRow(RowKind.Insert, [(long)i, $"c{i}", 1m, null])).ToList());
-        var table = await new TableStore.Core.Table.Catalog(new BrokenBucketStore(inner, "bucket-1/")).GetTableAsync(TableStore.Core.Utils.Identifier.Parse("db.t"));
+        var table = await new TableStore.Core.Table.Catalog(new BrokenBucketStore(inner, "bucket-1/")).GetTableAsync(TableStore.Core.Table.Identifier.Parse("db.t"));
         Assert.Single(await (await table.ScanAsync(new ScanOptions { Limit = 1 })).ToListAsync());
         var e = await Assert.ThrowsAsync<IOException>(async () => await (await table.ScanAsync(new ScanOptions())).ToListAsync());
         Assert.Contains("bucket-1/", e.Message);

@@ -7,6 +7,7 @@ using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
 using Xunit.Abstractions;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Core.Tests;
 
@@ -129,7 +130,7 @@ public class StreamingTests(ITestOutputHelper output)
     public async Task Start_modes_latest_latest_full_earliest_and_timestamp()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        var table = await new Catalog(new InMemoryObjectStore(clock), clock).CreateTableAsync(TableStore.Core.Utils.Identifier.Parse("db.s"),
+        var table = await new Catalog(new InMemoryObjectStore(clock), clock).CreateTableAsync(TableStore.Core.Table.Identifier.Parse("db.s"),
             TestTables.Orders(1, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
         for (int i = 1; i <= 4; i++)
         {

@@ -2,6 +2,7 @@ using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Tests.Support;
+using TableStore.Core.Tags;
 
 namespace TableStore.Core.Tests;
 
@@ -43,7 +44,7 @@ public sealed class TagTests
     [InlineData("with space")]
     public void Tag_names_cannot_be_paths_or_snapshot_ids(string name)
     {
-        var e = Assert.Throws<InvalidInputException>(() => Manifest.TagManager.ValidateName(name));
+        var e = Assert.Throws<InvalidInputException>(() => Tags.TagManager.ValidateName(name));
         Assert.Contains("Invalid tag name", e.Message);
     }
 }

@@ -2,6 +2,7 @@ using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Service.Tests.Support;
+using TableStore.Core.Tags;
 
 namespace TableStore.Service.Tests;
 
@@ -250,7 +251,7 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
             await client.WriteAsync(table, rows);
             if (round == 0)
             {
-                var outcome = await Core.Table.TableRescale.RunAsync(new Core.Table.Catalog(Core.IO.ObjectStoreExtensions.OpenWarehouse(fixture.Warehouse)), Core.Utils.Identifier.Parse(table), 3, null);
+                var outcome = await Core.Table.TableRescale.RunAsync(new Core.Table.Catalog(Core.IO.ObjectStoreExtensions.OpenWarehouse(fixture.Warehouse)), Core.Table.Identifier.Parse(table), 3, null);
                 Assert.Equal(3, outcome.NewBuckets);
             }
         }

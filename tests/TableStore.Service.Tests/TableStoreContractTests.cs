@@ -7,8 +7,8 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.Service.Tests.Support;
+using TableStore.Core.Tags;
 
 namespace TableStore.Service.Tests;
 

@@ -1,4 +1,6 @@
 using TableStore.Core.Manifest;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Abstractions.Surrogates;
 

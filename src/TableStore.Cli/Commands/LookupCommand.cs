@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TableStore.Cli.Output;
 using TableStore.Core.Lookup;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Cli.Commands;
 

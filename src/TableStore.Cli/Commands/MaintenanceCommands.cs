@@ -4,7 +4,6 @@ using TableStore.Core;
 using TableStore.Core.Maintenance;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 

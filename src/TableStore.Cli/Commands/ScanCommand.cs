@@ -3,7 +3,8 @@ using System.Globalization;
 using TableStore.Cli.Output;
 using TableStore.Core;
 using TableStore.Core.Scan;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
+using TableStore.Core.Tags;
 
 namespace TableStore.Cli.Commands;
 

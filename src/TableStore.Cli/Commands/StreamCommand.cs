@@ -4,7 +4,7 @@ using TableStore.Cli.Output;
 using TableStore.Core.Data;
 using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using TableStore.Core;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Cli.Commands;
 

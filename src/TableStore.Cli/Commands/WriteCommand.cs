@@ -6,8 +6,8 @@ using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Ingest;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
 using TableStore.Core;
+using TableStore.Core.Table;
 
 namespace TableStore.Cli.Commands;
 

@@ -5,7 +5,8 @@ using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Core.Api;
 

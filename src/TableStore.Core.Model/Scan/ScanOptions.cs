@@ -1,4 +1,5 @@
 using TableStore.Core.Manifest;
+using TableStore.Core.Tags;
 
 namespace TableStore.Core.Scan;
 
@@ -7,7 +8,7 @@ public sealed record ScanOptions
 {
     public long? SnapshotId { get; init; }
     public DateTimeOffset? AsOf { get; init; }
-    /// <summary>Read the snapshot of this tag (see <see cref="Manifest.TagManager"/>).</summary>
+    /// <summary>Read the snapshot of this tag (see <see cref="Tags.TagManager"/>).</summary>
     public string? Tag { get; init; }
     public IReadOnlyList<string>? Columns { get; init; }
     public string? Filter { get; init; }

@@ -4,7 +4,7 @@ using TableStore.Core.Diagnostics;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Commit;
 

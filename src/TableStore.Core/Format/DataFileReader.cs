@@ -5,8 +5,8 @@ using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
 using PDataField = Parquet.Schema.DataField;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Format;
 

@@ -47,7 +47,7 @@ public sealed class BucketLookup
         var probe = new object?[schema.Fields.Length];
         for (int k = 0; k < key.Length; k++) probe[schema.KeyIndices[k]] = key[k];
         if (files.Others is { } others)
-            files = others.GetValueOrDefault(new Utils.BucketHasher(schema, files.TotalBuckets).Bucket(probe)) ?? files with { Files = [], Paths = [] };
+            files = others.GetValueOrDefault(new Table.BucketHasher(schema, files.TotalBuckets).Bucket(probe)) ?? files with { Files = [], Paths = [] };
         ulong? hash = null;
         KeyValue? newest = null;
         List<KeyValue>? versions = null;

@@ -4,7 +4,6 @@ using TableStore.Core.Data;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Lookup;
 

@@ -3,7 +3,6 @@ using TableStore.Core.Diagnostics;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Maintenance;
 

@@ -3,7 +3,7 @@ using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
 using TableStore.Core.Serialization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Manifest;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Manifest;
 

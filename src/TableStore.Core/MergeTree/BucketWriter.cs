@@ -3,7 +3,7 @@ using TableStore.Core.Commit;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.MergeTree;
 

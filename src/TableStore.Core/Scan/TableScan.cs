@@ -1,6 +1,7 @@
 using TableStore.Core.Diagnostics;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
+using TableStore.Core.Tags;
 
 namespace TableStore.Core.Scan;
 

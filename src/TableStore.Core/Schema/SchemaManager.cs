@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Schema;
 

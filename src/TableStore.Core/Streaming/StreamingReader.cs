@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using TableStore.Core.Manifest;
 using TableStore.Core.Table;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Core.Streaming;
 

@@ -8,7 +8,9 @@ using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Core.Table;
 

@@ -3,7 +3,7 @@ using TableStore.Core.Data;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

@@ -3,7 +3,7 @@ using TableStore.Core.Data;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

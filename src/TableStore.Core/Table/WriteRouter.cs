@@ -1,6 +1,6 @@
 using TableStore.Core.Data;
 using TableStore.Core.Schema;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

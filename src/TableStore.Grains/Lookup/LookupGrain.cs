@@ -33,7 +33,7 @@ internal sealed class LookupGrain(TableStoreRuntime runtime) : Grain, ILookupGra
         var key = LookupKeys.TypeKey(table.Schema, request.Key);
         if (_lookup is null || !ReferenceEquals(_lookupTable, table))
         {
-            var (partition, bucket) = new Core.Utils.KeyRouter(table.Schema).Locate(key);
+            var (partition, bucket) = new Core.Table.KeyRouter(table.Schema).Locate(key);
             _lookup = new BucketLookup(table, partition, bucket, runtime.LookupCache);
             _lookupTable = table;
         }

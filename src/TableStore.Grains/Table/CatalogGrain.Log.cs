@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
 namespace TableStore.Grains.Table;
 

@@ -9,10 +9,11 @@ using TableStore.Core.Manifest;
 using TableStore.Core.Serialization;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.Grains.Commit;
 using TableStore.Grains.Diagnostics;
 using TableStore.Grains.Write;
+using TableStore.Core.Tags;
+using TableStore.Core.Consumers;
 
 namespace TableStore.Grains.Table;
 

@@ -5,7 +5,6 @@ using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 using TableStore.Tests.Shared;
 
 namespace TableStore.Core.Tests.Support;

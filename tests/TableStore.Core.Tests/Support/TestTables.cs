@@ -1,7 +1,6 @@
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Utils;
 
 namespace TableStore.Core.Tests.Support;
 

@@ -35,7 +35,7 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
             foreach (var b in batches) b.Dispose();
             batches.Clear();
             var after = rows.Count == 0 ? [] : await writer.WriteAsync(partition, bucket, rows, unit.OutputLevel, ct: ct).ConfigureAwait(false);
-            var changes = changelog is { Count: > 0 } ? await writer.WriteAsync(partition, bucket, changelog, 0, Utils.TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false) : [];
+            var changes = changelog is { Count: > 0 } ? await writer.WriteAsync(partition, bucket, changelog, 0, Table.TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false) : [];
             return new CompactResult(partition, bucket, unit.Files, after) { Changelog = changes };
         }
         finally

@@ -1,6 +1,6 @@
 using TableStore.Core.Schema;
 
-namespace TableStore.Core.Utils;
+namespace TableStore.Core.Table;
 
 /// <summary>
 /// Where a primary key lives: its partition (partition columns are always part of the primary key) and its bucket,

@@ -1,9 +1,10 @@
+using TableStore.Core.Manifest;
 using System.Text.RegularExpressions;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
-namespace TableStore.Core.Manifest;
+namespace TableStore.Core.Consumers;
 
 /// <summary>
 /// Consumers of one table, one file each: <c>consumer/consumer-&lt;id&gt;</c> holds <c>{"nextSnapshot": N}</c>.

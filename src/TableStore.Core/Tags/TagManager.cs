@@ -1,9 +1,10 @@
+using TableStore.Core.Manifest;
 using System.Text.RegularExpressions;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
-using TableStore.Core.Utils;
+using TableStore.Core.Table;
 
-namespace TableStore.Core.Manifest;
+namespace TableStore.Core.Tags;
 
 /// <summary>
 /// Tags of one table, one file each: <c>tag/tag-&lt;name&gt;</c> holds a copy of the tagged snapshot (its JSON), so a

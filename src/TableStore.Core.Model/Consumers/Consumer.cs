@@ -1,4 +1,5 @@
-namespace TableStore.Core.Manifest;
+using TableStore.Core.Manifest;
+namespace TableStore.Core.Consumers;
 
 /// <summary>A streaming reader's recorded progress: the next snapshot it will read.</summary>
 public sealed record Consumer(string Id, long NextSnapshot);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace TableStore.Core.Utils;
+namespace TableStore.Core.Table;
 
 /// <summary>
 /// A table name <c>db.table</c>. Both parts are plain identifiers, so a name can never address a path outside

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using TableStore.Core.Data;
 
-namespace TableStore.Core.Utils;
+namespace TableStore.Core.Table;
 
 /// <summary>
 /// Where every object of one table lives, relative to the warehouse root:

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using TableStore.Core.Schema;
 
-namespace TableStore.Core.Utils;
+namespace TableStore.Core.Table;
 
 /// <summary>
 /// Picks a row's bucket: XxHash32 of a canonical binary encoding of the bucket-key values, modulo the bucket

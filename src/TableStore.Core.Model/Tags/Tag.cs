@@ -1,4 +1,5 @@
-namespace TableStore.Core.Manifest;
+using TableStore.Core.Manifest;
+namespace TableStore.Core.Tags;
 
 /// <summary>A named snapshot: readable by name for as long as the tag exists.</summary>
 public sealed record Tag(string Name, Snapshot Snapshot);

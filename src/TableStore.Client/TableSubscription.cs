@@ -34,6 +34,13 @@ public sealed record SubscriptionOptions
 
     /// <summary>Snapshots read per catch-up call, at most (a reply also stops once it holds 16 MiB of rows).</summary>
     public int CatchUpBatch { get; init; } = 8;
+
+    /// <summary>
+    /// How long resolving the start and each catch-up call may take. A start that does not come in time fails the
+    /// subscription's creation; a catch-up call that does not is tried again at the next tick. Null: the client's
+    /// <see cref="TableStoreClientOptions.CallTimeout"/>.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; init; }
 }
 
 /// <summary>
@@ -48,6 +55,9 @@ public sealed class TableSubscription : IAsyncDisposable
     private readonly Func<ChangeBatch, Task> _onBatch;
     private readonly SubscriptionOptions _options;
     private readonly ILogger _log;
+
+    /// <summary>The deadline of each call to the cluster (the client sets it from its own options when the subscriber did not).</summary>
+    private TimeSpan CallTimeout => _options.CallTimeout ?? TableStoreClientOptions.DefaultCallTimeout;
     private readonly SortedDictionary<long, ChangeEvent> _pending = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -79,19 +89,13 @@ public sealed class TableSubscription : IAsyncDisposable
     {
         var grain = grains.GetGrain<ITableGrain>(table);
         var s = new TableSubscription(grain, onBatch, options, log ?? NullLogger.Instance);
-        // Subscribe before resolving the start: live events that arrive meanwhile wait in the buffer, so the
-        // switch from the lake to the stream has no gap.
-        if (streams is not null && options.UseStream)
+        Abstractions.StreamPosition position;
+        try { position = await s.SubscribeAndResolveStartAsync(streams, table).WaitAsync(s.CallTimeout).ConfigureAwait(false); }
+        catch (TimeoutException e)
         {
-            var stream = streams.GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table));
-            // Inside a grain, a subscription outlives the activation (e.g. a silo crash): resume it instead of adding one.
-            var existing = await stream.GetAllSubscriptionHandles().ConfigureAwait(false);
-            foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync().ConfigureAwait(false);
-            s._handle = existing.Count > 0
-                ? await existing[0].ResumeAsync(s.OnLiveAsync).ConfigureAwait(false)
-                : await stream.SubscribeAsync(s.OnLiveAsync).ConfigureAwait(false);
+            await s.DisposeAsync().ConfigureAwait(false);
+            throw new TableStoreException($"The cluster did not answer within {s.CallTimeout.TotalSeconds:0.#} s when asked where a subscription to {table} starts: a silo may be paused or overloaded. Retry once it answers.", e).WithRetryable(true);
         }
-        var position = await grain.ResolveStreamStartAsync(options.Start, options.ConsumerId).ConfigureAwait(false);
         // The start is delivered under the gate, like every other delivery; live events only buffer until then.
         await s._gate.WaitAsync().ConfigureAwait(false);
         try
@@ -163,7 +167,7 @@ public sealed class TableSubscription : IAsyncDisposable
                 }
                 if (!gap && !checkLake) return;
                 ChangeEvent[] events;
-                try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).ConfigureAwait(false); }
+                try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).WaitAsync(CallTimeout).ConfigureAwait(false); }
                 catch (Exception e) when (e is not TableStoreException && !_stop.IsCancellationRequested)
                 {
                     // The cluster is unsettled (a silo died, a call timed out): try again at the next tick. The
@@ -208,6 +212,27 @@ public sealed class TableSubscription : IAsyncDisposable
     /// Stops: no batch is delivered after this returns but the one in progress, if any (it is not awaited: inside a
     /// grain, that delivery may be a call to the very grain that is deactivating).
     /// </summary>
+    /// <summary>
+    /// Subscribes to the table's stream first, then resolves the start: live events that arrive meanwhile wait in the
+    /// buffer, so the switch from the lake to the stream has no gap.
+    /// </summary>
+    private async Task<Abstractions.StreamPosition> SubscribeAndResolveStartAsync(IStreamProvider? streams, string table)
+    {
+        if (streams is not null && _options.UseStream)
+        {
+            var stream = streams.GetStream<ChangeEvent>(StreamId.Create(ChangeStreams.Namespace, table));
+            // Inside a grain, a subscription outlives the activation (e.g. a silo crash): resume it instead of adding one.
+            var existing = await stream.GetAllSubscriptionHandles().ConfigureAwait(false);
+            foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync().ConfigureAwait(false);
+            _handle = existing.Count > 0
+                ? await existing[0].ResumeAsync(OnLiveAsync).ConfigureAwait(false)
+                : await stream.SubscribeAsync(OnLiveAsync).ConfigureAwait(false);
+            // The start missed its deadline and the subscription was disposed meanwhile: do not leave this one behind.
+            if (_stop.IsCancellationRequested) await _handle.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        return await _table.ResolveStreamStartAsync(_options.Start, _options.ConsumerId).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;

@@ -60,8 +60,12 @@ public sealed class ClusterConnectTests
         var client = connection.Client;
         await client.CreateTableAsync("t.paused", new TableStore.Abstractions.TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 2, new Dictionary<string, string>()));
         var rows = new List<TableStore.Core.Data.ChangeRow> { new(TableStore.Core.Data.RowKind.Insert, [1L, 1]) };
-        // A first write while the silo answers (the client then knows the table's schema).
-        await client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
+        // A first write while the silo answers, through a client without the short deadline (activating the grains and
+        // compiling their code may take longer than 5 s on a busy machine); the short-deadline client reads the
+        // table's schema, so its next write is sent at once.
+        await using (var warmUp = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60)))
+            await warmUp.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
+        await client.GetSchemaAsync("t.paused");
 
         TableStore.Core.WriteOutcomeUnknownException unknown = null!;
         await WhilePausedAsync(silo, async () => unknown = await Assert.ThrowsAsync<TableStore.Core.WriteOutcomeUnknownException>(() =>
@@ -91,7 +95,7 @@ public sealed class ClusterConnectTests
     }
 
     [Fact]
-    public async Task Reads_and_scan_pages_from_a_silo_that_stops_answering_end_at_their_deadline_and_say_so()
+    public async Task Reads_scan_pages_and_a_subscription_start_from_a_silo_that_stops_answering_end_at_their_deadline_and_say_so()
     {
         await using var cluster = new ProcessCluster();
         var silo = await cluster.StartSiloAsync(redis: false);
@@ -115,6 +119,11 @@ public sealed class ClusterConnectTests
 
             var listing = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(() => client.ListSnapshotsAsync("t.reads").WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("did not answer within 5 s when asked to list the snapshots of t.reads", listing.Message);
+
+            var subscribe = await Assert.ThrowsAsync<TableStore.Core.TableStoreException>(() => client.SubscribeAsync("t.reads", _ => Task.CompletedTask,
+                new TableStore.Client.SubscriptionOptions { Start = "earliest" }).WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Contains("did not answer within 5 s when asked where a subscription to t.reads starts", subscribe.Message);
+            Assert.True(subscribe.IsRetryable);
         });
         Assert.NotEmpty(await client.ListSnapshotsAsync("t.reads"));
     }

@@ -119,7 +119,9 @@ public static class RowBatchCodec
     {
         try
         {
-            if (data.Length < 6 || data[0] != Magic || data[1] != Version)
+            if (data.Length >= 2 && data[0] == Magic && data[1] != Version)
+                throw new InvalidInputException($"The row batch is in format version {data[1]}; this side reads version {Version} only: the client and the silo run different TableStore versions. Use a client of the silos' version.");
+            if (data.Length < 6 || data[0] != Magic)
                 throw new InvalidInputException("The row batch is malformed (unknown header).");
             int count = BinaryPrimitives.ReadInt32LittleEndian(data[2..]);
             if (count < 0 || count > data.Length) throw new InvalidInputException($"The row batch is malformed (row count {count}).");

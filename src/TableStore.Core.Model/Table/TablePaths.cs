@@ -30,7 +30,17 @@ public sealed class TablePaths(string tableRoot)
     public string TagFile(string name) => TagDir + TagPrefix + name;
     public string ManifestFile(string name) => ManifestDir + name;
     public string ConsumerDir => Root + "/consumer/";
+    /// <summary>The single-file form of a consumer's position, written before positions were versioned (still read).</summary>
     public string ConsumerFile(string id) => ConsumerDir + ConsumerPrefix + id;
+
+    /// <summary>Where a consumer's recorded positions live, one object each: <see cref="ConsumerPosition"/>.</summary>
+    public string ConsumerPositions(string id) => ConsumerDir + id + "/";
+
+    /// <summary>One recorded position: <c>consumer/&lt;id&gt;/next-&lt;N, 19 digits&gt;</c>, created with put-if-absent.</summary>
+    public string ConsumerPosition(string id, long nextSnapshot) =>
+        ConsumerPositions(id) + ConsumerPositionPrefix + nextSnapshot.ToString("D19", CultureInfo.InvariantCulture);
+
+    public const string ConsumerPositionPrefix = "next-";
 
     /// <summary>The N of a listed <c>.../&lt;prefix&gt;N</c> object (schema-N, snapshot-N); false for anything else.</summary>
     public static bool TryParseNumbered(string path, string prefix, out long id)

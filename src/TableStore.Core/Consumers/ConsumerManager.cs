@@ -1,4 +1,4 @@
-using TableStore.Core.Manifest;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
@@ -7,55 +7,64 @@ using TableStore.Core.Table;
 namespace TableStore.Core.Consumers;
 
 /// <summary>
-/// Consumers of one table, one file each: <c>consumer/consumer-&lt;id&gt;</c> holds <c>{"nextSnapshot": N}</c>.
-/// Snapshot expiration keeps every snapshot from the smallest <c>nextSnapshot</c> on, so a consumer that
-/// stops and resumes never finds its next snapshot expired. Dropping a consumer releases them.
+/// Consumers of one table and the next snapshot each will read. Snapshot expiration keeps every snapshot from the
+/// smallest position on, so a consumer that stops and resumes never finds its next snapshot expired. Dropping a
+/// consumer releases them.
 /// </summary>
+/// <remarks>
+/// A position only moves forward, even when two readers share a consumer id and record at once. The store offers
+/// put-if-absent, not compare-and-swap, so each position is an object of its own, <c>consumer/&lt;id&gt;/next-N</c>,
+/// created with put-if-absent, and the consumer's position is the largest N present. Recording N deletes the
+/// positions below N afterwards (never N itself, nor a larger one another reader wrote), so the largest only grows.
+/// The single file <c>consumer/consumer-&lt;id&gt;</c> of earlier versions is still read as one more position.
+/// </remarks>
 public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths)
 {
     private sealed record ConsumerJson(long NextSnapshot);
 
-    /// <summary>Records (creates or moves) the consumer's next snapshot.</summary>
-    public async Task SetAsync(string id, long nextSnapshot, CancellationToken ct = default)
+    /// <summary>
+    /// Records that the consumer will read <paramref name="nextSnapshot"/> next, unless it is already further (another
+    /// reader with the same id recorded more): a position never moves back. Returns the consumer's position now.
+    /// </summary>
+    public async Task<long> SetAsync(string id, long nextSnapshot, CancellationToken ct = default)
     {
         ValidateId(id);
         if (nextSnapshot < 1) throw new InvalidInputException($"Consumer '{id}': the next snapshot must be 1 or more, got {nextSnapshot}.");
-        await store.PutAsync(paths.ConsumerFile(id), Json.Serialize(new ConsumerJson(nextSnapshot)), ct).ConfigureAwait(false);
+        var (current, stale) = await ReadPositionsAsync(id, ct).ConfigureAwait(false);
+        if (current >= nextSnapshot) return current.Value;
+        await store.PutIfAbsentAsync(paths.ConsumerPosition(id, nextSnapshot), Json.Serialize(new ConsumerJson(nextSnapshot)), ct).ConfigureAwait(false);
+        // Only positions below ours go: one a racing reader wrote above ours stays, and stays the largest.
+        foreach (var old in stale.Where(p => p.Next < nextSnapshot))
+            await store.DeleteAsync(old.Path, ct).ConfigureAwait(false);
+        return nextSnapshot;
     }
 
     public async Task<Consumer?> TryGetAsync(string id, CancellationToken ct = default)
     {
         ValidateId(id);
-        var path = paths.ConsumerFile(id);
-        byte[] bytes;
-        try { bytes = await store.GetAsync(path, ct).ConfigureAwait(false); }
-        catch (ObjectNotFoundException) { return null; }
-        return new Consumer(id, Json.Deserialize<ConsumerJson>(bytes, path).NextSnapshot);
+        var (current, _) = await ReadPositionsAsync(id, ct).ConfigureAwait(false);
+        return current is { } next ? new Consumer(id, next) : null;
     }
 
     public async Task<List<Consumer>> ListAsync(CancellationToken ct = default)
     {
-        var consumers = new List<Consumer>();
+        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
         await foreach (var o in store.ListAsync(paths.ConsumerDir, ct).ConfigureAwait(false))
-        {
-            var file = o.Path[(o.Path.LastIndexOf('/') + 1)..];
-            if (!file.StartsWith(TablePaths.ConsumerPrefix, StringComparison.Ordinal)) continue;
-            var id = file[TablePaths.ConsumerPrefix.Length..];
-            if (!IdPattern().IsMatch(id)) continue;
-            if (await TryGetAsync(id, ct).ConfigureAwait(false) is { } c) consumers.Add(c);
-        }
-        return consumers.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+            if (await ParseAsync(o.Path, ct).ConfigureAwait(false) is { } p)
+                positions[p.Id] = Math.Max(p.Next, positions.GetValueOrDefault(p.Id));
+        return positions.Select(p => new Consumer(p.Key, p.Value)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
     }
 
     public async Task DeleteAsync(string id, CancellationToken ct = default)
     {
         ValidateId(id);
-        if (!await store.ExistsAsync(paths.ConsumerFile(id), ct).ConfigureAwait(false))
+        var (current, all) = await ReadPositionsAsync(id, ct).ConfigureAwait(false);
+        if (current is null)
         {
             var ids = (await ListAsync(ct).ConfigureAwait(false)).Select(c => c.Id).ToList();
             throw new InvalidInputException($"Consumer '{id}' does not exist on {paths.TableName} ({(ids.Count == 0 ? "no consumers" : "consumers: " + string.Join(", ", ids))}).");
         }
-        await store.DeleteAsync(paths.ConsumerFile(id), ct).ConfigureAwait(false);
+        foreach (var p in all) await store.DeleteAsync(p.Path, ct).ConfigureAwait(false);
     }
 
     /// <summary>The smallest snapshot any consumer still needs, or null when there are no consumers.</summary>
@@ -70,6 +79,43 @@ public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths
         if (id is null || !IdPattern().IsMatch(id))
             throw new InvalidInputException($"Invalid consumer id '{id}': use 1 to 64 letters, digits, '_', '-' or '.', starting with a letter, digit or '_'.");
     }
+
+    /// <summary>The consumer's position (the largest recorded, null: none) and every object that records one.</summary>
+    private async Task<(long? Current, List<(string Path, long Next)> All)> ReadPositionsAsync(string id, CancellationToken ct)
+    {
+        var all = new List<(string Path, long Next)>();
+        await foreach (var o in store.ListAsync(paths.ConsumerPositions(id), ct).ConfigureAwait(false))
+            if (await ParseAsync(o.Path, ct).ConfigureAwait(false) is { } p) all.Add((o.Path, p.Next));
+        var legacy = paths.ConsumerFile(id);
+        try { all.Add((legacy, await ReadLegacyAsync(legacy, ct).ConfigureAwait(false))); }
+        catch (ObjectNotFoundException) { }
+        return (all.Count == 0 ? null : all.Max(p => p.Next), all);
+    }
+
+    /// <summary>The consumer and position an object under <c>consumer/</c> records, or null for anything else.</summary>
+    private async Task<(string Id, long Next)?> ParseAsync(string path, CancellationToken ct)
+    {
+        var relative = path[paths.ConsumerDir.Length..];
+        int slash = relative.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            if (!relative.StartsWith(TablePaths.ConsumerPrefix, StringComparison.Ordinal)) return null;
+            var legacyId = relative[TablePaths.ConsumerPrefix.Length..];
+            if (!IdPattern().IsMatch(legacyId)) return null;
+            try { return (legacyId, await ReadLegacyAsync(path, ct).ConfigureAwait(false)); }
+            catch (ObjectNotFoundException) { return null; } // dropped meanwhile
+        }
+        var id = relative[..slash];
+        var name = relative[(slash + 1)..];
+        if (!IdPattern().IsMatch(id) || !name.StartsWith(TablePaths.ConsumerPositionPrefix, StringComparison.Ordinal)) return null;
+        // The name holds the position; the content repeats it for readers that only see the file.
+        return long.TryParse(name.AsSpan(TablePaths.ConsumerPositionPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var next) && next >= 1
+            ? (id, next)
+            : throw new CorruptFileException($"Consumer position '{path}' has no valid snapshot number in its name.");
+    }
+
+    private async Task<long> ReadLegacyAsync(string path, CancellationToken ct) =>
+        Json.Deserialize<ConsumerJson>(await store.GetAsync(path, ct).ConfigureAwait(false), path).NextSnapshot;
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\\z")]
     private static partial Regex IdPattern();

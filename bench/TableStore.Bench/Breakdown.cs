@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TableStore.Core.Format;
 using TableStore.Core.IO;
 using TableStore.Core.MergeTree;
 using TableStore.Core.Scan;

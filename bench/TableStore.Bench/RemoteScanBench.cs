@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using TableStore.Core.IO;
 using TableStore.Core.Scan;
-using TableStore.Core.Schema;
 using TableStore.Core.Table;
 
 namespace TableStore.Bench;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using TableStore.Core.IO;
 using TableStore.Core.Scan;
-using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.ObjectStores.Azure;
 

@@ -21,9 +21,3 @@ public static class GrainKeys
     public static string TableOf(string bucketKey) => bucketKey[..bucketKey.IndexOf('|', StringComparison.Ordinal)];
 }
 
-/// <summary>Names silos and clients agree on unless configured otherwise.</summary>
-public static class TableStoreDefaults
-{
-    /// <summary>The Orleans cluster and service id: a gateway refuses clients that name another cluster.</summary>
-    public const string ClusterId = "tablestore";
-}

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using TableStore.Abstractions;
-using TableStore.Core;
 using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Maintenance;

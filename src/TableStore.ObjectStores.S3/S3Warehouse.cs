@@ -20,7 +20,6 @@ public static class S3Warehouse
     /// <param name="Store">Retries, timeouts, part and read sizes, bucket creation; null: the defaults.</param>
     public sealed record Settings(string? Endpoint = null, string? Region = null, string? AccessKey = null, string? SecretKey = null, ObjectStoreOptions? Store = null);
 
-
     public static S3ObjectStore Open(string uri, Settings? settings = null)
     {
         var (bucket, prefix) = Parse(uri);

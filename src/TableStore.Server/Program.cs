@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using TableStore.Server;
 
 // The embedded default: ./warehouse, localhost clustering, in-memory streams, gateway port 30000.

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TableStore.Server;
 
 /// <summary>Log events of <see cref="ReadyLogger"/>, the silo's start and stop lines (event ids 3000-3099; docs/logging.md).</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Orleans.Runtime;
 using TableStore.Abstractions;
 
 namespace TableStore.Server;

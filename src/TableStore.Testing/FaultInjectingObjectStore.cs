@@ -3,21 +3,6 @@ using TableStore.Core.IO;
 
 namespace TableStore.Testing;
 
-public enum FaultKind
-{
-    /// <summary>The call throws before touching the store: nothing happened.</summary>
-    FailBefore,
-    /// <summary>The call reaches the store, then throws: the caller cannot know it succeeded (a lost reply).</summary>
-    FailAfter,
-    /// <summary>The process dies at this call: it and every later call throw, nothing more is written.</summary>
-    Crash,
-    /// <summary>The call waits <see cref="FaultInjectingObjectStore.Delay"/> first, then runs normally.</summary>
-    Delay,
-}
-
-/// <summary>Thrown by <see cref="FaultInjectingObjectStore"/>; a stand-in for I/O errors and timeouts.</summary>
-public sealed class InjectedFaultException(string message) : IOException(message);
-
 /// <summary>
 /// Test decorator that counts calls and injects one fault at the Nth call (1-based), optionally only
 /// counting calls whose path matches a filter. Used to crash a commit at every possible step.

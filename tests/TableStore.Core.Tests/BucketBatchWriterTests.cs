@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TableStore.Core.Commit;
 using TableStore.Core.Data;
-using TableStore.Core.IO;
 using TableStore.Core.Lookup;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;

@@ -1,4 +1,3 @@
-using TableStore.Core.Consumers;
 using TableStore.Core.IO;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;

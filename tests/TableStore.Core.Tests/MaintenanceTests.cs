@@ -1,14 +1,11 @@
-using System.Runtime.CompilerServices;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Maintenance;
-using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
 using Xunit.Abstractions;
-using TableStore.Core.Tags;
 
 namespace TableStore.Core.Tests;
 

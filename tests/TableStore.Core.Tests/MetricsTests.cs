@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using TableStore.Core.Data;
 using TableStore.Core.Diagnostics;
-using TableStore.Core.IO;
 using TableStore.Core.Tests.Support;
 
 namespace TableStore.Core.Tests;

@@ -1,11 +1,9 @@
 using TableStore.Core.Data;
-using TableStore.Core.IO;
 using TableStore.Core.Lookup;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
-using TableStore.Core.Tests.Support;
 
 namespace TableStore.Core.Tests;
 

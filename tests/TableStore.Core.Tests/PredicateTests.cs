@@ -1,5 +1,4 @@
 using TableStore.Core.Data;
-using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;

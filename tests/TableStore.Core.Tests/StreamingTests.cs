@@ -1,5 +1,4 @@
 using TableStore.Core.Data;
-using TableStore.Core.IO;
 using TableStore.Core.Maintenance;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text;
-using TableStore.Core;
 using TableStore.Core.Schema;
 
 namespace TableStore.Core.Tests;

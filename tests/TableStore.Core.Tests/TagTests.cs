@@ -1,8 +1,6 @@
 using TableStore.Core.Data;
-using TableStore.Core.IO;
 using TableStore.Core.Scan;
 using TableStore.Core.Tests.Support;
-using TableStore.Core.Tags;
 
 namespace TableStore.Core.Tests;
 

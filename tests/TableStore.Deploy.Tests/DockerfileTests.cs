@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Xml.Linq;
 using TableStore.Deploy.Tests.Support;

@@ -2,7 +2,6 @@ using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Data;
 using TableStore.Service.Tests.Support;
-using TableStore.Core.Tags;
 
 namespace TableStore.Service.Tests;
 

@@ -8,7 +8,6 @@ using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
 using TableStore.Service.Tests.Support;
-using TableStore.Core.Tags;
 
 namespace TableStore.Service.Tests;
 

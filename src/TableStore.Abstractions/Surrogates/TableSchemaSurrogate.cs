@@ -18,18 +18,3 @@ public readonly record struct TableSchemaSurrogate(
     [property: Id(6)] long TimeMillis,
     [property: Id(7)] int HighestFieldId);
 
-/// <summary>One column: its stable field id, name and type (SQL text, as in schema files).</summary>
-[GenerateSerializer, Immutable, Alias("TableStore.DataField")]
-public readonly record struct DataFieldSurrogate([property: Id(0)] int Id, [property: Id(1)] string Name, [property: Id(2)] string Type);
-
-[RegisterConverter]
-public sealed class TableSchemaSurrogateConverter : IConverter<TableSchema, TableSchemaSurrogate>
-{
-    public TableSchema ConvertFromSurrogate(in TableSchemaSurrogate s) => new(
-        s.Id, s.Fields.Select(f => new DataField(f.Id, f.Name, DataType.Parse(f.Type))), s.PrimaryKeys, s.PartitionKeys,
-        s.Buckets, s.Options, s.TimeMillis, s.HighestFieldId);
-
-    public TableSchemaSurrogate ConvertToSurrogate(in TableSchema v) => new(
-        v.Id, [.. v.Fields.Select(f => new DataFieldSurrogate(f.Id, f.Name, f.Type.ToString()))], [.. v.PrimaryKeys], [.. v.PartitionKeys],
-        v.BucketCount, new Dictionary<string, string>(v.Options, StringComparer.Ordinal), v.TimeMillis, v.HighestFieldId);
-}

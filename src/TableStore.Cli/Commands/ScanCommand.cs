@@ -4,7 +4,6 @@ using TableStore.Cli.Output;
 using TableStore.Core;
 using TableStore.Core.Scan;
 using TableStore.Core.Table;
-using TableStore.Core.Tags;
 
 namespace TableStore.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using TableStore.Core.Manifest;
 namespace TableStore.Core.Consumers;
 
 /// <summary>A streaming reader's recorded progress: the next snapshot it will read.</summary>

@@ -1,5 +1,3 @@
-using TableStore.Core.Schema;
-
 namespace TableStore.Core.Scan;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using TableStore.Core.Manifest;
 using TableStore.Core.Tags;
 
 namespace TableStore.Core.Scan;

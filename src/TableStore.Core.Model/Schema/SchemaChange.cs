@@ -1,5 +1,3 @@
-using TableStore.Core.Data;
-
 namespace TableStore.Core.Schema;
 
 /// <summary>One change of a <c>table alter</c>; a list of them makes one new schema version, atomically.</summary>

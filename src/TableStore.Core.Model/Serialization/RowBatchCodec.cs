@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using TableStore.Core.Tags;
 
 namespace TableStore.Core.Serialization;
 

@@ -3,7 +3,6 @@ using Parquet;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
-using TableStore.Core.MergeTree;
 using TableStore.Core.Schema;
 using PDataField = Parquet.Schema.DataField;
 using TableStore.Core.Table;

@@ -8,7 +8,6 @@ using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
 using TableStore.Core.Schema;
-using PDataField = Parquet.Schema.DataField;
 using TableStore.Core.Table;
 
 namespace TableStore.Core.Format;

@@ -3,9 +3,6 @@ using System.Runtime.CompilerServices;
 
 namespace TableStore.Core.IO;
 
-/// <summary>The kinds of object-store requests, as cloud stores bill them.</summary>
-public enum StoreRequest { Get, GetRange, Put, PutIfAbsent, List, Delete, Exists }
-
 /// <summary>
 /// Counts the requests made to a store, by kind: as a metric (<c>tablestore.store.requests</c>, tagged with the
 /// request kind and the store's location) and in <see cref="Counts"/> for callers that measure an operation

@@ -47,24 +47,3 @@ public interface IObjectStore
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default);
 }
 
-public sealed record ObjectInfo(string Path, long Size, DateTimeOffset LastModified);
-
-public sealed class ObjectNotFoundException(string location, string path)
-    : TableStoreException($"Object '{path}' does not exist in {location}.")
-{
-    public string Path { get; } = path;
-}
-
-/// <summary>Path checks shared by the stores: no escaping the root, no empty segments.</summary>
-public static class ObjectPaths
-{
-    public static string Validate(string path)
-    {
-        if (string.IsNullOrEmpty(path) || path.StartsWith('/') || path.Contains('\\') || path.Contains('\0'))
-            throw new ArgumentException($"Invalid object path '{path}'.", nameof(path));
-        foreach (var segment in path.Split('/'))
-            if (segment is "" or "." or "..")
-                throw new ArgumentException($"Invalid object path '{path}'.", nameof(path));
-        return path;
-    }
-}

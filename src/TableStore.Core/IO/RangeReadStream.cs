@@ -106,5 +106,3 @@ public sealed class RangeReadStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
-/// <summary>A ranged read of an object failed in the store (not in the bytes read): retry the read later.</summary>
-public sealed class RangeReadException(string message, Exception inner) : IOException(message, inner);

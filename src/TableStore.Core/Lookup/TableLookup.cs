@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text;
 using TableStore.Core.Data;
 using TableStore.Core.Manifest;
-using TableStore.Core.Schema;
 using TableStore.Core.Table;
 
 namespace TableStore.Core.Lookup;

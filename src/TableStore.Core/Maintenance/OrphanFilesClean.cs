@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using TableStore.Core.Diagnostics;
-using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Table;
 

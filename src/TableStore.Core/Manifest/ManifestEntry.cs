@@ -1,5 +1,3 @@
-using TableStore.Core.Data;
-
 namespace TableStore.Core.Manifest;
 
 /// <summary>One line of a manifest: a data file of (partition, bucket) was added or deleted.</summary>

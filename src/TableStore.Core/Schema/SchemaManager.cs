@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using TableStore.Core.IO;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;

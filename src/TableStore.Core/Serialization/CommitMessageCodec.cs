@@ -1,4 +1,3 @@
-using System.Text;
 using TableStore.Core.Commit;
 using TableStore.Core.Manifest;
 using TableStore.Core.Schema;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using TableStore.Core.Schema;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

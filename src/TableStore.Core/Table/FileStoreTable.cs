@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using TableStore.Core.Commit;
 using TableStore.Core.Data;
 using TableStore.Core.Format;
@@ -8,7 +7,6 @@ using TableStore.Core.IO;
 using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
-using TableStore.Core.Table;
 using TableStore.Core.Tags;
 using TableStore.Core.Consumers;
 

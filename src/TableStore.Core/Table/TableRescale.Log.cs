@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TableStore.Core.Data;
 using TableStore.Core.Manifest;
-using TableStore.Core.Scan;
 using TableStore.Core.Schema;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

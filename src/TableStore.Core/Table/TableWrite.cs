@@ -3,7 +3,6 @@ using TableStore.Core.Data;
 using TableStore.Core.Format;
 using TableStore.Core.Manifest;
 using TableStore.Core.MergeTree;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

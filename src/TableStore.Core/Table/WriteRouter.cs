@@ -1,6 +1,5 @@
 using TableStore.Core.Data;
 using TableStore.Core.Schema;
-using TableStore.Core.Table;
 
 namespace TableStore.Core.Table;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using TableStore.Grains.Commit;
 
 namespace TableStore.Grains.Hosting;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Schema;
-using TableStore.Core.Serialization;
 using TableStore.Core.Table;
 
 namespace TableStore.Grains.Table;

@@ -6,7 +6,6 @@ using TableStore.Core.Data;
 using TableStore.Core.Manifest;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;
-using TableStore.Grains.Diagnostics;
 
 namespace TableStore.Grains.Write;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TableStore.Server.Clustering;
 
 /// <summary>Log events of <see cref="EntraRedisConnection"/> (event ids 3100-3199; docs/logging.md).</summary>

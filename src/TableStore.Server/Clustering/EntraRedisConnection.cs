@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace TableStore.Server.Clustering;

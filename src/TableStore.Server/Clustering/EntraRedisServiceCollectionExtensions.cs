@@ -1,5 +1,4 @@
 using Azure.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Clustering.Redis;
 

@@ -1,5 +1,3 @@
-using TableStore.Cli;
-
 namespace TableStore.Cli.Tests.Support;
 
 /// <summary>What one CLI invocation printed and returned.</summary>

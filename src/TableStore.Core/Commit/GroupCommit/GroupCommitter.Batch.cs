@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TableStore.Core.Table;
 
 namespace TableStore.Core.Commit.GroupCommit;

@@ -31,15 +31,3 @@ public sealed record ChangeEvent(
     }
 }
 
-/// <summary>Where a subscription starts: the next snapshot whose changes it delivers, after <see cref="Full"/> if any.</summary>
-[GenerateSerializer, Immutable, Alias("TableStore.StreamPosition")]
-public sealed record StreamPosition([property: Id(0)] long Next, [property: Id(1)] ChangeEvent? Full);
-
-/// <summary>The Orleans streams that carry tables' <see cref="ChangeEvent"/>s: this namespace, keyed by <c>db.table</c>.</summary>
-public static class ChangeStreams
-{
-    public const string Namespace = "tablestore.changes";
-
-    /// <summary>The stream provider name silos and clients use unless configured otherwise.</summary>
-    public const string DefaultProvider = "TableStore";
-}

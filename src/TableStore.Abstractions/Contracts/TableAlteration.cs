@@ -1,28 +1,5 @@
 namespace TableStore.Abstractions;
 
-/// <summary>One column of a new table: its name and its type as the CLI writes it (<c>BIGINT NOT NULL</c>, <c>DECIMAL(10,2)</c>).</summary>
-[GenerateSerializer, Immutable, Alias("TableStore.ColumnSpec")]
-public sealed record ColumnSpec([property: Id(0)] string Name, [property: Id(1)] string Type);
-
-/// <summary>What a new table looks like; ids and the schema file are the catalog's business.</summary>
-[GenerateSerializer, Immutable, Alias("TableStore.TableSpec")]
-public sealed record TableSpec(
-    [property: Id(0)] IReadOnlyList<ColumnSpec> Columns,
-    [property: Id(1)] IReadOnlyList<string> PrimaryKeys,
-    [property: Id(2)] IReadOnlyList<string> PartitionKeys,
-    [property: Id(3)] int Buckets,
-    [property: Id(4)] IReadOnlyDictionary<string, string> Options);
-
-/// <summary>
-/// A table as the service sees it: its latest schema (so a client types values, routes keys and parses input exactly
-/// as the service does) and its latest snapshot id.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("TableStore.TableInfo")]
-public sealed record TableInfo(
-    [property: Id(0)] string Name,
-    [property: Id(1)] Core.Schema.TableSchema Schema,
-    [property: Id(2)] long? LatestSnapshotId);
-
 /// <summary>
 /// Changes to a table: options to set and remove, and column changes (applied as renames, widenings, drops,
 /// additions, then options; see <see cref="Core.Schema.SchemaChange"/>). One alteration is one schema version.

@@ -1,0 +1,10 @@
+namespace TableStore.Abstractions;
+
+/// <summary>What a new table looks like; ids and the schema file are the catalog's business.</summary>
+[GenerateSerializer, Immutable, Alias("TableStore.TableSpec")]
+public sealed record TableSpec(
+    [property: Id(0)] IReadOnlyList<ColumnSpec> Columns,
+    [property: Id(1)] IReadOnlyList<string> PrimaryKeys,
+    [property: Id(2)] IReadOnlyList<string> PartitionKeys,
+    [property: Id(3)] int Buckets,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Options);

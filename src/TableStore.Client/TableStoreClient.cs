@@ -51,9 +51,7 @@ public sealed class TableStoreClient
     public Task<TableSubscription> SubscribeAsync(string table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions? options = null)
     {
         var streams = _services is null || string.IsNullOrEmpty(_options.StreamProvider) ? null : _services.GetKeyedService<IStreamProvider>(_options.StreamProvider);
-        options ??= new SubscriptionOptions();
-        if (options.CallTimeout is null) options = options with { CallTimeout = _options.CallTimeout };
-        return TableSubscription.StartAsync(_grains, streams, Name(table), onBatch, options,
+        return TableSubscription.StartAsync(_grains, streams, Name(table), onBatch, options ?? new SubscriptionOptions(), _options.CallTimeout,
             _services?.GetService<ILoggerFactory>()?.CreateLogger<TableSubscription>());
     }
 

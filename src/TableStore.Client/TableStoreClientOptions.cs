@@ -30,9 +30,7 @@ public sealed class TableStoreClientOptions
     /// The longest a read or metadata call (schema, snapshots, tags, lookups, the start of a scan, one page of a
     /// scan) may take, retries included; then it fails saying the cluster did not answer.
     /// </summary>
-    public TimeSpan CallTimeout { get; set; } = DefaultCallTimeout;
-
-    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromMinutes(1);
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The largest encoded write sent as one request. A write is one Orleans message, and Orleans drops connections

@@ -19,9 +19,8 @@ public sealed class TableSubscription : IAsyncDisposable
     private readonly Func<ChangeBatch, Task> _onBatch;
     private readonly SubscriptionOptions _options;
     private readonly ILogger _log;
-
-    /// <summary>The deadline of each call to the cluster (the client sets it from its own options when the subscriber did not).</summary>
-    private TimeSpan CallTimeout => _options.CallTimeout ?? TableStoreClientOptions.DefaultCallTimeout;
+    /// <summary>The deadline of each call to the cluster: the subscriber's, else the client's call timeout.</summary>
+    private readonly TimeSpan _callTimeout;
     private readonly SortedDictionary<long, ChangeEvent> _pending = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -30,11 +29,12 @@ public sealed class TableSubscription : IAsyncDisposable
     private long _next;
     private volatile bool _started;
 
-    private TableSubscription(ITableGrain table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, ILogger log)
+    private TableSubscription(ITableGrain table, Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, TimeSpan callTimeout, ILogger log)
     {
         _table = table;
         _onBatch = onBatch;
         _options = options;
+        _callTimeout = callTimeout;
         _log = log;
     }
 
@@ -49,16 +49,16 @@ public sealed class TableSubscription : IAsyncDisposable
     public Task Completion => _completion.Task;
 
     internal static async Task<TableSubscription> StartAsync(IGrainFactory grains, IStreamProvider? streams, string table,
-        Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, ILogger? log)
+        Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, TimeSpan callTimeout, ILogger? log)
     {
         var grain = grains.GetGrain<ITableGrain>(table);
-        var s = new TableSubscription(grain, onBatch, options, log ?? NullLogger.Instance);
+        var s = new TableSubscription(grain, onBatch, options, options.CallTimeout ?? callTimeout, log ?? NullLogger.Instance);
         Abstractions.StreamPosition position;
-        try { position = await s.SubscribeAndResolveStartAsync(streams, table).WaitAsync(s.CallTimeout).ConfigureAwait(false); }
+        try { position = await s.SubscribeAndResolveStartAsync(streams, table).WaitAsync(s._callTimeout).ConfigureAwait(false); }
         catch (TimeoutException e)
         {
             await s.DisposeAsync().ConfigureAwait(false);
-            throw new TableStoreException($"The cluster did not answer within {s.CallTimeout.TotalSeconds:0.#} s when asked where a subscription to {table} starts: a silo may be paused or overloaded. Retry once it answers.", e).WithRetryable(true);
+            throw new TableStoreException($"The cluster did not answer within {s._callTimeout.TotalSeconds:0.#} s when asked where a subscription to {table} starts: a silo may be paused or overloaded. Retry once it answers.", e).WithRetryable(true);
         }
         // The start is delivered under the gate, like every other delivery; live events only buffer until then.
         await s._gate.WaitAsync().ConfigureAwait(false);
@@ -131,7 +131,7 @@ public sealed class TableSubscription : IAsyncDisposable
                 }
                 if (!gap && !checkLake) return;
                 ChangeEvent[] events;
-                try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).WaitAsync(CallTimeout).ConfigureAwait(false); }
+                try { events = await _table.ReadChangesAsync(_next, _options.CatchUpBatch).WaitAsync(_callTimeout).ConfigureAwait(false); }
                 catch (Exception e) when (e is not TableStoreException && !_stop.IsCancellationRequested)
                 {
                     // The cluster is unsettled (a silo died, a call timed out): try again at the next tick. The

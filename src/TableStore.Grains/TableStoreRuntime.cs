@@ -39,13 +39,13 @@ public sealed class TableStoreRuntime
     /// <summary>
     /// The table at its latest schema, shared by the grains of this silo. Checked against the warehouse every
     /// <see cref="TableStoreOptions.SchemaRefreshInterval"/>, so an alter or a drop made through another silo is seen
-    /// here too; a failed load is not cached.
+    /// here too; a failed load is not cached. <paramref name="checkSchemaNow"/>: check now, whatever the interval.
     /// </summary>
-    public async Task<FileStoreTable> GetTableAsync(string name)
+    public async Task<FileStoreTable> GetTableAsync(string name, bool checkSchemaNow = false)
     {
         if (_tables.TryGetValue(name, out var cached) && !cached.Table.IsFaulted)
         {
-            if (Time.GetElapsedTime(cached.LoadedTimestamp) < Options.SchemaRefreshInterval || !cached.Table.IsCompleted)
+            if (!cached.Table.IsCompleted || (!checkSchemaNow && Time.GetElapsedTime(cached.LoadedTimestamp) < Options.SchemaRefreshInterval))
                 return await cached.Table.ConfigureAwait(false);
             var current = await cached.Table.ConfigureAwait(false);
             var latest = await current.Schemas.LatestAsync().ConfigureAwait(false);
@@ -69,26 +69,16 @@ public sealed class TableStoreRuntime
     /// The table, checked to still exist now (not only at the last schema refresh): a drop made through another silo
     /// must never let a commit land in the dropped folder.
     /// </summary>
-    public async Task<FileStoreTable> GetExistingTableAsync(string name)
+    /// <param name="checkSchemaNow">
+    /// Also check the schema now (<see cref="GetTableAsync"/>): for callers that report it, so a client that altered a
+    /// table through one silo never reads the old schema back through another.
+    /// </param>
+    public async Task<FileStoreTable> GetExistingTableAsync(string name, bool checkSchemaNow = false)
     {
-        var table = await GetTableAsync(name).ConfigureAwait(false);
+        var table = await GetTableAsync(name, checkSchemaNow).ConfigureAwait(false);
         if (await Catalog.TableExistsAsync(table.Identifier).ConfigureAwait(false)) return table;
         Forget(name);
         throw new TableNotFoundException(name, Store.Location);
-    }
-
-    /// <summary>
-    /// The table at the schema the warehouse holds now, not this silo's cached one (which may predate an alter made
-    /// through another silo by up to <see cref="TableStoreOptions.SchemaRefreshInterval"/>): for callers that report
-    /// the schema, so a client that altered a table through one silo never reads the old schema back through another.
-    /// </summary>
-    public async Task<FileStoreTable> GetCurrentTableAsync(string name)
-    {
-        var table = await GetExistingTableAsync(name).ConfigureAwait(false);
-        var latest = await table.Schemas.LatestAsync().ConfigureAwait(false);
-        if (latest is null || latest.Id == table.Schema.Id) return table;
-        Forget(name);
-        return await GetExistingTableAsync(name).ConfigureAwait(false);
     }
 
     private readonly ConcurrentDictionary<string, byte> _writtenTables = new(StringComparer.Ordinal);

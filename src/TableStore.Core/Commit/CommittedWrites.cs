@@ -27,10 +27,10 @@ public sealed class CommittedWrites(int window)
         }
     }
 
-    public static async Task<CommittedWrites> LoadAsync(FileStoreTable table, int window, CancellationToken ct)
+    /// <param name="latest">The table's latest snapshot id, which the caller has read (null: no snapshot yet).</param>
+    public static async Task<CommittedWrites> LoadAsync(FileStoreTable table, long? latest, int window, CancellationToken ct)
     {
         var result = new CommittedWrites(window);
-        var latest = await table.Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
         if (latest is null || window == 0) return result;
         var recent = new List<(long, string[])>();
         for (long id = latest.Value; id > Math.Max(0, latest.Value - window); id--)

@@ -14,8 +14,8 @@ namespace TableStore.Core.Commit;
 /// </remarks>
 public sealed class RewritingCommit(Func<FileStoreCommit> commit, int maxAttempts)
 {
-    /// <summary>Files for one attempt; <c>rewrite</c> is true from the second attempt on. Null: nothing to commit.</summary>
-    public delegate Task<List<CommitMessage>?> Prepare(int attempt, bool rewrite, CancellationToken ct);
+    /// <summary>Files for one attempt (from 1; every later one is a rewrite). Null: nothing to commit.</summary>
+    public delegate Task<List<CommitMessage>?> Prepare(int attempt, CancellationToken ct);
 
     /// <summary>The commit and the files it committed; null when <paramref name="prepare"/> had nothing to commit.</summary>
     public async Task<(CommitResult Result, List<CommitMessage> Messages)?> RunAsync(
@@ -23,7 +23,7 @@ public sealed class RewritingCommit(Func<FileStoreCommit> commit, int maxAttempt
     {
         for (int attempt = 1; ; attempt++)
         {
-            var messages = await prepare(attempt, attempt > 1, ct).ConfigureAwait(true);
+            var messages = await prepare(attempt, ct).ConfigureAwait(true);
             if (messages is null) return null;
             try
             {

@@ -65,6 +65,7 @@ public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths
             throw new InvalidInputException($"Consumer '{id}' does not exist on {paths.TableName} ({(ids.Count == 0 ? "no consumers" : "consumers: " + string.Join(", ", ids))}).");
         }
         foreach (var p in all) await store.DeleteAsync(p.Path, ct).ConfigureAwait(false);
+        await store.DeleteAsync(paths.ConsumerFile(id), ct).ConfigureAwait(false); // a leftover of the single-file form
     }
 
     /// <summary>The smallest snapshot any consumer still needs, or null when there are no consumers.</summary>
@@ -80,12 +81,17 @@ public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths
             throw new InvalidInputException($"Invalid consumer id '{id}': use 1 to 64 letters, digits, '_', '-' or '.', starting with a letter, digit or '_'.");
     }
 
-    /// <summary>The consumer's position (the largest recorded, null: none) and every object that records one.</summary>
+    /// <summary>
+    /// The consumer's position (the largest recorded, null: none) and the objects that record one. The single file of
+    /// earlier versions is read only while no versioned position exists: the first versioned one is written above it,
+    /// so it cannot be the largest after that (and a streaming reader's every record saves that GET).
+    /// </summary>
     private async Task<(long? Current, List<(string Path, long Next)> All)> ReadPositionsAsync(string id, CancellationToken ct)
     {
         var all = new List<(string Path, long Next)>();
         await foreach (var o in store.ListAsync(paths.ConsumerPositions(id), ct).ConfigureAwait(false))
             if (await ParseAsync(o.Path, ct).ConfigureAwait(false) is { } p) all.Add((o.Path, p.Next));
+        if (all.Count > 0) return (all.Max(p => p.Next), all);
         var legacy = paths.ConsumerFile(id);
         try { all.Add((legacy, await ReadLegacyAsync(legacy, ct).ConfigureAwait(false))); }
         catch (ObjectNotFoundException) { }

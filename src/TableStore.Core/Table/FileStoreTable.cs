@@ -79,7 +79,7 @@ public sealed class FileStoreTable
             return new CommitResult(done, AlreadyCommitted: true, 0);
         TableWrite? write = null;
         var committed = await new RewritingCommit(() => commit, Schema.CoreOptions.CommitMaxRetries).RunAsync(
-            async (_, _, token) =>
+            async (_, token) =>
             {
                 // A rewrite starts from scratch: a fresh write reads the sequence numbers the other writer committed.
                 write = await NewWriteAsync(token).ConfigureAwait(false);

@@ -24,7 +24,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var options = runtime.Options;
-        _committer = await GroupCommitter.CreateAsync(TableName, LoadTableAsync, new BucketWriterGrains(GrainFactory, runtime, TableName),
+        _committer = await GroupCommitter.CreateAsync(TableName, checkSchemaNow => runtime.GetExistingTableAsync(TableName, checkSchemaNow), new BucketWriterGrains(GrainFactory, runtime, TableName),
             new GroupCommitOptions
             {
                 CommitInterval = options.CommitInterval,
@@ -67,12 +67,6 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
     {
         await _committer.CloseAsync(reason).ConfigureAwait(true);
         DeactivateOnIdle();
-    }
-
-    private async Task<Core.Table.FileStoreTable> LoadTableAsync(bool reload)
-    {
-        if (reload) runtime.Forget(TableName);
-        return await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
     }
 
     private IDisposable WakeAfter(TimeSpan delay, Action wake) =>

@@ -34,7 +34,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task<TableInfo> GetInfoAsync()
     {
-        var table = await runtime.GetCurrentTableAsync(TableName).ConfigureAwait(true);
+        var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
         return new TableInfo(TableName, table.Schema, await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 

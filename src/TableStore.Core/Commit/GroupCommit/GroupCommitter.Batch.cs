@@ -84,7 +84,7 @@ public sealed partial class GroupCommitter
         try
         {
             var committed = await new RewritingCommit(() => _commit, _table.Schema.CoreOptions.CommitMaxRetries).RunAsync(
-                (attempt, rewrite, _) => FlushAsync(writes, batchId, attempt, rewrite),
+                (attempt, _) => FlushAsync(writes, batchId, attempt),
                 messages => new CommitRequest(messages.Where(m => !m.IsEmpty).ToList(), batchId)
                 {
                     BaseSnapshotId = _latest ?? 0,
@@ -115,8 +115,9 @@ public sealed partial class GroupCommitter
     }
 
     /// <summary>Every bucket writes its files; any failure aborts the rest and fails the batch, certainly not committed.</summary>
-    private async Task<List<CommitMessage>?> FlushAsync(List<PendingWrite> writes, long batchId, int attempt, bool rewrite)
+    private async Task<List<CommitMessage>?> FlushAsync(List<PendingWrite> writes, long batchId, int attempt)
     {
+        bool rewrite = attempt > 1; // another writer took the buckets' sequence numbers: write above them
         if (rewrite) _log.BatchRewritten(batchId, _tableName, attempt);
         var flushes = await Task.WhenAll(ByBucket(writes).Select(async kv =>
         {

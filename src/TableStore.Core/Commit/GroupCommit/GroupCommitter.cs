@@ -44,14 +44,14 @@ public sealed partial class GroupCommitter
         (_table, _commit) = (table, table.NewCommit(_commitUser));
     }
 
-    /// <param name="tables">The table at its latest schema (true: read the schema again, a cached one is stale); throws <see cref="TableNotFoundException"/> once dropped.</param>
+    /// <param name="tables">The table at its latest schema (true: check the schema now, a cached one may be stale); throws <see cref="TableNotFoundException"/> once dropped.</param>
     /// <param name="wakeAfter">Calls back on the host's thread after a delay (a grain timer); disposing cancels it.</param>
     public static async Task<GroupCommitter> CreateAsync(string tableName, Func<bool, Task<FileStoreTable>> tables, IBucketWriters buckets,
         GroupCommitOptions options, TimeProvider time, Func<TimeSpan, Action, IDisposable> wakeAfter, ILogger log, CancellationToken ct = default)
     {
         var table = await tables(false).ConfigureAwait(false);
-        var committed = await CommittedWrites.LoadAsync(table, options.DeduplicationSnapshots, ct).ConfigureAwait(false);
         var latest = await table.Snapshots.LatestIdAsync(ct).ConfigureAwait(false);
+        var committed = await CommittedWrites.LoadAsync(table, latest, options.DeduplicationSnapshots, ct).ConfigureAwait(false);
         return new GroupCommitter(tableName, table, tables, buckets, options, time, wakeAfter, log, committed, latest);
     }
 

@@ -25,7 +25,7 @@ namespace TableStore.Client;
 /// their rows are committed, and are retried with the same write id when a retry can help; lookups go straight to
 /// the key's bucket and always see this client's own writes.
 /// </summary>
-public sealed class TableStoreClient
+public sealed partial class TableStoreClient
 {
     private readonly IGrainFactory _grains;
     private readonly TableStoreClientOptions _options;
@@ -109,11 +109,34 @@ public sealed class TableStoreClient
         var kinds = new byte[rows.Count];
         var values = new object?[rows.Count][];
         for (int i = 0; i < rows.Count; i++) (kinds[i], values[i]) = ((byte)rows[i].Kind, rows[i].Values);
-        using var deadline = WriteDeadline(ct);
         writeId ??= WriteIds.New();
-        var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
-        var request = new WriteRequest(writeId, RowBatchCodec.Encode(kinds, values, columns));
-        return await SendAsync(name, request, deadline.Token, ct).ConfigureAwait(false);
+        byte[] encoded;
+        using (var deadline = WriteDeadline(ct))
+        {
+            var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
+            encoded = RowBatchCodec.Encode(kinds, values, columns);
+            if (encoded.Length <= _options.MaxWriteBytes)
+                return await SendAsync(name, new WriteRequest(writeId, encoded), deadline.Token, ct).ConfigureAwait(false);
+        }
+        // Larger than one message: uploaded in parts and committed once.
+        return await UploadAsync(name, Batches(rows, Math.Max(1, (int)(rows.Count * (long)Math.Min(_options.UploadPartBytes, _options.MaxWriteBytes) / encoded.Length))), writeId, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes rows of any size as one atomic write: the batches are sent in parts of about
+    /// <see cref="TableStoreClientOptions.UploadPartBytes"/> as they come (memory here: one part), staged on the
+    /// table's store, and committed once. Rows that fit in one message are sent as an ordinary write. A write id makes
+    /// the whole write safe to run again: a rerun of a write that committed says so and commits nothing twice.
+    /// </summary>
+    /// <param name="progress">Rows sent so far, after each part.</param>
+    public Task<WriteResult> WriteAsync(string table, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string? writeId = null, IProgress<long>? progress = null, CancellationToken ct = default) =>
+        UploadAsync(Name(table), batches, writeId ?? WriteIds.New(), progress, ct);
+
+    private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> Batches(IReadOnlyList<ChangeRow> rows, int size)
+    {
+        for (int i = 0; i < rows.Count; i += size)
+            yield return rows.Skip(i).Take(size).ToList();
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -172,7 +195,7 @@ public sealed class TableStoreClient
     {
         if (request.Rows.Length > _options.MaxWriteBytes)
             throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
-                $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one write can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent; split the rows into several writes."));
+                $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one request can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent; an overwrite must fit in one request, a write of any size is uploaded in parts."));
         var delay = _options.RetryDelay;
         Exception? last = null;
         for (int attempt = 1; ; attempt++)

@@ -33,12 +33,25 @@ public sealed class TableStoreClientOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The largest encoded write sent as one request. A write is one Orleans message, and Orleans drops connections
-    /// that carry a message over its limit (100 MB by default) and retries them until it gives up, so a larger write
-    /// is refused here, before anything is sent, with an error that says so. Streaming larger writes in parts is
-    /// not built yet.
+    /// The largest encoded write sent as one request. A request is one Orleans message, and Orleans drops connections
+    /// that carry a message over its limit (100 MB by default), so a larger write is uploaded in parts of
+    /// <see cref="UploadPartBytes"/> instead and committed once (an overwrite, which has no parts, is refused with an
+    /// error that says so).
     /// </summary>
     public int MaxWriteBytes { get; set; } = 64 << 20;
+
+    /// <summary>
+    /// The size of one part of an upload (a write larger than <see cref="MaxWriteBytes"/>, or a streamed write): the
+    /// memory a write takes on this client and, per part in flight, on a silo (at most <see cref="MaxWriteBytes"/>).
+    /// Each part has its own deadline, <see cref="WriteTimeout"/>.
+    /// </summary>
+    public int UploadPartBytes { get; set; } = 4 << 20;
+
+    /// <summary>
+    /// The longest the commit of an uploaded write may take: its rows are written into the table's files then, so
+    /// this grows with the write (about a minute per GB on one core). When it runs out the outcome is unknown.
+    /// </summary>
+    public TimeSpan StagedCommitTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The stream provider subscriptions listen on (the silos publish on theirs); empty: the lake only.</summary>
     public string StreamProvider { get; set; } = TableStore.Abstractions.ChangeStreams.DefaultProvider;

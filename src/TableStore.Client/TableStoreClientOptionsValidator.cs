@@ -22,6 +22,8 @@ public sealed class TableStoreClientOptionsValidator(IOptions<TableStoreClientOp
         if (o.CallTimeout <= TimeSpan.Zero || o.CallTimeout > TimeSpan.FromDays(1)) return (nameof(o.CallTimeout), o.CallTimeout, "must be more than 0 and at most a day");
         if (o.WriteTimeout <= TimeSpan.Zero || o.WriteTimeout > TimeSpan.FromDays(1)) return (nameof(o.WriteTimeout), o.WriteTimeout, "must be more than 0 and at most a day");
         if (o.MaxWriteBytes < 1 << 10) return (nameof(o.MaxWriteBytes), o.MaxWriteBytes, "must be at least 1 KiB (1024)");
+        if (o.UploadPartBytes < 1 << 10) return (nameof(o.UploadPartBytes), o.UploadPartBytes, "must be at least 1 KiB (1024)");
+        if (o.StagedCommitTimeout <= TimeSpan.Zero || o.StagedCommitTimeout > TimeSpan.FromDays(1)) return (nameof(o.StagedCommitTimeout), o.StagedCommitTimeout, "must be more than 0 and at most a day");
         if (o.MaxRetryDelay < o.RetryDelay) return (nameof(o.MaxRetryDelay), o.MaxRetryDelay, $"must not be shorter than RetryDelay ({o.RetryDelay})");
         return null;
     }

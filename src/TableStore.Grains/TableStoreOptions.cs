@@ -29,6 +29,12 @@ public sealed class TableStoreOptions
     /// <summary>Rows a bucket writer holds for a write that never reached the commit grain are dropped after this.</summary>
     public TimeSpan AbandonedWriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A write staged in parts (too large for one message) that got no part and no commit for this long is given up:
+    /// its staged rows are deleted by the table's maintenance (never visible; see docs/reliability.md).
+    /// </summary>
+    public TimeSpan AbandonedUploadTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Memory per silo for decoded data files kept for point lookups.</summary>
     public long LookupCacheBytes { get; set; } = 256L << 20;
 

@@ -20,8 +20,8 @@ public sealed class BucketBatchWriterTests
         await TestTables.CreateAsync(new InMemoryObjectStore(), new TableDefinition(
             SchemaParser.ParseColumns("id BIGINT, v INT"), ["id"], [], 1, options));
 
-    private static IEnumerable<(RowKind, object?[])> Rows(int from, int count) =>
-        Enumerable.Range(from, count).Select(i => (RowKind.Insert, new object?[] { (long)i, i }));
+    private static IAsyncEnumerable<(RowKind, object?[])> Rows(int from, int count) =>
+        Enumerable.Range(from, count).Select(i => (RowKind.Insert, new object?[] { (long)i, i })).ToAsyncEnumerable();
 
     private static async Task<long> CommitAsync(FileStoreTable table, CommitMessage message, long id) =>
         (await table.NewCommit("test").CommitAsync(new CommitRequest([message], id))).SnapshotId;
@@ -71,7 +71,7 @@ public sealed class BucketBatchWriterTests
         await CommitAsync(table, second, 2);
 
         // Another writer (the embedded path) commits 50 rows to the same bucket.
-        await table.WriteAndCommitAsync(Rows(1000, 50).Select(r => new ChangeRow(r.Item1, r.Item2)).ToList());
+        await table.WriteAndCommitAsync(Enumerable.Range(1000, 50).Select(i => new ChangeRow(RowKind.Insert, [(long)i, i])).ToList());
         var other = (await table.Manifests.ReadLiveFilesAsync((await table.Snapshots.LatestAsync())!.BaseManifestList)).Max(e => e.File.MaxSequence);
         var third = await writer.WriteBatchAsync(table, Rows(0, 1), reloadSequence: true, () => Task.CompletedTask, TimeSpan.Zero, Cache);
         Assert.True(third.NewFiles.Single().MinSequence > other, "a batch written after another writer's commit must win the merge");

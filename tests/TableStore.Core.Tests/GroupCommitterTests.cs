@@ -306,7 +306,7 @@ public sealed class GroupCommitterTests
             await Task.Yield();
             RewriteFlags.Add(rewrite);
             if (bucket == FailFlushOf) throw new IOException($"disk full under {bucket}");
-            var rows = writeIds.SelectMany(id => _sealed[(bucket, batchId)][id]).Select(v => (RowKind.Insert, (object?[])v.Clone()));
+            var rows = writeIds.SelectMany(id => _sealed[(bucket, batchId)][id]).Select(v => (RowKind.Insert, (object?[])v.Clone())).ToAsyncEnumerable();
             var message = await _writers[bucket].WriteBatchAsync(table, rows, rewrite, () => Task.CompletedTask, TimeSpan.Zero, Cache);
             if (BeforeFirstFlushReturns is { } outside)
             {

@@ -131,7 +131,7 @@ public sealed class ClusterConnectTests
     /// <summary>Runs <paramref name="action"/> while the silo process is stopped (SIGSTOP), and resumes it whatever happens.</summary>
     private static async Task WhilePausedAsync(ProcessCluster.Silo silo, Func<Task> action)
     {
-        Assert.Equal(0, Posix.Kill(silo.Process.Id, Posix.SIGSTOP));
+        await Posix.StopAsync(silo.Process.Id);
         try { await action(); }
         finally { Posix.Kill(silo.Process.Id, Posix.SIGCONT); }
     }

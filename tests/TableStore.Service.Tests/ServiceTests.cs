@@ -109,21 +109,6 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
     }
 
     [Fact]
-    public async Task A_write_larger_than_one_request_is_refused_before_sending_and_not_called_retryable()
-    {
-        var table = Specs.NewTable("big");
-        await fixture.Client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("s", "STRING")], [], [], 2, new Dictionary<string, string>()));
-        var small = new TableStore.Client.TableStoreClient(fixture.Cluster.Client, Microsoft.Extensions.Options.Options.Create(new TableStore.Client.TableStoreClientOptions { MaxWriteBytes = 1024 }));
-        var rows = Enumerable.Range(0, 200).Select(i => new ChangeRow(RowKind.Insert, [(long)i, new string('x', 20)])).ToList();
-        var e = await Assert.ThrowsAsync<InvalidInputException>(() => small.WriteAsync(table, rows));
-        Assert.False(e.IsRetryable);
-        Assert.Contains("KiB encoded, more than the 1 KiB one write can carry", e.Message);
-        Assert.Contains("Nothing was sent; split the rows into several writes", e.Message);
-        Assert.Empty(await fixture.Client.ListSnapshotsAsync(table));
-        Assert.NotNull((await small.WriteAsync(table, rows.Take(10).ToList())).SnapshotId);
-    }
-
-    [Fact]
     public void Whether_a_retry_can_help_is_decided_where_the_error_is_raised_and_survives_the_wire()
     {
         Assert.True(new WriteNotCommittedException("lost", new IOException("silo died")).IsRetryable);

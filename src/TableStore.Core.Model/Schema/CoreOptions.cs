@@ -59,7 +59,7 @@ public sealed class CoreOptions
     public static readonly ConfigOption<string> FieldSequenceGroupOption = ConfigOption.Text($"{FieldsPrefix}<column>{SequenceGroupSuffix}", "value columns, comma-separated", "",
         "Partial-update tables: these columns update together when this column is not older").MergeOption();
     public static readonly ConfigOption<long> TargetFileSizeOption = ConfigOption.Size(TargetFileSizeKey, "128mb", "Data files are rolled at about this size");
-    public static readonly ConfigOption<long> WriteBufferSizeOption = ConfigOption.Size(WriteBufferSizeKey, "256mb", "Memtable per bucket before a flush to a sorted run");
+    public static readonly ConfigOption<long> WriteBufferSizeOption = ConfigOption.Size(WriteBufferSizeKey, "256mb", "Memtable of a write, shared by its buckets: at this size the fullest bucket is flushed to a sorted run");
     public static readonly ConfigOption<FileCompression> CompressionOption = ConfigOption.Choice(CompressionKey, FileCompression.Zstd,
         [("zstd", FileCompression.Zstd), ("snappy", FileCompression.Snappy), ("gzip", FileCompression.Gzip), ("none", FileCompression.None), ("uncompressed", FileCompression.None)],
         "Parquet page compression of data files");

@@ -30,6 +30,9 @@ public sealed class TablePaths(string tableRoot)
     public string TagFile(string name) => TagDir + TagPrefix + name;
     public string ManifestFile(string name) => ManifestDir + name;
     public string ConsumerDir => Root + "/consumer/";
+
+    /// <summary>Parts of writes too large for one message, staged until their commit (see <c>StagedWrites</c>).</summary>
+    public string UploadDir => Root + "/upload/";
     /// <summary>The single-file form of a consumer's position, written before positions were versioned (still read).</summary>
     public string ConsumerFile(string id) => ConsumerDir + ConsumerPrefix + id;
 

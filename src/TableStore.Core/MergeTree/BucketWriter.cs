@@ -52,6 +52,9 @@ public sealed class BucketWriter
     public long NextSequence { get; private set; }
     public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
 
+    /// <summary>The estimated size of the rows in the memtable.</summary>
+    public long BufferedBytes => _bufferBytes;
+
     /// <summary>
     /// Adds a validated row, as the merge engine stores it (which may drop it, e.g. with ignore-delete). Rows that
     /// are merge results already (<paramref name="merged"/>: a rescale rewriting the table) are stored as they are.
@@ -111,6 +114,18 @@ public sealed class BucketWriter
             if (merge.GetResult() is { } r) run[write++] = r;
         }
         return write;
+    }
+
+    /// <summary>Drops the memtable and hands over the files written so far, for a write that will not be committed.</summary>
+    public CommitMessage Discard()
+    {
+        _buffer.Clear();
+        _input?.Clear();
+        _bufferBytes = 0;
+        var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList()) with { ChangelogFiles = _changelog.ToList() };
+        _newFiles.Clear();
+        _changelog.Clear();
+        return message;
     }
 
     /// <summary>Flushes and hands over every file written since the last call.</summary>

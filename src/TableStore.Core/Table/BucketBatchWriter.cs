@@ -44,7 +44,7 @@ public sealed class BucketBatchWriter(object?[] partition, int bucket, ILogger l
     /// <param name="compaction">Runs the bucket's compaction when the batch must wait for it.</param>
     /// <param name="stallTimeout">The longest a batch waits for that compaction.</param>
     /// <param name="lookupCache">Decoded files for the lookup changelog producer's previous values.</param>
-    public async Task<CommitMessage> WriteBatchAsync(FileStoreTable table, IEnumerable<(RowKind Kind, object?[] Values)> rows, bool reloadSequence,
+    public async Task<CommitMessage> WriteBatchAsync(FileStoreTable table, IAsyncEnumerable<(RowKind Kind, object?[] Values)> rows, bool reloadSequence,
         EnsureCompaction compaction, TimeSpan stallTimeout, LookupFileCache lookupCache, CancellationToken ct = default)
     {
         // The bucket's committed files are listed at most once per batch, and only when needed.
@@ -60,7 +60,7 @@ public sealed class BucketBatchWriter(object?[] partition, int bucket, ILogger l
         // bucket meanwhile is a sequence conflict, after which the batch is written again.
         var basis = PreviousValues.AreNeeded(table.Schema) ? await table.Snapshots.LatestAsync(ct).ConfigureAwait(false) : null;
         var writer = new BucketWriter(files, table.Schema, partition, bucket, _nextSequence.Value, PreviousValues.For(table, partition, bucket, basis, lookupCache));
-        foreach (var (kind, values) in rows)
+        await foreach (var (kind, values) in rows.WithCancellation(ct).ConfigureAwait(false))
         {
             writer.Write(kind, values);
             if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);

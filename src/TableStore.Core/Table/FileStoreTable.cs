@@ -64,14 +64,23 @@ public sealed class FileStoreTable
     /// <see cref="WriteOptions.CommitIdentifier"/> and <see cref="WriteOptions.KnownSnapshotId"/>: a commit that landed
     /// is then found and returned instead of committed twice.
     /// </remarks>
-    public async Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, WriteOptions? options = null, CancellationToken ct = default)
+    public Task<CommitResult?> WriteAndCommitAsync(IReadOnlyList<ChangeRow> rows, WriteOptions? options = null, CancellationToken ct = default)
+    {
+        if (options?.OverwritePartitions is { IsAll: false } spec) CheckRowsInPartitions(rows, 0, spec); // before anything is written
+        return WriteAndCommitAsync(RowSource.Of(rows), options, ct);
+    }
+
+    /// <summary>
+    /// Writes rows of any size, batch by batch with bounded memory (the memtables' <c>write-buffer-size</c>; full ones
+    /// become sorted runs on the store as the rows arrive), and commits them as one snapshot. A rewrite after another
+    /// writer's commit reads <paramref name="source"/> again (see <see cref="RowSource"/>). Files of a write that did
+    /// not commit are deleted; a crash leaves them to orphan cleanup, never visible.
+    /// </summary>
+    public async Task<CommitResult?> WriteAndCommitAsync(RowSource source, WriteOptions? options = null, CancellationToken ct = default)
     {
         options ??= new WriteOptions();
-        if (options.OverwritePartitions is { IsAll: false } spec)
-        {
-            if (options.Kind != CommitKind.Overwrite) throw new ArgumentException("OverwritePartitions needs Kind = Overwrite.", nameof(options));
-            CheckRowsInPartitions(rows, spec);
-        }
+        var spec = options.OverwritePartitions is { IsAll: false } s ? s : null;
+        if (spec is not null && options.Kind != CommitKind.Overwrite) throw new ArgumentException("OverwritePartitions needs Kind = Overwrite.", nameof(options));
         var commit = NewCommit(options.CommitUser ?? Guid.NewGuid().ToString("N"));
         long? floor = options.KnownSnapshotId;
         // A named writer may be retrying a write that landed; a fresh commit user has no earlier attempts to find.
@@ -88,7 +97,22 @@ public sealed class FileStoreTable
                 write.RowsAreMerged = options.RowsAreMerged;
                 if (options.Kind == CommitKind.Overwrite && Schema.Kind == TableKind.PrimaryKey && Schema.CoreOptions.ChangelogProducer == ChangelogProducer.FullCompaction)
                     write.SingleRunLevel = Schema.CoreOptions.NumLevels - 1;
-                foreach (var row in rows) await write.WriteAsync(row, token).ConfigureAwait(false);
+                try
+                {
+                    long read = 0;
+                    await foreach (var batch in source.Open(token).WithCancellation(token).ConfigureAwait(false))
+                    {
+                        if (spec is not null) CheckRowsInPartitions(batch, read, spec);
+                        foreach (var row in batch) await write.WriteAsync(row, token).ConfigureAwait(false);
+                        read += batch.Count;
+                    }
+                }
+                catch
+                {
+                    // Bad input, a source that failed: the runs flushed so far will never be committed.
+                    await write.DiscardAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
                 var messages = await write.PrepareCommitAsync(token).ConfigureAwait(false);
                 return messages.Count == 0 && options.Kind == CommitKind.Append ? null : messages;
             },
@@ -107,7 +131,7 @@ public sealed class FileStoreTable
     }
 
     /// <summary>An overwrite of some partitions may only write rows into them: say which row strays, before anything is written.</summary>
-    private void CheckRowsInPartitions(IReadOnlyList<ChangeRow> rows, PartitionSpec spec)
+    private void CheckRowsInPartitions(IReadOnlyList<ChangeRow> rows, long firstRow, PartitionSpec spec)
     {
         var partition = new object?[Schema.PartitionIndices.Length];
         for (int r = 0; r < rows.Count; r++)
@@ -121,7 +145,7 @@ public sealed class FileStoreTable
                 catch (InvalidInputException) { partition[p] = v; } // a bad value: the row validator says which
             }
             if (!spec.Matches(partition))
-                throw new InvalidInputException($"Row {r + 1} belongs to partition {TablePaths.PartitionPath(Schema.PartitionKeys, partition).TrimEnd('/')}, outside the overwritten partition {spec}.");
+                throw new InvalidInputException($"Row {firstRow + r + 1} belongs to partition {TablePaths.PartitionPath(Schema.PartitionKeys, partition).TrimEnd('/')}, outside the overwritten partition {spec}.");
         }
     }
 

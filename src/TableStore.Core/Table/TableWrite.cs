@@ -9,7 +9,9 @@ namespace TableStore.Core.Table;
 /// <summary>
 /// Routes rows to bucket writers by partition and bucket hash. Each bucket's sequence counter restarts above
 /// the largest sequence in the base snapshot's files of that bucket (read from file meta, never from memory),
-/// so rows written now always win the merge over rows committed before.
+/// so rows written now always win the merge over rows committed before. The memtables of all buckets share one
+/// budget, <c>write-buffer-size</c>, the way Paimon's writers share one memory pool: when their rows together reach
+/// it, the fullest bucket is flushed to a sorted run, so a write of any size holds at most that much in memory.
 /// </summary>
 public sealed class TableWrite
 {
@@ -21,6 +23,7 @@ public sealed class TableWrite
 
     private readonly Snapshot? _base;
     private Lookup.LookupFileCache? _lookupCache;
+    private long _bufferedBytes;
 
     private TableWrite(FileStoreTable table, Snapshot? baseSnapshot, Dictionary<(PartitionKey, int), long> maxSequence)
     {
@@ -69,8 +72,17 @@ public sealed class TableWrite
             writer = new BucketWriter(_files, _table.Schema, routed.Partition, routed.Bucket, next, PreviousValues(routed.Partition, routed.Bucket)) { SingleRunLevel = SingleRunLevel };
             _writers[key] = writer;
         }
+        long before = writer.BufferedBytes;
         writer.Write(row.Kind, routed.Values, RowsAreMerged);
-        if (writer.IsFull) await writer.FlushAsync(ct).ConfigureAwait(false);
+        _bufferedBytes += writer.BufferedBytes - before;
+        if (_bufferedBytes >= _table.Schema.CoreOptions.WriteBufferSize)
+        {
+            var fullest = writer;
+            foreach (var w in _writers.Values)
+                if (w.BufferedBytes > fullest.BufferedBytes) fullest = w;
+            _bufferedBytes -= fullest.BufferedBytes;
+            await fullest.FlushAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>For the lookup changelog producer: keys' values at the snapshot this write is based on.</summary>
@@ -88,7 +100,15 @@ public sealed class TableWrite
         await Parallel.ForEachAsync(Enumerable.Range(0, writers.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             async (i, token) => results[i] = await writers[i].PrepareCommitAsync(token).ConfigureAwait(false)).ConfigureAwait(false);
+        _bufferedBytes = 0;
         return results.Where(m => !m.IsEmpty).ToList();
+    }
+
+    /// <summary>Gives up the write: drops the memtables and deletes the runs already flushed.</summary>
+    internal Task DiscardAsync(CancellationToken ct)
+    {
+        _bufferedBytes = 0;
+        return AbortAsync(_writers.Values.Select(w => w.Discard()).ToList(), ct);
     }
 
     /// <summary>Deletes files of messages that will never be committed (e.g. after a sequence conflict).</summary>

@@ -36,7 +36,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         _committer.Committed += publisher.Publish;
         _committer.BatchEnded += RecordMetrics;
         runtime.TrackWrites(TableName);
-        var maintenance = new MaintenanceSchedule(runtime.Time, log);
+        var maintenance = new MaintenanceSchedule(runtime.Time, runtime.Options.AbandonedUploadTimeout, log);
         this.RegisterGrainTimer(async _ =>
         {
             try { maintenance.Tick(await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true)); }
@@ -60,6 +60,8 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         var result = await _committer.CompleteAsync(new GroupCommitWrite(ticket.WriteId, ticket.Buckets, ticket.Rows, ticket.Bytes)).ConfigureAwait(true);
         return new WriteResult(result.SnapshotId, result.AlreadyCommitted, result.Rows);
     }
+
+    public Task<long?> FindCommittedAsync(string writeId) => Task.FromResult(_committer.FindCommitted(writeId));
 
     public Task FlushAsync() => _committer.FlushAsync();
 

@@ -10,7 +10,11 @@ namespace TableStore.Grains.Commit;
 public interface ICommitGrain : IGrainWithStringKey
 {
     /// <summary>Completes when the write is in a committed snapshot; fails, with nothing visible, when it cannot be.</summary>
-    [Alias("Complete")] Task<WriteResult> CompleteAsync(WriteTicket ticket);
+    /// <remarks>A staged write's rows are read and written at its commit: that may take minutes.</remarks>
+    [Alias("Complete"), ResponseTimeout("01:00:00")] Task<WriteResult> CompleteAsync(WriteTicket ticket);
+
+    /// <summary>The snapshot that committed this write, if it is among the recent ones this committer remembers.</summary>
+    [Alias("FindCommitted")] Task<long?> FindCommittedAsync(string writeId);
 
     /// <summary>Commits what is waiting now, without waiting for the interval; completes when it is committed (or failed).</summary>
     [Alias("Flush")] Task FlushAsync();

@@ -92,16 +92,23 @@ internal sealed class BucketWriterGrain(TableStoreRuntime runtime, ILogger<Bucke
             if (!claimed.Writes.ContainsKey(id))
                 throw new WriteNotCommittedException($"Bucket writer {Key} holds no rows of write {id} in batch {batch}.");
         _writer ??= new BucketBatchWriter(_partition!, _bucket, log);
-        var message = await _writer.WriteBatchAsync(table, Rows(claimed.Writes, writeIds), reloadSequence, EnsureCompaction,
+        var message = await _writer.WriteBatchAsync(table, Rows(table, claimed.Writes, writeIds), reloadSequence, EnsureCompaction,
             runtime.Options.CompactionStallTimeout, runtime.LookupCache).ConfigureAwait(true);
         return CommitMessageCodec.Serialize(message);
     }
 
-    private static IEnumerable<(RowKind, object?[])> Rows(Dictionary<string, Chunk> writes, string[] writeIds)
+    /// <summary>The batch's rows in write order; a staged write's are read from the store as the files are written.</summary>
+    private static async IAsyncEnumerable<(RowKind, object?[])> Rows(FileStoreTable table, Dictionary<string, Chunk> writes, string[] writeIds)
     {
         foreach (var id in writeIds)
         {
-            var (kinds, rows) = (writes[id].Rows.Rows.Kinds, writes[id].Rows.Rows.Rows);
+            var append = writes[id].Rows;
+            if (append.Staged is { } staged)
+            {
+                await foreach (var row in new StagedWrites(table).ReadAsync(staged).ConfigureAwait(true)) yield return row;
+                continue;
+            }
+            var (kinds, rows) = (append.Rows.Kinds, append.Rows.Rows);
             for (int i = 0; i < rows.Length; i++) yield return (RowKindExtensions.FromByte(kinds[i]), rows[i]);
         }
     }

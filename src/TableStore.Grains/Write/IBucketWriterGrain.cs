@@ -22,7 +22,8 @@ public interface IBucketWriterGrain : IGrainWithStringKey
     /// <paramref name="reloadSequence"/>: another writer committed to this bucket meanwhile; take sequence numbers
     /// above everything committed, and write the files again.
     /// </summary>
-    [Alias("Flush")] Task<byte[]> FlushAsync(long batch, string[] writeIds, bool reloadSequence);
+    /// <remarks>A staged write's rows are read from the store and written now: that may take minutes.</remarks>
+    [Alias("Flush"), ResponseTimeout("01:00:00")] Task<byte[]> FlushAsync(long batch, string[] writeIds, bool reloadSequence);
 
     [Alias("Release")] Task ReleaseAsync(long batch);
 

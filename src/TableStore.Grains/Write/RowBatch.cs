@@ -10,6 +10,9 @@ namespace TableStore.Grains.Write;
 [Immutable]
 public sealed class RowBatch(byte[] kinds, object?[][] rows)
 {
+    /// <summary>No rows (a staged write's append, whose rows are on the store).</summary>
+    public static readonly RowBatch Empty = new([], []);
+
     public byte[] Kinds { get; } = kinds;
     public object?[][] Rows { get; } = rows;
 }

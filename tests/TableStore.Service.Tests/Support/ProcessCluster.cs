@@ -158,4 +158,32 @@ internal static partial class Posix
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    /// <summary>
+    /// Sends SIGSTOP and waits until every thread of the process is stopped: kill() only queues the signal, and on a
+    /// busy machine a thread may still answer a request before it gets to act on it.
+    /// </summary>
+    public static async Task StopAsync(int pid)
+    {
+        if (Kill(pid, SIGSTOP) != 0) throw new InvalidOperationException($"kill -STOP {pid} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!AllThreadsStopped(pid))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Process {pid} did not stop within 30 s of SIGSTOP.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>State 'T' (stopped) in /proc/PID/task/*/stat; the state follows the command name in parentheses.</summary>
+    private static bool AllThreadsStopped(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended meanwhile
+            if (stat[(stat.LastIndexOf(')') + 2)] != 'T') return false;
+        }
+        return true;
+    }
 }

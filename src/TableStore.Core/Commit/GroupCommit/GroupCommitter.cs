@@ -64,6 +64,9 @@ public sealed partial class GroupCommitter
     /// <summary>Writes are waiting or committing.</summary>
     public bool IsBusy => _open is not null || _committing;
 
+    /// <summary>The snapshot that committed this write, if it is among the recent ones remembered (see <see cref="GroupCommitOptions.DeduplicationSnapshots"/>).</summary>
+    public long? FindCommitted(string writeId) => _committed.TryGet(writeId, out var done) ? done : null;
+
     /// <summary>Completes when the write is in a committed snapshot; see the class for how it fails.</summary>
     public Task<GroupCommitResult> CompleteAsync(GroupCommitWrite write)
     {

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Commit;
+using TableStore.Core.Serialization;
+using TableStore.Core.Table;
+using TableStore.Grains.Commit;
+
+namespace TableStore.Grains.Write;
+
+/// <summary>
+/// Writes too large for one message: parts are staged on the store by Core's <see cref="StagedWrites"/> as they
+/// arrive, and the commit hands each bucket writer the paths of its staged rows (not the rows), then waits on the
+/// commit grain like any write. Because the staged parts outlive silos, a commit that failed because a bucket writer
+/// lost its state is simply committed again. Stateless, like the table grain: any silo takes any part.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableUploadGrain> log) : Grain, ITableUploadGrain
+{
+    private string TableName => this.GetPrimaryKeyString();
+
+    public async Task<int> StagePartAsync(string writeId, int part, byte[] rows)
+    {
+        WriteIds.Validate(writeId);
+        if (rows is null) throw new InvalidInputException($"Part {part} of write {writeId} to {TableName} has no rows.");
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        var (kinds, values) = RowBatchCodec.Decode(rows);
+        return await new StagedWrites(table).StageAsync(writeId, part, kinds, values).ConfigureAwait(true);
+    }
+
+    public async Task<WriteResult> CommitAsync(string writeId, int parts)
+    {
+        WriteIds.Validate(writeId);
+        var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
+        var commits = GrainFactory.GetGrain<ICommitGrain>(TableName);
+        var staging = new StagedWrites(table);
+        var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true);
+        if (staged is null)
+        {
+            // Nothing staged: a retry of a commit that landed (its parts are deleted after it), or parts never sent.
+            if (await commits.FindCommittedAsync(writeId).ConfigureAwait(true) is { } done) return new WriteResult(done, AlreadyCommitted: true, 0);
+            throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
+        }
+        if (staged.SchemaId != table.Schema.Id)
+            throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
+
+        var buckets = staged.Buckets.ToDictionary(b => GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, b.Partition, b.Bucket), StringComparer.Ordinal);
+        try
+        {
+            await Task.WhenAll(buckets.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b.Key)
+                .AppendAsync(new BucketAppend(writeId, b.Value.Partition, RowBatch.Empty, staged.SchemaId, b.Value.Paths)))).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            _ = Task.WhenAll(buckets.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
+            throw new WriteNotCommittedException(
+                $"Write {writeId} to {TableName} was not committed: its staged rows could not be handed to the bucket writers ({ErrorText.Summary(e)}). Nothing of it is visible; commit it again (its parts stay staged).", e);
+        }
+        var result = await commits.CompleteAsync(new WriteTicket(writeId, [.. buckets.Keys], (int)Math.Min(staged.Rows, int.MaxValue), staged.Bytes)).ConfigureAwait(true);
+        if (result.AlreadyCommitted) _ = Task.WhenAll(buckets.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
+        else log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, result.SnapshotId);
+        await DeleteStagedAsync(staging, writeId).ConfigureAwait(true);
+        return result with { Rows = (int)Math.Min(staged.Rows, int.MaxValue) };
+    }
+
+    public async Task AbortAsync(string writeId)
+    {
+        WriteIds.Validate(writeId);
+        var table = await runtime.GetExistingTableAsync(TableName).ConfigureAwait(true);
+        await new StagedWrites(table).DeleteAsync(writeId).ConfigureAwait(true);
+    }
+
+    /// <summary>Committed: the staged parts are no longer needed. What a failure leaves is deleted as abandoned later.</summary>
+    private async Task DeleteStagedAsync(StagedWrites staging, string writeId)
+    {
+        try { await staging.DeleteAsync(writeId).ConfigureAwait(true); }
+        catch (Exception e) when (e is IOException or TableStoreException)
+        {
+            log.StagedWriteCleanupFailed(e, writeId, TableName);
+        }
+    }
+}

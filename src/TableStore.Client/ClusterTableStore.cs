@@ -65,6 +65,13 @@ public sealed class ClusterTableStore : ITableStore
         return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
     }
 
+    public async Task<WriteOutcome?> WriteAsync(Identifier id, RowSource rows, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
+    {
+        // Read once: the staged parts, not the source, are what a commit that must start again reads.
+        var result = await Client.WriteAsync(id.FullName, rows.Open(ct), identity is null ? null : WriteIdOf(identity), progress, ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+    }
+
     /// <summary>
     /// The service's write id for a <see cref="WriteIdentity"/>: readable when the user name allows it,
     /// else a digest; the same pair always gives the same id, so a rerun is recognised.

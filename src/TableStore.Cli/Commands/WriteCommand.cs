@@ -13,8 +13,9 @@ namespace TableStore.Cli.Commands;
 
 /// <summary>
 /// <c>tablestore write &lt;db&gt;.&lt;table&gt; [--file F] [--format csv|jsonl]</c>: one invocation is one atomic
-/// commit. Every row is read and validated before anything is written, so bad input never commits part of itself.
-/// Prints the committed snapshot id on stdout and a summary on stderr.
+/// commit, of any size: rows stream from the input in batches with bounded memory (embedded: into the memtables,
+/// flushed to sorted runs as they fill; cluster: uploaded in parts). Bad input anywhere commits nothing: what was
+/// written for it is deleted. Prints the committed snapshot id on stdout and a summary on stderr.
 /// </summary>
 internal static class WriteCommand
 {
@@ -64,29 +65,38 @@ internal static class WriteCommand
             var inputFormat = pr.GetValue(format) ?? (fromStdin ? "csv" : InferFormat(path!));
 
             var err = pr.Err();
-            List<ChangeRow> rows;
-            if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, schema, StdinName, context.ShowProgress ? err : null);
-            else
-            {
-                using var reader = OpenFile(path!);
-                rows = ReadAll(reader, inputFormat, schema, path!, context.ShowProgress ? err : null);
-            }
-            if (context.ShowProgress && rows.Count >= ProgressEvery) err.WriteLine($"\rRead {rows.Count:N0} rows; writing and committing…");
-
             bool replace = pr.GetValue(overwrite);
-            if (rows.Count == 0 && !replace)
-            {
-                err.WriteLine($"No rows in {(fromStdin ? StdinName : path)}: nothing committed to {id.FullName}.");
-                return 0;
-            }
             var user = pr.GetValue(commitUser);
             var identity = user is null ? null : new WriteIdentity(user, pr.GetValue(commitId)!.Value);
+            var source = fromStdin ? StdinName : path!;
+            long rowCount;
             WriteOutcome? result;
             try
             {
-                result = replace
-                    ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false)
-                    : await service.WriteAsync(id, rows, identity, ct).ConfigureAwait(false);
+                if (replace)
+                {
+                    // An overwrite is one request to the cluster: its rows are read first.
+                    List<ChangeRow> rows;
+                    if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, schema, StdinName, context.ShowProgress ? err : null);
+                    else
+                    {
+                        using var reader = OpenFile(path!);
+                        rows = ReadAll(reader, inputFormat, schema, path!, context.ShowProgress ? err : null);
+                    }
+                    rowCount = rows.Count;
+                    result = await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (!fromStdin) OpenFile(path!).Dispose(); // a missing file is said before anything starts
+                    var rows = fromStdin
+                        ? RowSource.Once(ReadBatches(() => context.Stdin, inputFormat, schema, StdinName, ownsReader: false), StdinName)
+                        : RowSource.Replayable(_ => ReadBatches(() => OpenFile(path!), inputFormat, schema, path!, ownsReader: true), path!);
+                    var progress = new RowProgress(context.ShowProgress ? err : null, source);
+                    result = await service.WriteAsync(id, rows, identity, progress, ct).ConfigureAwait(false);
+                    rowCount = progress.Rows;
+                    if (context.ShowProgress && rowCount >= ProgressEvery) err.WriteLine();
+                }
             }
             catch (WriteOutcomeUnknownException e)
             {
@@ -94,14 +104,16 @@ internal static class WriteCommand
             }
             if (result is null)
             {
-                err.WriteLine($"The {rows.Count} rows produced no change: nothing committed to {id.FullName}.");
+                err.WriteLine(rowCount == 0
+                    ? $"No rows in {source}: nothing committed to {id.FullName}."
+                    : $"The {rowCount} rows produced no change: nothing committed to {id.FullName}.");
                 return 0;
             }
             pr.Out().WriteLine(result.SnapshotId.ToString(CultureInfo.InvariantCulture));
             var inv = CultureInfo.InvariantCulture;
             err.WriteLine(result.AlreadyCommitted
                 ? string.Create(inv, $"Already committed as snapshot {result.SnapshotId} of {id.FullName} by {user} #{pr.GetValue(commitId)}: nothing written again")
-                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {id.FullName}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}{(replace ? $", replacing {(pr.GetValue(partition) is { } p ? "partition " + p : "the whole table")}" : "")}"));
+                : string.Create(inv, $"Committed snapshot {result.SnapshotId} of {id.FullName}: {rowCount} row{(rowCount == 1 ? "" : "s")}{(replace ? $", replacing {(pr.GetValue(partition) is { } p ? "partition " + p : "the whole table")}" : "")}"));
             return 0;
         });
         return command;
@@ -136,6 +148,43 @@ internal static class WriteCommand
             if (progress is not null && rows.Count % ProgressEvery == 0) progress.Write($"\rRead and validated {rows.Count:N0} rows of {source}…");
         }
         return rows;
+    }
+
+    /// <summary>The input's rows in batches, validated as they are read; the reader is opened when the batches are.</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> ReadBatches(Func<TextReader> open, string format, TableSchema schema, string source, bool ownsReader)
+    {
+        var input = open();
+        try
+        {
+            var batch = new List<ChangeRow>(BatchRows);
+            foreach (var row in format == "jsonl" ? RowReaders.ReadJsonLines(input, schema, source) : RowReaders.ReadCsv(input, schema, source))
+            {
+                batch.Add(row);
+                if (batch.Count < BatchRows) continue;
+                yield return batch;
+                batch = new List<ChangeRow>(BatchRows);
+            }
+            if (batch.Count > 0) yield return batch;
+            await Task.CompletedTask.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (ownsReader) input.Dispose();
+        }
+    }
+
+    private const int BatchRows = 8192;
+
+    /// <summary>Counts the rows taken and shows the count every <see cref="ProgressEvery"/> rows (written here, in order).</summary>
+    private sealed class RowProgress(TextWriter? err, string source) : IProgress<long>
+    {
+        public long Rows { get; private set; }
+
+        public void Report(long value)
+        {
+            if (err is not null && value / ProgressEvery > Rows / ProgressEvery) err.Write($"\rRead, validated and wrote {value:N0} rows of {source}…");
+            Rows = value;
+        }
     }
 
     private static StreamReader OpenFile(string path)

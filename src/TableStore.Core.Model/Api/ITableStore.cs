@@ -32,6 +32,13 @@ public interface ITableStore : IAsyncDisposable
     /// <summary>One atomic write; null when there was nothing to commit.</summary>
     Task<WriteOutcome?> WriteAsync(Identifier id, List<ChangeRow> rows, WriteIdentity? identity, CancellationToken ct);
 
+    /// <summary>
+    /// One atomic write of any size, its rows taken batch by batch with bounded memory (embedded: the memtables'
+    /// <c>write-buffer-size</c>; cluster: one upload part). Null when there was nothing to commit.
+    /// </summary>
+    /// <param name="progress">Rows taken so far.</param>
+    Task<WriteOutcome?> WriteAsync(Identifier id, RowSource rows, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct);
+
     /// <summary>INSERT OVERWRITE of the whole table or the partitions <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects.</summary>
     Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct);
 

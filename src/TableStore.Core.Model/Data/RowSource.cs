@@ -48,6 +48,19 @@ public sealed class RowSource
         return _open(ct);
     }
 
+    /// <summary>The same source, reporting the rows read so far (from 0 again when it is read again).</summary>
+    public RowSource Counted(IProgress<long> progress) => new(ct => Count(_open(ct), progress, ct), CanReopen, Description);
+
+    private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> Count(IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, IProgress<long> progress, [EnumeratorCancellation] CancellationToken ct)
+    {
+        long rows = 0;
+        await foreach (var batch in batches.WithCancellation(ct).ConfigureAwait(false))
+        {
+            yield return batch;
+            progress.Report(rows += batch.Count);
+        }
+    }
+
     private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> Single(IReadOnlyList<ChangeRow> rows, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();

@@ -70,6 +70,14 @@ public sealed class EmbeddedTableStore : ITableStore
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
+    public async Task<WriteOutcome?> WriteAsync(Identifier id, RowSource rows, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
+    {
+        var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+        var options = identity is null ? null : new WriteOptions { CommitUser = identity.CommitUser, CommitIdentifier = identity.CommitId };
+        var result = await t.WriteAndCommitAsync(progress is null ? rows : rows.Counted(progress), options, ct).ConfigureAwait(false);
+        return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
+    }
+
     public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);

@@ -19,10 +19,10 @@ public sealed class BucketWriter
     private readonly DataFileWriter _files;
     private readonly TableSchema _schema;
     private readonly KeyComparer _keys;
-    private readonly List<KeyValue> _buffer = [];
+    private List<KeyValue> _buffer = [];
     private readonly List<DataFileMeta> _newFiles = [];
     private readonly List<DataFileMeta> _changelog = [];
-    private readonly List<KeyValue>? _input;
+    private List<KeyValue>? _input;
     private readonly ChangelogByLookup? _lookup;
     private long _bufferBytes;
 
@@ -66,7 +66,7 @@ public sealed class BucketWriter
         long seq = NextSequence++;
         _input?.Add(new KeyValue(inputRow, seq, inputKind));
         _buffer.Add(new KeyValue(row, seq, kind));
-        _bufferBytes += _files.Estimator.Estimate(row);
+        _bufferBytes += _files.Estimator.EstimateInMemory(row);
     }
 
     /// <summary>
@@ -78,25 +78,49 @@ public sealed class BucketWriter
 
     public Task FlushAsync(CancellationToken ct = default) => FlushAsync(final: false, ct);
 
+    /// <summary>
+    /// Hands the memtable to a flush on the thread pool and starts a fresh one, so rows keep coming while the run is
+    /// sorted and written. The caller awaits the task before the next spill or flush of this writer (the lookup
+    /// changelog producer needs its runs in order) and before <see cref="PrepareCommitAsync"/>.
+    /// </summary>
+    public Task SpillAsync(CancellationToken ct = default)
+    {
+        if (_buffer.Count == 0) return Task.CompletedTask;
+        var (rows, input) = (_buffer, _input);
+        _buffer = [];
+        if (_input is not null) _input = [];
+        _bufferBytes = 0;
+        return Task.Run(() => WriteRunAsync(rows, input, level: 0, ct), ct);
+    }
+
     private async Task FlushAsync(bool final, CancellationToken ct)
     {
         if (_buffer.Count == 0) return;
         int level = final && _newFiles.Count == 0 ? SingleRunLevel : 0;
+        await WriteRunAsync(_buffer, _input, level, ct).ConfigureAwait(false);
+        _input?.Clear();
+        _buffer.Clear();
+        _bufferBytes = 0;
+    }
+
+    /// <summary>Sorts and merges <paramref name="rows"/> in place and writes them (and their changelog) as one run.</summary>
+    private async Task WriteRunAsync(List<KeyValue> rows, List<KeyValue>? input, int level, CancellationToken ct)
+    {
         if (_schema.Kind == TableKind.PrimaryKey)
         {
             // Sorted and merged in the memtable's own storage: no copies of a buffer that can be gigabytes.
             // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
-            var rows = CollectionsMarshal.AsSpan(_buffer);
-            var sameKey = KeySorter.Sort(rows, _schema, _keys);
-            CollectionsMarshal.SetCount(_buffer, MergeInPlace(rows, sameKey, MergeFunctions.Create(_schema)));
+            var span = CollectionsMarshal.AsSpan(rows);
+            var sameKey = KeySorter.Sort(span, _schema, _keys);
+            CollectionsMarshal.SetCount(rows, MergeInPlace(span, sameKey, MergeFunctions.Create(_schema)));
         }
-        var changelog = _input ?? (_lookup is null ? null : await _lookup.ProduceAsync(_buffer, ct).ConfigureAwait(false));
-        if (changelog is { Count: > 0 })
-            _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false));
-        _input?.Clear();
-        _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, _buffer, level, ct: ct).ConfigureAwait(false));
-        _buffer.Clear();
-        _bufferBytes = 0;
+        var changelog = input ?? (_lookup is null ? null : await _lookup.ProduceAsync(rows, ct).ConfigureAwait(false));
+        var changelogFiles = changelog is { Count: > 0 }
+            ? await _files.WriteAsync(Partition, Bucket, changelog, level: 0, TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false)
+            : [];
+        var files = await _files.WriteAsync(Partition, Bucket, rows, level, ct: ct).ConfigureAwait(false);
+        _changelog.AddRange(changelogFiles);
+        _newFiles.AddRange(files);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class BucketGroups
             if (!groups.TryGetValue(location, out var group)) groups[location] = group = new BucketGroup(row.Partition, row.Bucket);
             group.Kinds.Add(kinds[i]);
             group.Rows.Add(row.Values);
-            group.Bytes += estimator.Estimate(row.Values);
+            group.Bytes += estimator.EstimateInMemory(row.Values);
         }
         return [.. groups.Values];
     }

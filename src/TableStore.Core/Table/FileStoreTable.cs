@@ -74,10 +74,16 @@ public sealed class FileStoreTable
     /// Writes rows of any size, batch by batch with bounded memory (the memtables' <c>write-buffer-size</c>; full ones
     /// become sorted runs on the store as the rows arrive), and commits them as one snapshot. A rewrite after another
     /// writer's commit reads <paramref name="source"/> again (see <see cref="RowSource"/>). Files of a write that did
-    /// not commit are deleted; a crash leaves them to orphan cleanup, never visible.
+    /// not commit are deleted; a crash leaves them to orphan cleanup, never visible. A source that can be read only
+    /// once (stdin) is copied to a temporary file as it is read, for that rewrite.
     /// </summary>
     public async Task<CommitResult?> WriteAndCommitAsync(RowSource source, WriteOptions? options = null, CancellationToken ct = default)
     {
+        if (!source.CanReopen)
+        {
+            await using var spooled = new SpooledRowSource(source);
+            return await WriteAndCommitAsync(spooled.Rows, options, ct).ConfigureAwait(false);
+        }
         options ??= new WriteOptions();
         var spec = options.OverwritePartitions is { IsAll: false } s ? s : null;
         if (spec is not null && options.Kind != CommitKind.Overwrite) throw new ArgumentException("OverwritePartitions needs Kind = Overwrite.", nameof(options));

@@ -24,6 +24,7 @@ public sealed class TableWrite
     private readonly Snapshot? _base;
     private Lookup.LookupFileCache? _lookupCache;
     private long _bufferedBytes;
+    private Task _spill = Task.CompletedTask; // at most one: memory stays under twice the budget
 
     private TableWrite(FileStoreTable table, Snapshot? baseSnapshot, Dictionary<(PartitionKey, int), long> maxSequence)
     {
@@ -77,11 +78,13 @@ public sealed class TableWrite
         _bufferedBytes += writer.BufferedBytes - before;
         if (_bufferedBytes >= _table.Schema.CoreOptions.WriteBufferSize)
         {
+            // The fullest bucket's rows become a run in the background while the rows that follow are taken.
+            await _spill.ConfigureAwait(false);
             var fullest = writer;
             foreach (var w in _writers.Values)
                 if (w.BufferedBytes > fullest.BufferedBytes) fullest = w;
             _bufferedBytes -= fullest.BufferedBytes;
-            await fullest.FlushAsync(ct).ConfigureAwait(false);
+            _spill = fullest.SpillAsync(ct);
         }
     }
 
@@ -94,6 +97,7 @@ public sealed class TableWrite
     /// <summary>Flushes every bucket and returns the commit messages of everything written so far.</summary>
     public async Task<List<CommitMessage>> PrepareCommitAsync(CancellationToken ct = default)
     {
+        await _spill.ConfigureAwait(false);
         // Buckets are independent: sort, merge and encode them in parallel, one per core.
         var writers = _writers.Values.ToList();
         var results = new CommitMessage[writers.Count];
@@ -105,10 +109,12 @@ public sealed class TableWrite
     }
 
     /// <summary>Gives up the write: drops the memtables and deletes the runs already flushed.</summary>
-    internal Task DiscardAsync(CancellationToken ct)
+    internal async Task DiscardAsync(CancellationToken ct)
     {
+        try { await _spill.ConfigureAwait(false); }
+        catch (Exception) { } // the write already failed; what the spill wrote is deleted below or left to orphan cleanup
         _bufferedBytes = 0;
-        return AbortAsync(_writers.Values.Select(w => w.Discard()).ToList(), ct);
+        await AbortAsync(_writers.Values.Select(w => w.Discard()).ToList(), ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes files of messages that will never be committed (e.g. after a sequence conflict).</summary>

@@ -31,8 +31,9 @@ public sealed partial class TableStoreClient
                     kinds.Add((byte)row.Kind);
                     values.Add(row.Values);
                     if (values.Count < rowsPerPart) continue;
+                    int count = values.Count;
                     var part = Encode();
-                    rowsPerPart = (int)Math.Clamp(values.Count * (long)Math.Min(_options.UploadPartBytes, _options.MaxWriteBytes) / Math.Max(1, part.Length), 1, 1 << 20);
+                    rowsPerPart = (int)Math.Clamp(count * (long)Math.Min(_options.UploadPartBytes, _options.MaxWriteBytes) / Math.Max(1, part.Length), 1, 1 << 20);
                     if (first is null && parts == 0) first = part;
                     else
                     {

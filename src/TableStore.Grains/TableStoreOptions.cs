@@ -30,8 +30,14 @@ public sealed class TableStoreOptions
     public TimeSpan AbandonedWriteTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// A snapshot that changed more rows than this is not published on the stream (one message, read whole into a
+    /// silo's memory); subscribers read it from the lake, page by page, within their catch-up interval.
+    /// </summary>
+    public long MaxPublishedChangeRows { get; set; } = 50_000;
+
+    /// <summary>
     /// A write staged in parts (too large for one message) that got no part and no commit for this long is given up:
-    /// its staged rows are deleted by the table's maintenance (never visible; see docs/reliability.md).
+    /// its staged rows are deleted by the table's maintenance (never visible; see docs/architecture.md, "Writes larger than one request").
     /// </summary>
     public TimeSpan AbandonedUploadTimeout { get; set; } = TimeSpan.FromHours(1);
 

@@ -3,6 +3,7 @@ using TableStore.Core;
 using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Maintenance;
+using TableStore.Core.Manifest;
 using TableStore.Core.Scan;
 using TableStore.Core.Schema;
 using TableStore.Core.Streaming;
@@ -88,6 +89,38 @@ public abstract class TableStoreContract
         Assert.True(again!.AlreadyCommitted);
         Assert.Equal(first.SnapshotId, again.SnapshotId);
         Assert.Single(await ScanAsync(id, sorted: false));
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> Generated(int rows, int batch, string note, bool badLast = false)
+    {
+        for (int i = 0; i < rows; i += batch)
+        {
+            await Task.Yield();
+            yield return [.. Enumerable.Range(i, Math.Min(batch, rows - i)).Select(k => Row(k % 2 == 0 ? "eu" : "us", k, k, note))];
+        }
+        if (badLast) yield return [Row("eu", 1, null) with { Values = ["eu", "not a number", 1L, null] }];
+    }
+
+    [Fact]
+    public async Task A_streamed_write_of_many_batches_commits_once_and_a_rerun_with_its_identity_commits_nothing_twice()
+    {
+        // About 9 MB encoded: more than one upload part through the cluster, several batches embedded.
+        var id = await NewTableAsync();
+        var note = new string('n', 24);
+        var identity = new WriteIdentity("bulk", 1);
+        var first = await Store.WriteAsync(id, RowSource.Replayable(_ => Generated(200_000, 5_000, note), "generated"), identity, null, default);
+        Assert.NotNull(first);
+        Assert.False(first!.AlreadyCommitted);
+        var again = await Store.WriteAsync(id, RowSource.Once(Generated(200_000, 5_000, "other"), "generated again"), identity, null, default);
+        Assert.True(again!.AlreadyCommitted);
+        Assert.Equal(first.SnapshotId, again.SnapshotId);
+        var rows = await ScanAsync(id);
+        Assert.Equal(200_000, rows.Count);
+        Assert.All(rows, r => Assert.Equal(note, r[3]));
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Store.WriteAsync(id, RowSource.Once(Generated(50_000, 5_000, "late", badLast: true), "bad"), null, null, default));
+        Assert.Contains("not a number", e.Message);
+        Assert.Equal([first.SnapshotId], (await Store.ListSnapshotsAsync(id, default)).Where(s => s.CommitKind == CommitKind.Append).Select(s => s.Id));
     }
 
     [Fact]

@@ -47,9 +47,13 @@ public sealed class OrphanFilesClean(FileStoreTable table)
         return new OrphanCleanOutcome(candidates, !options.DryRun, young);
     }
 
-    /// <summary>Only files the engine writes under generated names; schemas, snapshots, hints, tags and consumers are never orphans.</summary>
+    /// <summary>
+    /// Only files the engine writes under generated names, and parts staged for uploads (never referenced; one older
+    /// than the threshold belongs to an upload given up); schemas, snapshots, hints, tags and consumers are never orphans.
+    /// </summary>
     private bool IsCleanable(string path)
     {
+        if (path.StartsWith(table.Paths.UploadDir, StringComparison.Ordinal)) return true;
         var name = path[(path.LastIndexOf('/') + 1)..];
         if (path.StartsWith(table.Paths.ManifestDir, StringComparison.Ordinal)) return name.StartsWith("manifest-", StringComparison.Ordinal);
         return (name.StartsWith(TablePaths.DataFilePrefix, StringComparison.Ordinal) || name.StartsWith(TablePaths.ChangelogFilePrefix, StringComparison.Ordinal))

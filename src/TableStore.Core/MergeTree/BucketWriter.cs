@@ -25,10 +25,13 @@ public sealed class BucketWriter
     private List<KeyValue>? _input;
     private readonly ChangelogByLookup? _lookup;
     private long _bufferBytes;
+    private readonly long _bufferLimit;
 
     /// <param name="previous">For the <c>lookup</c> changelog producer: each key's value before this write.</param>
-    public BucketWriter(DataFileWriter files, TableSchema schema, object?[] partition, int bucket, long nextSequence, PreviousValueLookup? previous = null)
+    /// <param name="bufferLimit">The memtable size at which <see cref="IsFull"/> (default: <c>write-buffer-size</c>).</param>
+    public BucketWriter(DataFileWriter files, TableSchema schema, object?[] partition, int bucket, long nextSequence, PreviousValueLookup? previous = null, long? bufferLimit = null)
     {
+        _bufferLimit = bufferLimit ?? schema.CoreOptions.WriteBufferSize;
         _files = files;
         _schema = schema;
         _keys = new KeyComparer(schema.KeyIndices, schema);
@@ -50,7 +53,7 @@ public sealed class BucketWriter
     public object?[] Partition { get; }
     public int Bucket { get; }
     public long NextSequence { get; private set; }
-    public bool IsFull => _bufferBytes >= _schema.CoreOptions.WriteBufferSize;
+    public bool IsFull => _bufferBytes >= _bufferLimit;
 
     /// <summary>The estimated size of the rows in the memtable.</summary>
     public long BufferedBytes => _bufferBytes;

@@ -59,7 +59,10 @@ public sealed class BucketBatchWriter(object?[] partition, int bucket, ILogger l
         // Previous values as of the latest snapshot: the caller commits this batch next, and any other commit to the
         // bucket meanwhile is a sequence conflict, after which the batch is written again.
         var basis = PreviousValues.AreNeeded(table.Schema) ? await table.Snapshots.LatestAsync(ct).ConfigureAwait(false) : null;
-        var writer = new BucketWriter(files, table.Schema, partition, bucket, _nextSequence.Value, PreviousValues.For(table, partition, bucket, basis, lookupCache));
+        // The table's buckets flush their batches at once, on the silos that hold them: each gets its share of the
+        // write buffer, so a large (staged) batch holds about write-buffer-size in memory across all of them.
+        var limit = Math.Max(1, table.Schema.CoreOptions.WriteBufferSize / table.Schema.BucketCount);
+        var writer = new BucketWriter(files, table.Schema, partition, bucket, _nextSequence.Value, PreviousValues.For(table, partition, bucket, basis, lookupCache), limit);
         await foreach (var (kind, values) in rows.WithCancellation(ct).ConfigureAwait(false))
         {
             writer.Write(kind, values);

@@ -8,9 +8,11 @@ namespace TableStore.Grains.Commit;
 
 /// <summary>
 /// Publishes each committed snapshot's changes on the table's stream, one after the other (so in snapshot order).
-/// Best effort: a lost event is a gap that subscribers fill from the lake.
+/// Best effort: a lost event is a gap that subscribers fill from the lake. So is a snapshot of more than
+/// <paramref name="maxRows"/> changed rows (a bulk load): it is not read into this silo's memory nor sent as one
+/// message, and subscribers page it from the lake instead.
 /// </summary>
-internal sealed class ChangePublisher(Func<IStreamProvider> provider, string providerName, string table, ILogger log)
+internal sealed class ChangePublisher(Func<IStreamProvider> provider, string providerName, string table, long maxRows, ILogger log)
 {
     private Task _published = Task.CompletedTask;
     private IAsyncStream<ChangeEvent>? _stream;
@@ -35,6 +37,11 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
         try
         {
             var snapshot = await at.Snapshots.GetAsync(snapshotId).ConfigureAwait(true);
+            if (snapshot.DeltaRecordCount + snapshot.ChangelogRecordCount > maxRows)
+            {
+                log.SnapshotTooLargeToPublish(snapshotId, table, snapshot.DeltaRecordCount + snapshot.ChangelogRecordCount, maxRows);
+                return;
+            }
             var batch = await new SnapshotChanges(at).ReadAsync(snapshot).ConfigureAwait(true);
             await _stream.OnNextAsync(ChangeEvent.From(table, batch)).ConfigureAwait(true);
         }

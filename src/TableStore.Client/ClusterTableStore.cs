@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using TableStore.Abstractions;
+using TableStore.Core;
 using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.Maintenance;
@@ -144,7 +146,14 @@ public sealed class ClusterTableStore : ITableStore
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 if (options.IdleTimeout is { } timeout) idle.CancelAfter(timeout);
                 try { batch = await channel.Reader.ReadAsync(idle.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { yield break; }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // Idle, or unanswered: a stream that ends must say which.
+                    if (subscription.Unanswered is { } e)
+                        throw new TableStoreException(string.Create(CultureInfo.InvariantCulture,
+                            $"The cluster stopped answering while {id.FullName} was followed: no snapshot for {options.IdleTimeout!.Value.TotalSeconds:0.#} s and its last catch-up failed ({ErrorText.Summary(e)}). Follow it again once the cluster answers; with a consumer id it resumes after the last snapshot delivered."), e).WithRetryable(true);
+                    yield break;
+                }
                 catch (ChannelClosedException e) when (e.InnerException is { } inner) { throw inner; }
             }
             yield return batch;

@@ -163,9 +163,14 @@ public sealed class TableStoreConnection : IAsyncDisposable
         }
     }
 
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     public async ValueTask DisposeAsync()
     {
-        try { await _host.StopAsync().ConfigureAwait(false); }
+        // Bounded: leaving a cluster whose gateway stopped answering must not hang the process.
+        using var deadline = new CancellationTokenSource(StopTimeout);
+        try { await _host.StopAsync(deadline.Token).WaitAsync(StopTimeout).ConfigureAwait(false); }
+        catch (TimeoutException) { } // the connection is dropped with the host below
         finally { _host.Dispose(); }
     }
 }

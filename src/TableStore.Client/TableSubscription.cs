@@ -21,6 +21,7 @@ public sealed class TableSubscription : IAsyncDisposable
     private readonly ILogger _log;
     /// <summary>The deadline of each call to the cluster: the subscriber's, else the client's call timeout.</summary>
     private readonly TimeSpan _callTimeout;
+    private volatile Exception? _unanswered;
     private readonly SortedDictionary<long, ChangeEvent> _pending = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -47,6 +48,12 @@ public sealed class TableSubscription : IAsyncDisposable
     /// next <see cref="SubscriptionOptions.CatchUpInterval"/>.
     /// </summary>
     public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// The error of the last catch-up call, when it failed and none succeeded since (the cluster stopped answering: a
+    /// paused or overloaded silo); null while the cluster answers. Calls are tried again every catch-up interval.
+    /// </summary>
+    public Exception? Unanswered => _unanswered;
 
     internal static async Task<TableSubscription> StartAsync(IGrainFactory grains, IStreamProvider? streams, string table,
         Func<ChangeBatch, Task> onBatch, SubscriptionOptions options, TimeSpan callTimeout, ILogger? log)
@@ -137,8 +144,10 @@ public sealed class TableSubscription : IAsyncDisposable
                     // The cluster is unsettled (a silo died, a call timed out): try again at the next tick. The
                     // table's own errors (dropped, expired, damaged) end the subscription.
                     _log.CatchUpFailed(e, _table.GetPrimaryKeyString(), _next);
+                    _unanswered = e;
                     return;
                 }
+                _unanswered = null;
                 foreach (var e in events)
                     if (e.SnapshotId == _next) await DeliverAsync(e).ConfigureAwait(false);
                 checkLake = events.Length > 0; // more may be waiting (a reply stops early at its size budget)
@@ -203,7 +212,8 @@ public sealed class TableSubscription : IAsyncDisposable
         _stop.Cancel();
         if (_handle is not null)
         {
-            try { await _handle.UnsubscribeAsync().ConfigureAwait(false); }
+            // Bounded: a silo that stopped answering must not hold up the caller's shutdown.
+            try { await _handle.UnsubscribeAsync().WaitAsync(_callTimeout).ConfigureAwait(false); }
             catch (Exception e)
             {
                 var table = _table.GetPrimaryKeyString();

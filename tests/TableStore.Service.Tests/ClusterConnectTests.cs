@@ -128,6 +128,103 @@ public sealed class ClusterConnectTests
         Assert.NotEmpty(await client.ListSnapshotsAsync("t.reads"));
     }
 
+    [Fact]
+    public async Task A_cli_write_scan_and_stream_whose_silo_stops_answering_midway_end_within_their_deadlines_and_say_what_happened()
+    {
+        await using var cluster = new ProcessCluster();
+        var silo = await cluster.StartSiloAsync(redis: false);
+        var env = new Dictionary<string, string?>
+        {
+            ["TABLESTORE_CONNECT_TIMEOUT"] = "60s", ["TABLESTORE_CLUSTER_ID"] = null,
+            ["TABLESTORE_WRITE_TIMEOUT"] = "5s", ["TABLESTORE_CALL_TIMEOUT"] = "3s",
+        };
+        string[] Cluster(params string[] args) => [.. args, "--cluster", silo.Gateway];
+        Assert.Equal(0, (await Cli(Cluster("table", "create", "t.midway", "--schema", "id BIGINT NOT NULL, v STRING", "--primary-key", "id"), env)).ExitCode);
+        var rows = string.Join("\n", Enumerable.Range(0, 5000).Select(i => $"{i},value {i}"));
+        Assert.Equal(0, (await Cli(Cluster("write", "t.midway", "--format", "csv"), env, stdin: new StringReader("id,v\n" + rows))).ExitCode);
+
+        // A write: the silo stops while the CLI reads its input, so the rows go to a silo that does not answer.
+        var paused = false;
+        var input = new CallbackReader("id,v\n1,a\n2,b\n3,c\n", line: 2, () => { Posix.StopAsync(silo.Process.Id).GetAwaiter().GetResult(); paused = true; });
+        try
+        {
+            var write = await Cli(Cluster("write", "t.midway", "--format", "csv"), env, stdin: input);
+            Assert.True(paused);
+            Assert.Equal(1, write.ExitCode);
+            Assert.True(write.Stderr.Contains("got no answer within 5 s", StringComparison.Ordinal), write.Stderr);
+            Assert.True(write.Stderr.Contains("may or may not have been committed", StringComparison.Ordinal), write.Stderr);
+            Assert.True(write.Stderr.Contains("--commit-user", StringComparison.Ordinal), write.Stderr); // how to make a rerun safe
+        }
+        finally { Posix.Kill(silo.Process.Id, Posix.SIGCONT); }
+
+        // A scan: the silo stops once the first rows are printed.
+        var scanOut = new CallbackWriter(() => Posix.StopAsync(silo.Process.Id).GetAwaiter().GetResult());
+        try
+        {
+            var scan = await Cli(Cluster("scan", "t.midway", "--format", "csv"), env, stdout: scanOut);
+            Assert.Equal(1, scan.ExitCode);
+            Assert.True(scan.Stderr.Contains("did not answer within 3 s when asked to send the next rows of the scan of t.midway", StringComparison.Ordinal), scan.Stderr);
+        }
+        finally { Posix.Kill(silo.Process.Id, Posix.SIGCONT); }
+
+        // A stream: the silo stops once the first snapshot is printed; the stream ends at its idle timeout and says why.
+        var streamOut = new CallbackWriter(() => Posix.StopAsync(silo.Process.Id).GetAwaiter().GetResult());
+        try
+        {
+            var stream = await Cli(Cluster("stream", "t.midway", "--from", "earliest", "--timeout", "10"), env, stdout: streamOut);
+            Assert.Equal(1, stream.ExitCode);
+            Assert.True(stream.Stderr.Contains("The cluster stopped answering while t.midway was followed", StringComparison.Ordinal), stream.Stderr);
+            Assert.Contains("\"_op\"", streamOut.ToString()); // what came before the pause was printed
+        }
+        finally { Posix.Kill(silo.Process.Id, Posix.SIGCONT); }
+    }
+
+    /// <summary>A reader that runs <paramref name="callback"/> once, when line <paramref name="line"/> (from 1) is read.</summary>
+    private sealed class CallbackReader(string text, int line, Action callback) : TextReader
+    {
+        private readonly StringReader _inner = new(text);
+        private int _lines;
+
+        public override int Peek() => _inner.Peek();
+
+        public override int Read()
+        {
+            var c = _inner.Read();
+            if (c == '\n' && ++_lines == line) callback();
+            return c;
+        }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            // One character at a time, so the callback runs exactly when that line has been handed over.
+            if (count == 0) return 0;
+            var c = Read();
+            if (c < 0) return 0;
+            buffer[index] = (char)c;
+            return 1;
+        }
+    }
+
+    /// <summary>Standard output that runs <paramref name="callback"/> once, after the first line is written.</summary>
+    private sealed class CallbackWriter(Action callback) : StringWriter
+    {
+        private int _done;
+
+        public override void Write(char value)
+        {
+            base.Write(value);
+            if (value == '\n' && Interlocked.Exchange(ref _done, 1) == 0) callback();
+        }
+
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            if (value is not null && value.Contains('\n') && Interlocked.Exchange(ref _done, 1) == 0) callback();
+        }
+
+        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+    }
+
     /// <summary>Runs <paramref name="action"/> while the silo process is stopped (SIGSTOP), and resumes it whatever happens.</summary>
     private static async Task WhilePausedAsync(ProcessCluster.Silo silo, Func<Task> action)
     {
@@ -137,11 +234,11 @@ public sealed class ClusterConnectTests
     }
 
     /// <summary>The CLI in this process, with a 2-minute limit: a hang fails the test instead of stalling it.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string[] args, IDictionary<string, string?> env)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string[] args, IDictionary<string, string?> env, TextReader? stdin = null, StringWriter? stdout = null)
     {
-        var stdout = new StringWriter();
+        stdout ??= new StringWriter();
         var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, new StringReader(""), stdout, stderr, env).WaitAsync(TimeSpan.FromMinutes(2));
+        int code = await CliApp.RunAsync(args, stdin ?? new StringReader(""), stdout, stderr, env).WaitAsync(TimeSpan.FromMinutes(2));
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

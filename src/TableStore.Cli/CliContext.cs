@@ -19,6 +19,12 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     public const string WriteTimeoutVariable = "TABLESTORE_WRITE_TIMEOUT";
     /// <summary>How long any other <c>--cluster</c> call (a read, one page of a scan) may take, retries included (default 1 min).</summary>
     public const string CallTimeoutVariable = "TABLESTORE_CALL_TIMEOUT";
+
+    /// <summary>TLS to the gateway, trusting the system's roots: <c>1</c>/<c>true</c>/<c>on</c>.</summary>
+    public const string TlsVariable = "TABLESTORE_TLS";
+
+    /// <summary>TLS to the gateway, trusting this certificate (PEM or DER: a private CA, or the silos' self-signed one).</summary>
+    public const string TlsCaVariable = "TABLESTORE_TLS_CA";
     public const string DefaultWarehouse = "./warehouse";
 
     public TextReader Stdin => stdin;
@@ -54,6 +60,18 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// Opens the embedded engine on the warehouse, or connects to the cluster given by <c>--cluster</c>; called by
     /// each command when it runs, never while parsing.
     /// </summary>
+    /// <summary>TLS as <c>$TABLESTORE_TLS</c> and <c>$TABLESTORE_TLS_CA</c> ask for; null: none.</summary>
+    private ConnectionTls? Tls()
+    {
+        if (GetEnv(TlsCaVariable) is { Length: > 0 } ca) return new ConnectionTls(Abstractions.Security.CertificateTrust.LoadTrusted(ca));
+        return GetEnv(TlsVariable)?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "0" or "false" or "off" => null,
+            "1" or "true" or "on" => new ConnectionTls(),
+            var other => throw new InvalidInputException($"${TlsVariable} must be 1, true or on (or 0, false, off), got '{other}'; ${TlsCaVariable} names a certificate to trust."),
+        };
+    }
+
     public async Task<ITableStore> OpenAsync(ParseResult pr, CancellationToken ct)
     {
         if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableStore(WarehouseLocation(pr), CliApp.Stores, ObjectStoreOptions.FromEnvironment(GetEnv));
@@ -66,11 +84,11 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         var call = Duration(CallTimeoutVariable, defaults.CallTimeout, TimeSpan.FromDays(1));
         try
         {
-            return await ClusterTableStore.ConnectAsync(cluster, clusterId, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), ct).ConfigureAwait(false);
+            return await ClusterTableStore.ConnectAsync(cluster, clusterId, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), Tls(), ct).ConfigureAwait(false);
         }
         catch (TableStoreException e) when (e is not InvalidInputException)
         {
-            throw new TableStoreException($"{e.Message} (The cluster id comes from ${ClusterIdVariable}; the time allowed from ${ConnectTimeoutVariable}.)", e);
+            throw new TableStoreException($"{e.Message} (The cluster id comes from ${ClusterIdVariable}; the time allowed from ${ConnectTimeoutVariable}; TLS from ${TlsVariable} or ${TlsCaVariable}.)", e);
         }
     }
 

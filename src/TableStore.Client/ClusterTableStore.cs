@@ -42,10 +42,10 @@ public sealed class ClusterTableStore : ITableStore
 
     public string Location { get; }
 
-    /// <summary>Connects to the gateway at <c>host:port</c> (see <see cref="TableStoreConnection.ConnectAsync(string, string, string, TimeSpan, Action{TableStoreClientOptions}?, CancellationToken)"/>); disposing this disconnects.</summary>
+    /// <summary>Connects to the gateway at <c>host:port</c> (see <see cref="TableStoreConnection.ConnectAsync"/>); disposing this disconnects.</summary>
     public static async Task<ClusterTableStore> ConnectAsync(string gateway, string clusterId, string serviceId, TimeSpan connectTimeout,
-        Action<TableStoreClientOptions>? configure = null, CancellationToken ct = default) =>
-        new(await TableStoreConnection.ConnectAsync(gateway, clusterId, serviceId, connectTimeout, configure, ct).ConfigureAwait(false), gateway);
+        Action<TableStoreClientOptions>? configure = null, ConnectionTls? tls = null, CancellationToken ct = default) =>
+        new(await TableStoreConnection.ConnectAsync(gateway, clusterId, serviceId, connectTimeout, configure, tls, ct).ConfigureAwait(false), gateway);
 
     public Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
         Client.CreateTableAsync(id.FullName, new TableSpec(

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using TableStore.Abstractions;
+using TableStore.Abstractions.Security;
 using TableStore.Core;
 
 namespace TableStore.Client;
@@ -34,7 +35,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
     public static Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId, string serviceId, CancellationToken ct) =>
-        ConnectAsync(gateway, clusterId, serviceId, null, null, ct);
+        ConnectAsync(gateway, clusterId, serviceId, null, null, null, ct);
 
     /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
@@ -43,8 +44,9 @@ public sealed class TableStoreConnection : IAsyncDisposable
     /// <see cref="MaxConnectTimeout"/>); Orleans alone would retry for minutes.
     /// </param>
     /// <param name="configureClient">The client's own settings (write timeout, retries).</param>
+    /// <param name="tls">TLS to the gateway (null: none), for silos with <c>TableStore:TlsCertificate</c>.</param>
     public static async Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId = TableStoreDefaults.ClusterId, string serviceId = TableStoreDefaults.ClusterId,
-        TimeSpan? connectTimeout = null, Action<TableStoreClientOptions>? configureClient = null, CancellationToken ct = default)
+        TimeSpan? connectTimeout = null, Action<TableStoreClientOptions>? configureClient = null, ConnectionTls? tls = null, CancellationToken ct = default)
     {
         var timeout = connectTimeout ?? DefaultConnectTimeout;
         if (timeout <= TimeSpan.Zero || timeout > MaxConnectTimeout)
@@ -66,11 +68,23 @@ public sealed class TableStoreConnection : IAsyncDisposable
         var diagnostics = new ConnectionDiagnostics();
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders().AddProvider(diagnostics))
-            .UseOrleansClient(client => client
-                .UseStaticClustering(endpoint)
-                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
-                .AddMemoryStreams(ChangeStreams.DefaultProvider)
-                .AddTableStoreClient(configureClient))
+            .UseOrleansClient(client =>
+            {
+                client.UseStaticClustering(endpoint)
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
+                    .AddMemoryStreams(ChangeStreams.DefaultProvider)
+                    .AddTableStoreClient(configureClient);
+                if (tls is not null)
+                {
+                    var trust = new CertificateTrust(tls.TrustedCertificate, checkName: true);
+                    var host = gateway[..gateway.LastIndexOf(':')].Trim('[', ']');
+                    client.UseTls(o =>
+                    {
+                        o.RemoteCertificateValidation = trust.Accept;
+                        o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = host;
+                    });
+                }
+            })
             .Build();
         try
         {
@@ -84,7 +98,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
             var timedOut = e is OperationCanceledException;
             // The TCP connect just succeeded: a deadline with no failure reported means the handshake went unanswered.
             var failure = diagnostics.FailureBefore(DateTime.UtcNow) ?? (timedOut ? "handshake timed out" : null);
-            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? TimedOut() : e.Message, failure), e);
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut ? TimedOut() : e.Message, failure, tls is not null), e);
         }
         catch
         {
@@ -123,7 +137,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
     }
 
     /// <summary>What went wrong, told from what the connection attempts saw.</summary>
-    private static string ConnectFailure(string gateway, string clusterId, string outcome, string? failure)
+    private static string ConnectFailure(string gateway, string clusterId, string outcome, string? failure, bool tls = false)
     {
         var cause = failure switch
         {
@@ -131,9 +145,16 @@ public sealed class TableStoreConnection : IAsyncDisposable
             _ when failure.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
                 $" Nothing listens at {gateway} ({failure}): is a silo running there, and is that its gateway port?",
             _ when failure.StartsWith("the ", StringComparison.Ordinal) => $" {char.ToUpperInvariant(failure[0])}{failure[1..]}.",
+            _ when failure.Contains("Authentication failed", StringComparison.OrdinalIgnoreCase) || failure.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+                   || failure.Contains("SSL", StringComparison.Ordinal) || failure.Contains("TLS", StringComparison.Ordinal) =>
+                $" The TLS handshake with {gateway} failed ({failure}): is TLS on at the silo (TableStore:TlsCertificate), and does its certificate chain to the certificate this client trusts and name the host dialled?",
+            _ when tls && (failure.Contains("Connection initialization failed", StringComparison.OrdinalIgnoreCase) || failure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase)) =>
+                $" The TLS connection to {gateway} could not be set up: does the silo have TLS on (TableStore:TlsCertificate), does its certificate chain to the certificate this client trusts (or to the system's roots) and name the host dialled?",
+            _ when failure.Contains("Connection initialization failed", StringComparison.OrdinalIgnoreCase) =>
+                $" The server at {gateway} did not complete the connection's setup: it most likely requires TLS (its silos have TableStore:TlsCertificate) and this client connected without it, or it is not a TableStore silo.",
             _ when failure.Contains("terminated prematurely", StringComparison.OrdinalIgnoreCase) || failure.Contains("Unexpected cluster id", StringComparison.Ordinal)
                    || failure.Contains("Underlying connection closed", StringComparison.OrdinalIgnoreCase) =>
-                $" The server at {gateway} closed the connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), or a proxy (a load balancer, Container Apps ingress) with no silo running behind it.",
+                $" The server at {gateway} closed the connection during the Orleans handshake: it is most likely a silo of another cluster (this client asked for cluster '{clusterId}'; a silo logs its cluster id when it is ready), a silo that requires TLS (a client without it is dropped at once), or a proxy (a load balancer, Container Apps ingress) with no silo running behind it.",
             // Orleans gives up on a handshake after ConnectionOptions.OpenConnectionTimeout (5 s) by cancelling it.
             _ when failure.Contains("timed out", StringComparison.OrdinalIgnoreCase) || failure.Contains("canceled", StringComparison.OrdinalIgnoreCase) =>
                 $" The server at {gateway} accepted connections but did not answer the Orleans handshake: the silo may be paused, overloaded or still starting.",

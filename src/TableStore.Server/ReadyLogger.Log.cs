@@ -11,4 +11,7 @@ internal static partial class ReadyLoggerLog
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "TableStore silo stopping: committing accepted writes, then leaving the cluster")]
     public static partial void SiloStopping(this ILogger logger);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "TLS on the silo and gateway ports: certificate {Subject} ({Thumbprint}), valid until {NotAfter:u}; other silos must chain to {Trusted}")]
+    public static partial void TlsOn(this ILogger logger, string subject, string thumbprint, DateTime notAfter, string trusted);
 }

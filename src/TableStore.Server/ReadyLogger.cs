@@ -14,6 +14,12 @@ internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<Se
         // The deployment already hands the silo its Kafka endpoint (Event Hubs); no stream provider reads it yet.
         if (configuration[$"{TableStoreOptions.SectionName}:Kafka:BootstrapServers"] is { Length: > 0 } kafka)
             log.KafkaNotUsed(kafka, store.Value.StreamProvider);
+        if (server.Value.TlsCertificate is { Length: > 0 } path)
+        {
+            using var certificate = SiloTls.Load(path, server.Value.TlsCertificatePassword);
+            var notAfter = certificate.NotAfter.ToUniversalTime();
+            log.TlsOn(certificate.Subject, certificate.Thumbprint, notAfter, server.Value.TlsTrustedCertificate ?? "the system's trusted roots");
+        }
         lifetime.ApplicationStarted.Register(() =>
         {
             var s = server.Value;

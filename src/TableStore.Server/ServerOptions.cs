@@ -58,6 +58,22 @@ public sealed class ServerOptions
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>
+    /// TLS on the silo and gateway ports: the certificate the silo presents, a PKCS#12 file (<c>.pfx</c>/<c>.p12</c>,
+    /// with <see cref="TlsCertificatePassword"/>) or a PEM file holding the certificate and its key. Unset: no TLS.
+    /// Clients then connect with TLS too (<c>$TABLESTORE_TLS</c>/<c>$TABLESTORE_TLS_CA</c> for the CLI).
+    /// </summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificate"/>: from the environment or a secret store, never logged.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>
+    /// The certificate (a private CA, or a self-signed one) that other silos' certificates must chain to; unset: the
+    /// system's trusted roots. Silos reach each other by IP address, so host names are not checked between silos.
+    /// </summary>
+    public string? TlsTrustedCertificate { get; set; }
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming every setting that makes no sense (the rules of <see cref="ServerOptionsValidator"/>).</summary>
     public void Validate()
     {

@@ -38,6 +38,9 @@ public sealed class ServerOptionsValidator(IOptions<ServerOptions> options) : IC
             errors.Add($"{S}Redis has a password, but RedisAuthentication=entra signs in with a token: remove the password from TableStore__Redis.");
         if (string.IsNullOrWhiteSpace(o.ClusterId)) errors.Add($"{S}ClusterId is empty.");
         if (string.IsNullOrWhiteSpace(o.ServiceId)) errors.Add($"{S}ServiceId is empty.");
+        if (o.TlsCertificate is { Length: > 0 } cert && !File.Exists(cert)) errors.Add($"{S}TlsCertificate: no file {cert}.");
+        if (o.TlsTrustedCertificate is { Length: > 0 } trusted && !File.Exists(trusted)) errors.Add($"{S}TlsTrustedCertificate: no file {trusted}.");
+        if (o.TlsTrustedCertificate is { Length: > 0 } && o.TlsCertificate is not { Length: > 0 }) errors.Add($"{S}TlsTrustedCertificate is set but TlsCertificate is not: TLS needs the silo's own certificate.");
         if (o.AdvertisedAddress is { } a && !IPAddress.TryParse(a, out _)) errors.Add($"{S}AdvertisedAddress '{a}' is not an IP address.");
         return errors;
     }

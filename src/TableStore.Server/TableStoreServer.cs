@@ -70,6 +70,7 @@ public static class TableStoreServer
             {
                 silo.UseLocalhostClustering(server.SiloPort, server.GatewayPort, serviceId: server.ServiceId, clusterId: server.ClusterId);
             }
+            silo.UseTableStoreTls(server);
             silo.AddTableStore(section);
             silo.Services.AddAzureWarehouses().AddS3Warehouses(); // az:// and s3:// warehouses
             // Changes are published on the provider TableStore:StreamProvider names (the embedded default: in-memory).

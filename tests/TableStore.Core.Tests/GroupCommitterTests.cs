@@ -267,8 +267,10 @@ public sealed class GroupCommitterTests
         private readonly HashSet<string> _refused = [];
 
         public string? FailFlushOf { get; set; }
-        public Func<Task>? BeforeFirstFlushReturns { get; set; }
-        public List<bool> RewriteFlags { get; } = [];
+        private Func<Task>? _beforeFirstFlushReturns;
+
+        public Func<Task>? BeforeFirstFlushReturns { get => _beforeFirstFlushReturns; set => _beforeFirstFlushReturns = value; }
+        public System.Collections.Concurrent.ConcurrentQueue<bool> RewriteFlags { get; } = []; // both buckets flush at once
 
         public string[] Append(string id, int[] keys)
         {
@@ -304,15 +306,12 @@ public sealed class GroupCommitterTests
         public async Task<CommitMessage> FlushAsync(string bucket, long batchId, IReadOnlyList<string> writeIds, bool rewrite)
         {
             await Task.Yield();
-            RewriteFlags.Add(rewrite);
+            RewriteFlags.Enqueue(rewrite);
             if (bucket == FailFlushOf) throw new IOException($"disk full under {bucket}");
             var rows = writeIds.SelectMany(id => _sealed[(bucket, batchId)][id]).Select(v => (RowKind.Insert, (object?[])v.Clone())).ToAsyncEnumerable();
             var message = await _writers[bucket].WriteBatchAsync(table, rows, rewrite, () => Task.CompletedTask, TimeSpan.Zero, Cache);
-            if (BeforeFirstFlushReturns is { } outside)
-            {
-                BeforeFirstFlushReturns = null;
-                await outside();
-            }
+            // Both buckets flush concurrently: only one of them may run the outside commit.
+            if (Interlocked.Exchange(ref _beforeFirstFlushReturns, null) is { } outside) await outside();
             return message;
         }
 

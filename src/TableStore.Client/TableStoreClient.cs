@@ -32,6 +32,14 @@ public sealed partial class TableStoreClient
     private readonly ConcurrentDictionary<string, Task<TableHandle>> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastWritten = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When this client first sent each recent write id (a timestamp): a later attempt, or a later call with the same
+    /// id (the application's retry after an unknown outcome), is a retry and says how long ago the write was first sent.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> _firstSent = new(StringComparer.Ordinal);
+    private const int RememberedWriteIds = 100_000;
+    private static readonly TimeSpan RememberWriteIdsFor = TimeSpan.FromHours(1);
+
     private readonly IServiceProvider? _services;
 
     /// <param name="services">Where the stream provider for subscriptions is found (the client's or silo's services).</param>
@@ -191,6 +199,22 @@ public sealed partial class TableStoreClient
         }
     }
 
+    /// <summary>Null for the first attempt of a write id; for a retry, how long ago it was first sent.</summary>
+    private TimeSpan? RetryAge(string table, string writeId)
+    {
+        var now = TimeProvider.System.GetTimestamp();
+        var key = table + "/" + writeId;
+        if (!_firstSent.TryAdd(key, now)) return _firstSent.TryGetValue(key, out var first) ? TimeProvider.System.GetElapsedTime(first) : TimeSpan.Zero;
+        if (_firstSent.Count > RememberedWriteIds)
+        {
+            foreach (var (k, sent) in _firstSent)
+                if (TimeProvider.System.GetElapsedTime(sent) > RememberWriteIdsFor) _firstSent.TryRemove(k, out _);
+            // Still too many: forget all; a retry then relies on the silos' recent commits alone, as any new client does.
+            if (_firstSent.Count > RememberedWriteIds) _firstSent.Clear();
+        }
+        return null;
+    }
+
     private async Task<WriteResult> SendAsync(string name, WriteRequest request, CancellationToken deadline, CancellationToken ct)
     {
         if (request.Rows.Length > _options.MaxWriteBytes)
@@ -205,7 +229,10 @@ public sealed partial class TableStoreClient
             {
                 try
                 {
-                    var result = await Table(name).WriteAsync(request).WaitAsync(deadline).ConfigureAwait(false);
+                    // A retry says how long ago the write was first sent: the silo then finds a commit of it however
+                    // many snapshots were committed since.
+                    var sent = RetryAge(name, request.WriteId) is { } age ? request with { SinceFirstAttempt = age } : request;
+                    var result = await Table(name).WriteAsync(sent).WaitAsync(deadline).ConfigureAwait(false);
                     if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
                     return result;
                 }

@@ -37,7 +37,10 @@ public sealed class TableStoreConnection : IAsyncDisposable
     public static Task<TableStoreConnection> ConnectAsync(string gateway, string clusterId, string serviceId, CancellationToken ct) =>
         ConnectAsync(gateway, clusterId, serviceId, null, null, null, ct);
 
-    /// <param name="gateway"><c>host:port</c> of a silo's gateway.</param>
+    /// <param name="gateway">
+    /// <c>host:port</c> of a silo's gateway, or several separated by commas: the client then uses every one that
+    /// answers and carries on through the others when one silo fails.
+    /// </param>
     /// <param name="clusterId">Must match the silos' cluster id: a gateway refuses clients of another cluster.</param>
     /// <param name="connectTimeout">
     /// The whole connect, name lookup included (default <see cref="DefaultConnectTimeout"/>, at most
@@ -55,33 +58,35 @@ public sealed class TableStoreConnection : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
         string TimedOut() => $"no connection within {timeout.TotalSeconds:0.#} s";
-        IPEndPoint endpoint;
+        IReadOnlyList<(string Text, IPEndPoint Endpoint)> gateways;
         try
         {
-            endpoint = await ParseGatewayAsync(gateway, deadline.Token).ConfigureAwait(false);
+            gateways = await ParseGatewaysAsync(gateway, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TableStoreException(ConnectFailure(gateway, clusterId, TimedOut(), "the name lookup timed out"));
         }
-        await EnsureListeningAsync(endpoint, gateway, clusterId, TimedOut, deadline.Token, ct).ConfigureAwait(false);
+        await EnsureAnyListeningAsync(gateways, gateway, clusterId, TimedOut, deadline.Token, ct).ConfigureAwait(false);
         var diagnostics = new ConnectionDiagnostics();
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders().AddProvider(diagnostics))
             .UseOrleansClient(client =>
             {
-                client.UseStaticClustering(endpoint)
+                client.UseStaticClustering(gateways.Select(g => g.Endpoint).ToArray())
                     .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId))
                     .AddMemoryStreams(ChangeStreams.DefaultProvider)
                     .AddTableStoreClient(configureClient);
                 if (tls is not null)
                 {
                     var trust = new CertificateTrust(tls.TrustedCertificate, checkName: true);
-                    var host = gateway[..gateway.LastIndexOf(':')].Trim('[', ']');
+                    // The name each certificate must carry is the host as dialled, told apart by the address connected to.
+                    var hosts = gateways.ToDictionary(g => g.Endpoint, g => HostOf(g.Text));
                     client.UseTls(o =>
                     {
                         o.RemoteCertificateValidation = trust.Accept;
-                        o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = host;
+                        o.OnAuthenticateAsClient = (connection, ssl) => ssl.TargetHost =
+                            connection.RemoteEndPoint is IPEndPoint remote && hosts.TryGetValue(remote, out var host) ? host : HostOf(gateways[0].Text);
                     });
                 }
             })
@@ -116,24 +121,33 @@ public sealed class TableStoreConnection : IAsyncDisposable
     });
 
     /// <summary>
-    /// One plain TCP connect first: a port nobody listens on is refused at once, where Orleans would keep retrying
-    /// until the deadline.
+    /// One plain TCP connect to each gateway first: a port nobody listens on is refused at once, where Orleans would
+    /// keep retrying until the deadline. One gateway that listens is enough; the client finds the others' silos later.
     /// </summary>
-    private static async Task EnsureListeningAsync(IPEndPoint endpoint, string gateway, string clusterId, Func<string> timedOut, CancellationToken deadline, CancellationToken ct)
+    private static async Task EnsureAnyListeningAsync(IReadOnlyList<(string Text, IPEndPoint Endpoint)> gateways, string gateway, string clusterId,
+        Func<string> timedOut, CancellationToken deadline, CancellationToken ct)
     {
-        using var probe = new TcpClient(endpoint.AddressFamily);
-        try
+        using var firstListening = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        var probes = gateways.Select(async g =>
         {
-            await probe.ConnectAsync(endpoint, deadline).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new TableStoreException(ConnectFailure(gateway, clusterId, "no connection", e.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : e.Message), e);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
+            using var probe = new TcpClient(g.Endpoint.AddressFamily);
+            try
+            {
+                await probe.ConnectAsync(g.Endpoint, firstListening.Token).ConfigureAwait(false);
+                await firstListening.CancelAsync().ConfigureAwait(false);
+                return (Exception?)null;
+            }
+            catch (Exception e) { return e; }
+        }).ToList();
+        var failures = await Task.WhenAll(probes).ConfigureAwait(false);
+        if (failures.Any(f => f is null)) return;
+        var failure = failures.OfType<SocketException>().FirstOrDefault();
+        if (failure is not null)
+            throw new TableStoreException(ConnectFailure(gateway, clusterId, "no connection", failure.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : failure.Message), failure);
+        ct.ThrowIfCancellationRequested();
+        if (deadline.IsCancellationRequested)
             throw new TableStoreException(ConnectFailure(gateway, clusterId, timedOut(), "the TCP connect timed out (a firewall, or a host that is down)"));
-        }
+        throw new TableStoreException(ConnectFailure(gateway, clusterId, "no connection", failures[0]!.Message), failures[0]!);
     }
 
     /// <summary>What went wrong, told from what the connection attempts saw.</summary>
@@ -162,6 +176,18 @@ public sealed class TableStoreConnection : IAsyncDisposable
         };
         return $"Cannot connect to the TableStore cluster '{clusterId}' at {gateway}: {outcome}.{cause}";
     }
+
+    /// <summary>Gateways separated by commas, each <c>host:port</c>.</summary>
+    internal static async Task<IReadOnlyList<(string Text, IPEndPoint Endpoint)>> ParseGatewaysAsync(string text, CancellationToken ct)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new InvalidInputException($"Invalid cluster address '{text}': expected HOST:PORT, e.g. localhost:30000, or several separated by commas.");
+        var result = new List<(string, IPEndPoint)>();
+        foreach (var part in parts) result.Add((part, await ParseGatewayAsync(part, ct).ConfigureAwait(false)));
+        return result;
+    }
+
+    private static string HostOf(string gateway) => gateway[..gateway.LastIndexOf(':')].Trim('[', ']');
 
     /// <summary><c>host:port</c>; the host may be a name (resolved now) or an IP address.</summary>
     internal static async Task<IPEndPoint> ParseGatewayAsync(string text, CancellationToken ct)

@@ -123,6 +123,43 @@ public sealed class GroupCommitterTests
     }
 
     [Fact]
+    public async Task A_retry_older_than_the_remembered_commits_is_found_in_the_snapshots_committed_since_it_was_first_sent()
+    {
+        // Two snapshots remembered, as a busy table forgets in seconds what a client retries minutes later.
+        var h = await Harness.CreateAsync(remembered: 2);
+        var firstSent = CommittedWrites.NotBefore(h.Table.Time.GetUtcNow());
+        var first = h.Write("a", 1, 2);
+        await h.Committer.FlushAsync();
+        long committedIn = (await first).SnapshotId;
+        for (int i = 0; i < 3; i++)
+        {
+            var other = h.Write("other" + i, 10 + i);
+            await h.Committer.FlushAsync();
+            await other;
+        }
+        Assert.Null(await h.Committer.FindCommittedAsync("a", null)); // forgotten: only the retry's age finds it
+
+        var retry = await h.Write("a", firstSent, 1, 2);
+        Assert.True(retry.AlreadyCommitted);
+        Assert.Equal(committedIn, retry.SnapshotId);
+        Assert.Equal(committedIn, await h.Committer.FindCommittedAsync("a", firstSent));
+        Assert.Equal(4, await h.SnapshotCountAsync());
+
+        // A retry whose first attempt never committed is committed now, once.
+        var pending = h.Write("b", firstSent, 3);
+        // Enqueued once the snapshots are searched (asynchronously): flush until it commits.
+        for (int i = 0; i < 1000 && !pending.IsCompleted; i++)
+        {
+            await h.Committer.FlushAsync();
+            await Task.Yield();
+        }
+        var neverCommitted = await pending;
+        Assert.False(neverCommitted.AlreadyCommitted);
+        Assert.Equal(5, await h.SnapshotCountAsync());
+        Assert.Equal(h.Model(), await h.TableRowsAsync());
+    }
+
+    [Fact]
     public async Task After_close_waiting_and_later_writes_fail_not_retryable()
     {
         var h = await Harness.CreateAsync();
@@ -192,10 +229,11 @@ public sealed class GroupCommitterTests
         private readonly Dictionary<string, int[]> _written = new(StringComparer.Ordinal);
         private readonly List<string> _order = [];
         private readonly long _maxBytes;
+        private readonly int _remembered;
 
-        private Harness(FileStoreTable table, long maxBytes)
+        private Harness(FileStoreTable table, long maxBytes, int remembered)
         {
-            (Table, _maxBytes) = (table, maxBytes);
+            (Table, _maxBytes, _remembered) = (table, maxBytes, remembered);
             Writers = new FakeBucketWriters(table);
         }
 
@@ -205,26 +243,29 @@ public sealed class GroupCommitterTests
         public List<(TimeSpan Delay, Action Callback)> WakeUps { get; } = [];
         public GroupCommitter Committer { get; private set; } = null!;
 
-        public static async Task<Harness> CreateAsync(long maxBytes = 1 << 20)
+        public static async Task<Harness> CreateAsync(long maxBytes = 1 << 20, int remembered = 100)
         {
             var table = await TestTables.CreateAsync(new InMemoryObjectStore(), new TableDefinition(
                 SchemaParser.ParseColumns("id BIGINT, v STRING"), ["id"], [], 2, new Dictionary<string, string> { [CoreOptions.WriteOnlyKey] = "true" }));
-            var h = new Harness(table, maxBytes);
+            var h = new Harness(table, maxBytes, remembered);
             h.Committer = await h.NewCommitterAsync();
             return h;
         }
 
         public Task<GroupCommitter> NewCommitterAsync() => GroupCommitter.CreateAsync("db.t", _ => Task.FromResult(Table), Writers,
-            new GroupCommitOptions { CommitInterval = Interval, MaxBufferedBytes = _maxBytes, DeduplicationSnapshots = 100 },
+            new GroupCommitOptions { CommitInterval = Interval, MaxBufferedBytes = _maxBytes, DeduplicationSnapshots = _remembered },
             Clock, (delay, callback) => { WakeUps.Add((delay, callback)); return new Disposable(); }, NullLogger.Instance);
 
         /// <summary>Upserts keys with the write id as value, appended to the writers like a table grain would, then completed.</summary>
-        public Task<GroupCommitResult> Write(string id, params int[] keys)
+        public Task<GroupCommitResult> Write(string id, params int[] keys) => Write(id, null, keys);
+
+        /// <param name="notBeforeMillis">For a retry: the earliest time a commit of its first attempt can have.</param>
+        public Task<GroupCommitResult> Write(string id, long? notBeforeMillis, params int[] keys)
         {
             var buckets = Writers.Append(id, keys);
             if (!_written.ContainsKey(id)) _order.Add(id);
             _written[id] = keys;
-            return Committer.CompleteAsync(new GroupCommitWrite(id, buckets, keys.Length, 60L * keys.Length));
+            return Committer.CompleteAsync(new GroupCommitWrite(id, buckets, keys.Length, 60L * keys.Length, notBeforeMillis));
         }
 
         public void Forget(string id)

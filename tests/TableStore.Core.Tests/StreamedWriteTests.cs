@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TableStore.Core.Commit;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
@@ -165,11 +166,22 @@ public sealed class StreamedWriteTests
         await Assert.ThrowsAsync<InvalidInputException>(() => staging.StageAsync("../w3", 0, Kinds(first), Values(first)));
         Assert.Null(await staging.FindAsync("w2", 1));
 
+        // The commit markers: the first attempt starts, a second one learns since when to look for a commit; the
+        // record of the commit outlives the parts, until the upload is deleted as abandoned.
+        Assert.Null(await staging.StartCommitAsync("w1"));
+        var notBefore = await staging.StartCommitAsync("w1");
+        Assert.NotNull(notBefore);
+        Assert.True(notBefore <= CommittedWrites.NotBefore(table.Time.GetUtcNow()) && notBefore >= CommittedWrites.NotBefore(table.Time.GetUtcNow().AddMinutes(-1)));
+        Assert.Null(await staging.FindCommittedAsync("w1"));
+        await staging.MarkCommittedAsync("w1", 7);
+        await staging.DeleteAsync("w1", keepCommitted: true);
+        Assert.Null(await staging.FindAsync("w1", 2));
+        Assert.Equal(7, await staging.FindCommittedAsync("w1"));
+
         Assert.Equal(0, await staging.DeleteAbandonedAsync(TimeSpan.FromHours(1)));
         await staging.StageAsync("w4", 0, Kinds(first), Values(first));
-        await staging.DeleteAsync("w1");
-        Assert.Null(await staging.FindAsync("w1", 2));
-        Assert.Equal(1, await staging.DeleteAbandonedAsync(TimeSpan.Zero));
+        Assert.Equal(2, await staging.DeleteAbandonedAsync(TimeSpan.Zero));
+        Assert.Null(await staging.FindCommittedAsync("w1"));
         var left = 0;
         await foreach (var _ in store.ListAsync(table.Paths.UploadDir)) left++;
         Assert.Equal(0, left);

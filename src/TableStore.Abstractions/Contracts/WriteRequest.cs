@@ -5,7 +5,7 @@ namespace TableStore.Abstractions;
 /// <see cref="Core.Serialization.RowBatchCodec"/> (compact, no per-value type names or reference tracking, which
 /// dominate the cost of sending <c>object?[]</c> rows through Orleans' serializer). <see cref="WriteId"/> makes
 /// retries safe: a write whose id is already committed is not committed again (within the service's
-/// deduplication window).
+/// deduplication window, and beyond it for a retry that says how long ago it was first sent).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TableStore.WriteRequest")]
 public sealed record WriteRequest(
@@ -17,5 +17,11 @@ public sealed record WriteRequest(
 
     /// <summary>With <see cref="Overwrite"/>: <c>k=v[,k=v]</c>, or null for the whole table.</summary>
     [Id(3)] public string? OverwritePartition { get; init; }
+
+    /// <summary>
+    /// Set on a retry: how long ago the write was first sent (a duration, so no clocks need agree). The silo then
+    /// looks for a commit of it among all snapshots since, not only the recent ones it remembers.
+    /// </summary>
+    [Id(4)] public TimeSpan? SinceFirstAttempt { get; init; }
 }
 

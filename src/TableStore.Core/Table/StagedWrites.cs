@@ -19,11 +19,46 @@ namespace TableStore.Core.Table;
 /// staged is visible to readers: the commit hands each bucket's objects to its writer, which reads them when it
 /// writes the commit's files (sequence numbers are assigned then, so the write orders with other writes by its
 /// commit). After the commit, or once abandoned for longer than a timeout, the staged objects are deleted.
+/// <para>
+/// Two markers make a commit's retry exact however long after: <c>commit-started</c> (its time), written before any
+/// attempt hands the rows over, and <c>committed</c> (the snapshot id), written after the commit and before the
+/// parts are deleted; the marker stays until the upload is deleted as abandoned. A retry that finds the first but
+/// not the second looks for the write among the snapshots committed since the attempt started.
+/// </para>
 /// </summary>
 public sealed class StagedWrites(FileStoreTable table)
 {
     private const string PartPrefix = "part-";
     private const string RowsDir = "rows/";
+    private const string CommitStartedMarker = "commit-started";
+    private const string CommittedMarker = "committed";
+
+    /// <summary>
+    /// Records that a commit of the write starts now, unless an earlier attempt did; returns the earliest time (Unix
+    /// ms, with <see cref="CommittedWrites.ClockMargin"/>) a commit of it can have, when an earlier attempt did.
+    /// </summary>
+    public async Task<long?> StartCommitAsync(string writeId, CancellationToken ct = default)
+    {
+        var path = WriteDir(writeId) + CommitStartedMarker;
+        var now = table.Time.GetUtcNow();
+        if (await table.Store.PutIfAbsentAsync(path, Encoding.UTF8.GetBytes(now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false))
+            return null;
+        var started = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Encoding.UTF8.GetString(await table.Store.GetAsync(path, ct).ConfigureAwait(false)), CultureInfo.InvariantCulture));
+        return CommittedWrites.NotBefore(started);
+    }
+
+    /// <summary>Records the snapshot that committed the write, so a retry after its parts are deleted is answered.</summary>
+    public Task MarkCommittedAsync(string writeId, long snapshotId, CancellationToken ct = default) =>
+        table.Store.PutAsync(WriteDir(writeId) + CommittedMarker, Encoding.UTF8.GetBytes(snapshotId.ToString(CultureInfo.InvariantCulture)), ct);
+
+    /// <summary>The snapshot that committed the write, when its commit was recorded (and not yet deleted as abandoned).</summary>
+    public async Task<long?> FindCommittedAsync(string writeId, CancellationToken ct = default)
+    {
+        WriteIds.Validate(writeId);
+        var path = WriteDir(writeId) + CommittedMarker;
+        if (!await table.Store.ExistsAsync(path, ct).ConfigureAwait(false)) return null;
+        return long.Parse(Encoding.UTF8.GetString(await table.Store.GetAsync(path, ct).ConfigureAwait(false)), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Validates, routes and stores one part. Returns how many rows it held.</summary>
     public async Task<int> StageAsync(string writeId, int part, byte[] kinds, object?[][] rows, CancellationToken ct = default)
@@ -104,12 +139,17 @@ public sealed class StagedWrites(FileStoreTable table)
         }
     }
 
-    /// <summary>Deletes everything staged for the write (after its commit, or when it is given up).</summary>
-    public async Task DeleteAsync(string writeId, CancellationToken ct = default)
+    /// <summary>
+    /// Deletes everything staged for the write (after its commit, or when it is given up); after a commit
+    /// (<paramref name="keepCommitted"/>) the <c>committed</c> marker stays, to answer retries.
+    /// </summary>
+    public async Task DeleteAsync(string writeId, bool keepCommitted = false, CancellationToken ct = default)
     {
         WriteIds.Validate(writeId);
         var paths = new List<string>();
-        await foreach (var o in table.Store.ListAsync(WriteDir(writeId), ct).ConfigureAwait(false)) paths.Add(o.Path);
+        var committed = WriteDir(writeId) + CommittedMarker;
+        await foreach (var o in table.Store.ListAsync(WriteDir(writeId), ct).ConfigureAwait(false))
+            if (!keepCommitted || o.Path != committed) paths.Add(o.Path);
         foreach (var p in paths) await table.Store.DeleteAsync(p, ct).ConfigureAwait(false);
     }
 
@@ -125,7 +165,7 @@ public sealed class StagedWrites(FileStoreTable table)
         }
         var cutoff = table.Time.GetUtcNow() - idle;
         var abandoned = newest.Where(kv => kv.Value < cutoff).Select(kv => kv.Key).ToList();
-        foreach (var id in abandoned) await DeleteAsync(id, ct).ConfigureAwait(false);
+        foreach (var id in abandoned) await DeleteAsync(id, ct: ct).ConfigureAwait(false);
         return abandoned.Count;
     }
 

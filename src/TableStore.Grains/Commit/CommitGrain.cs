@@ -57,11 +57,11 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
 
     public async Task<WriteResult> CompleteAsync(WriteTicket ticket)
     {
-        var result = await _committer.CompleteAsync(new GroupCommitWrite(ticket.WriteId, ticket.Buckets, ticket.Rows, ticket.Bytes)).ConfigureAwait(true);
+        var result = await _committer.CompleteAsync(new GroupCommitWrite(ticket.WriteId, ticket.Buckets, ticket.Rows, ticket.Bytes, ticket.NotBeforeMillis)).ConfigureAwait(true);
         return new WriteResult(result.SnapshotId, result.AlreadyCommitted, result.Rows);
     }
 
-    public Task<long?> FindCommittedAsync(string writeId) => Task.FromResult(_committer.FindCommitted(writeId));
+    public Task<long?> FindCommittedAsync(string writeId, long? notBeforeMillis) => _committer.FindCommittedAsync(writeId, notBeforeMillis);
 
     public Task FlushAsync() => _committer.FlushAsync();
 

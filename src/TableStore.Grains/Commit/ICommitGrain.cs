@@ -13,8 +13,11 @@ public interface ICommitGrain : IGrainWithStringKey
     /// <remarks>A staged write's rows are read and written at its commit: that may take minutes.</remarks>
     [Alias("Complete"), ResponseTimeout("01:00:00")] Task<WriteResult> CompleteAsync(WriteTicket ticket);
 
-    /// <summary>The snapshot that committed this write, if it is among the recent ones this committer remembers.</summary>
-    [Alias("FindCommitted")] Task<long?> FindCommittedAsync(string writeId);
+    /// <summary>
+    /// The snapshot that committed this write: among the recent ones this committer remembers, else among those
+    /// committed since <paramref name="notBeforeMillis"/> (Unix ms), when given.
+    /// </summary>
+    [Alias("FindCommittedSince")] Task<long?> FindCommittedAsync(string writeId, long? notBeforeMillis);
 
     /// <summary>Commits what is waiting now, without waiting for the interval; completes when it is committed (or failed).</summary>
     [Alias("Flush")] Task FlushAsync();

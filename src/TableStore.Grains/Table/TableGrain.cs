@@ -86,7 +86,8 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         long bytes = groups.Values.Sum(g => g.Bytes);
         int rowCount = groups.Values.Sum(g => g.Rows.Count);
         var result = await GrainFactory.GetGrain<ICommitGrain>(TableName)
-            .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], rowCount, bytes)).ConfigureAwait(true);
+            .CompleteAsync(new WriteTicket(request.WriteId, [.. groups.Keys], rowCount, bytes,
+                request.SinceFirstAttempt is { } ago ? CommittedWrites.NotBefore(runtime.Time.GetUtcNow() - ago) : null)).ConfigureAwait(true);
         // A retry of a committed write: the rows just buffered again must not be committed a second time.
         if (result.AlreadyCommitted) _ = DiscardAsync(groups.Keys, request.WriteId);
         return result;

@@ -36,16 +36,24 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
         var commits = GrainFactory.GetGrain<ICommitGrain>(TableName);
         var staging = new StagedWrites(table);
+        // A retry of a commit that landed (its reply was lost): answered from the marker its commit left.
+        if (await staging.FindCommittedAsync(writeId).ConfigureAwait(true) is { } recorded)
+        {
+            await CleanUpAsync(staging, writeId, recorded).ConfigureAwait(true);
+            return new WriteResult(recorded, AlreadyCommitted: true, 0);
+        }
         var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true);
         if (staged is null)
         {
-            // Nothing staged: a retry of a commit that landed (its parts are deleted after it), or parts never sent.
-            if (await commits.FindCommittedAsync(writeId).ConfigureAwait(true) is { } done) return new WriteResult(done, AlreadyCommitted: true, 0);
+            if (await commits.FindCommittedAsync(writeId, null).ConfigureAwait(true) is { } done) return new WriteResult(done, AlreadyCommitted: true, 0);
             throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
         }
         if (staged.SchemaId != table.Schema.Id)
             throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
 
+        // Recorded before any rows are handed over; when an earlier attempt did so, it may have committed (and died
+        // before recording that), so the commit grain looks for the write among the snapshots since.
+        var notBefore = await staging.StartCommitAsync(writeId).ConfigureAwait(true);
         var buckets = staged.Buckets.ToDictionary(b => GrainKeys.Bucket(TableName, table.Schema.PartitionKeys, b.Partition, b.Bucket), StringComparer.Ordinal);
         try
         {
@@ -58,10 +66,10 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
             throw new WriteNotCommittedException(
                 $"Write {writeId} to {TableName} was not committed: its staged rows could not be handed to the bucket writers ({ErrorText.Summary(e)}). Nothing of it is visible; commit it again (its parts stay staged).", e);
         }
-        var result = await commits.CompleteAsync(new WriteTicket(writeId, [.. buckets.Keys], (int)Math.Min(staged.Rows, int.MaxValue), staged.Bytes)).ConfigureAwait(true);
+        var result = await commits.CompleteAsync(new WriteTicket(writeId, [.. buckets.Keys], (int)Math.Min(staged.Rows, int.MaxValue), staged.Bytes, notBefore)).ConfigureAwait(true);
         if (result.AlreadyCommitted) _ = Task.WhenAll(buckets.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
         else log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, result.SnapshotId);
-        await DeleteStagedAsync(staging, writeId).ConfigureAwait(true);
+        await CleanUpAsync(staging, writeId, result.SnapshotId!.Value).ConfigureAwait(true);
         return result with { Rows = (int)Math.Min(staged.Rows, int.MaxValue) };
     }
 
@@ -72,10 +80,18 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         await new StagedWrites(table).DeleteAsync(writeId).ConfigureAwait(true);
     }
 
-    /// <summary>Committed: the staged parts are no longer needed. What a failure leaves is deleted as abandoned later.</summary>
-    private async Task DeleteStagedAsync(StagedWrites staging, string writeId)
+    /// <summary>
+    /// Committed: the commit is recorded for retries, then the staged parts go (only after the record: a retry that
+    /// found parts but no record would otherwise have to search the snapshots). What a failure leaves is deleted as
+    /// abandoned later.
+    /// </summary>
+    private async Task CleanUpAsync(StagedWrites staging, string writeId, long snapshotId)
     {
-        try { await staging.DeleteAsync(writeId).ConfigureAwait(true); }
+        try
+        {
+            await staging.MarkCommittedAsync(writeId, snapshotId).ConfigureAwait(true);
+            await staging.DeleteAsync(writeId, keepCommitted: true).ConfigureAwait(true);
+        }
         catch (Exception e) when (e is IOException or TableStoreException)
         {
             log.StagedWriteCleanupFailed(e, writeId, TableName);

@@ -80,6 +80,25 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public void KillAbruptly(Silo silo) => silo.Process.Kill(entireProcessTree: true);
 
+    /// <summary>
+    /// The silo's status in the cluster's membership table on Redis, as the other silos recorded it (Orleans'
+    /// SiloStatus: 3 active, 6 dead), or null when it has no entry.
+    /// </summary>
+    public async Task<int?> MembershipStatusAsync(Silo silo)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{RedisPort}");
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        foreach (var key in server.Keys(pattern: "*/members/*"))
+            foreach (var entry in await redis.GetDatabase().HashGetAllAsync(key))
+            {
+                if (!entry.Value.HasValue || !entry.Value.ToString().StartsWith('{')) continue; // the table's version
+                using var json = System.Text.Json.JsonDocument.Parse(entry.Value.ToString());
+                if (json.RootElement.TryGetProperty("ProxyPort", out var port) && port.GetInt32() == silo.GatewayPort)
+                    return json.RootElement.GetProperty("Status").GetInt32();
+            }
+        return null;
+    }
+
     private Process Start(string file, IEnumerable<string> args, IDictionary<string, string>? env)
     {
         var psi = new ProcessStartInfo(file)

@@ -93,7 +93,7 @@ public sealed partial class GroupCommitter
                 AbortAsync).ConfigureAwait(true);
             var snapshotId = committed!.Value.Result.SnapshotId; // a flush always returns messages
             _latest = snapshotId;
-            _committed.Add(snapshotId, ids);
+            _committed.Add(snapshotId, ids, _table.Time.GetUtcNow().ToUnixTimeMilliseconds()); // the clock that stamps snapshots, read after this one: safe
             foreach (var w in writes) w.Result.TrySetResult(new GroupCommitResult(snapshotId, AlreadyCommitted: false, w.Write.Rows));
             Committed?.Invoke(snapshotId, _table);
         }

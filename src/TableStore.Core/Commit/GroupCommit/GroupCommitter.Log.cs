@@ -16,4 +16,7 @@ internal static partial class GroupCommitterLog
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Could not delete orphan {Path}; orphan cleanup will")]
     public static partial void BatchOrphanDeleteFailed(this ILogger logger, IOException exception, string path);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Write {WriteId} to {Table}, sent again, was found committed in snapshot {Snapshot}, older than the remembered commits; nothing is written again")]
+    public static partial void RetryFoundCommitted(this ILogger logger, string writeId, string table, long snapshot);
 }

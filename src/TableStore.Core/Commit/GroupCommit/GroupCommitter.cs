@@ -64,8 +64,17 @@ public sealed partial class GroupCommitter
     /// <summary>Writes are waiting or committing.</summary>
     public bool IsBusy => _open is not null || _committing;
 
-    /// <summary>The snapshot that committed this write, if it is among the recent ones remembered (see <see cref="GroupCommitOptions.DeduplicationSnapshots"/>).</summary>
-    public long? FindCommitted(string writeId) => _committed.TryGet(writeId, out var done) ? done : null;
+    /// <summary>
+    /// The snapshot that committed this write: among the recent ones remembered (see
+    /// <see cref="GroupCommitOptions.DeduplicationSnapshots"/>), else, given the time the write was first sent, among
+    /// the snapshots committed since then.
+    /// </summary>
+    public async Task<long?> FindCommittedAsync(string writeId, long? notBeforeMillis)
+    {
+        if (_committed.TryGet(writeId, out var done)) return done;
+        if (notBeforeMillis is not { } since || since > _committed.ForgottenUpToMillis) return null;
+        return await CommittedWrites.FindSinceAsync(_table, writeId, since).ConfigureAwait(true);
+    }
 
     /// <summary>Completes when the write is in a committed snapshot; see the class for how it fails.</summary>
     public Task<GroupCommitResult> CompleteAsync(GroupCommitWrite write)
@@ -76,11 +85,24 @@ public sealed partial class GroupCommitter
         // The same write sent again while the first is still committing (a client retry after a timeout): its rows
         // are the same, so the answer is the first one's.
         if (_inFlight.TryGetValue(write.WriteId, out var first)) return first.Result.Task;
+        // A retry from before what is remembered: its first attempt may have committed in a snapshot forgotten since.
+        if (write.NotBeforeMillis is { } since && since <= _committed.ForgottenUpToMillis) return CompleteRetryAsync(write);
         var pending = new PendingWrite(write);
         _inFlight[write.WriteId] = pending;
         (_open ??= new OpenBatch(_time.GetTimestamp())).Add(pending);
         Schedule();
         return pending.Result.Task;
+    }
+
+    private async Task<GroupCommitResult> CompleteRetryAsync(GroupCommitWrite write)
+    {
+        if (await FindCommittedAsync(write.WriteId, write.NotBeforeMillis).ConfigureAwait(true) is { } done)
+        {
+            _log.RetryFoundCommitted(write.WriteId, _tableName, done);
+            return new GroupCommitResult(done, AlreadyCommitted: true, write.Rows);
+        }
+        // Not committed before: commit it now (checking the in-flight and remembered writes again, they moved meanwhile).
+        return await CompleteAsync(write with { NotBeforeMillis = null }).ConfigureAwait(true);
     }
 
     /// <summary>Commits what is waiting now, without waiting for the interval; completes when it is committed (or failed).</summary>

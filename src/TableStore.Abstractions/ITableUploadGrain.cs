@@ -19,6 +19,12 @@ public interface ITableUploadGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CommitStaged"), ResponseTimeout("01:00:00")] Task<WriteResult> CommitAsync(string writeId, int parts);
 
+    /// <summary>
+    /// Commits parts 0 … <paramref name="parts"/>-1 as one INSERT OVERWRITE of the whole table, or of the partitions
+    /// <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects; like <see cref="CommitAsync"/> otherwise.
+    /// </summary>
+    [Alias("CommitStagedOverwrite"), ResponseTimeout("01:00:00")] Task<WriteResult> CommitOverwriteAsync(string writeId, int parts, string? partition);
+
     /// <summary>Deletes what is staged for an upload the client gives up.</summary>
     [Alias("AbortStaged")] Task AbortAsync(string writeId);
 }

@@ -107,6 +107,12 @@ public sealed class ClusterTableStore : ITableStore
         return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
     }
 
+    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, string? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
+    {
+        var result = await Client.OverwriteAsync(id.FullName, rows.Open(ct), partition, identity is null ? null : WriteIdOf(identity), progress, ct).ConfigureAwait(false);
+        return result.SnapshotId is { } s ? new WriteOutcome(s, result.AlreadyCommitted) : null;
+    }
+
     public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
         Client.RescaleAsync(id.FullName, buckets, partition);
 

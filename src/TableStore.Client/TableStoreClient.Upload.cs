@@ -10,7 +10,13 @@ namespace TableStore.Client;
 /// <summary>Writes of any size: rows sent in parts, staged on the silos' store, committed once.</summary>
 public sealed partial class TableStoreClient
 {
-    private async Task<WriteResult> UploadAsync(string name, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string writeId, IProgress<long>? progress, CancellationToken ct)
+    /// <summary>What the uploaded rows do when committed: append (a write), or replace the table or some partitions.</summary>
+    private sealed record UploadTarget(bool Overwrite, string? Partition)
+    {
+        public static readonly UploadTarget Append = new(false, null);
+    }
+
+    private async Task<WriteResult> UploadAsync(string name, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string writeId, UploadTarget target, IProgress<long>? progress, CancellationToken ct)
     {
         WriteIds.Validate(writeId);
         List<string> columns;
@@ -46,7 +52,8 @@ public sealed partial class TableStoreClient
             if (parts == 0 && (first is null || last is null) && (first ?? last ?? []).Length <= _options.MaxWriteBytes)
             {
                 using var deadline = WriteDeadline(ct);
-                return await SendAsync(name, new WriteRequest(writeId, first ?? last ?? RowBatchCodec.Encode([], [], columns)), deadline.Token, ct).ConfigureAwait(false);
+                var request = new WriteRequest(writeId, first ?? last ?? RowBatchCodec.Encode([], [], columns)) { Overwrite = target.Overwrite, OverwritePartition = target.Partition };
+                return await SendAsync(name, request, deadline.Token, ct).ConfigureAwait(false);
             }
             await StageHeldAsync().ConfigureAwait(false);
             if (last is not null) await StagePartAsync(last).ConfigureAwait(false);
@@ -58,7 +65,7 @@ public sealed partial class TableStoreClient
             AbortInBackground(upload, writeId);
             throw;
         }
-        return await CommitStagedAsync(name, upload, writeId, parts, ct).ConfigureAwait(false);
+        return await CommitStagedAsync(name, upload, writeId, parts, target, ct).ConfigureAwait(false);
 
         async Task StageHeldAsync()
         {
@@ -92,9 +99,9 @@ public sealed partial class TableStoreClient
     }
 
     /// <summary>Commits the staged parts; a retry (same write id) of a commit that landed is answered with its snapshot.</summary>
-    private async Task<WriteResult> CommitStagedAsync(string name, ITableUploadGrain upload, string writeId, int parts, CancellationToken ct)
+    private async Task<WriteResult> CommitStagedAsync(string name, ITableUploadGrain upload, string writeId, int parts, UploadTarget target, CancellationToken ct)
     {
-        var result = await StepAsync(() => upload.CommitAsync(writeId, parts), _options.StagedCommitTimeout,
+        var result = await StepAsync(() => target.Overwrite ? upload.CommitOverwriteAsync(writeId, parts, target.Partition) : upload.CommitAsync(writeId, parts), _options.StagedCommitTimeout,
             e => new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
                 $"Write {writeId} to {name} ({parts} parts, all staged) got no answer to its commit within {_options.StagedCommitTimeout.TotalMinutes:0.#} min ({ErrorText.Summary(e)}): it may or may not have been committed. Retrying it with the same write id is safe: if it was committed, the retry says so and writes nothing again."), e), ct).ConfigureAwait(false);
         if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));

@@ -127,8 +127,11 @@ public sealed partial class TableStoreClient
                 return await SendAsync(name, new WriteRequest(writeId, encoded), deadline.Token, ct).ConfigureAwait(false);
         }
         // Larger than one message: uploaded in parts and committed once.
-        return await UploadAsync(name, Batches(rows, Math.Max(1, (int)(rows.Count * (long)Math.Min(_options.UploadPartBytes, _options.MaxWriteBytes) / encoded.Length))), writeId, null, ct).ConfigureAwait(false);
+        return await UploadAsync(name, Batches(rows, PartRows(rows.Count, encoded.Length)), writeId, UploadTarget.Append, null, ct).ConfigureAwait(false);
     }
+
+    /// <summary>How many of <paramref name="rows"/> rows, <paramref name="encodedBytes"/> encoded, make one upload part.</summary>
+    private int PartRows(int rows, int encodedBytes) => Math.Max(1, (int)(rows * (long)Math.Min(_options.UploadPartBytes, _options.MaxWriteBytes) / Math.Max(1, encodedBytes)));
 
     /// <summary>
     /// Writes rows of any size as one atomic write: the batches are sent in parts of about
@@ -138,7 +141,7 @@ public sealed partial class TableStoreClient
     /// </summary>
     /// <param name="progress">Rows sent so far, after each part.</param>
     public Task<WriteResult> WriteAsync(string table, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string? writeId = null, IProgress<long>? progress = null, CancellationToken ct = default) =>
-        UploadAsync(Name(table), batches, writeId ?? WriteIds.New(), progress, ct);
+        UploadAsync(Name(table), batches, writeId ?? WriteIds.New(), UploadTarget.Append, progress, ct);
 
     private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> Batches(IReadOnlyList<ChangeRow> rows, int size)
     {
@@ -154,16 +157,25 @@ public sealed partial class TableStoreClient
     public async Task<WriteResult> OverwriteAsync(string table, IReadOnlyList<ChangeRow> rows, string? partition = null, string? writeId = null, CancellationToken ct = default)
     {
         var name = Name(table);
-        using var deadline = WriteDeadline(ct);
         writeId ??= WriteIds.New();
-        var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
-        var request = new WriteRequest(writeId, RowBatchCodec.Encode(rows.Select(r => (byte)r.Kind).ToArray(), rows.Select(r => r.Values).ToList(), columns))
+        byte[] encoded;
+        using (var deadline = WriteDeadline(ct))
         {
-            Overwrite = true,
-            OverwritePartition = partition,
-        };
-        return await SendAsync(name, request, deadline.Token, ct).ConfigureAwait(false);
+            var columns = await ColumnsForWriteAsync(name, writeId, deadline.Token, ct).ConfigureAwait(false);
+            encoded = RowBatchCodec.Encode(rows.Select(r => (byte)r.Kind).ToArray(), rows.Select(r => r.Values).ToList(), columns);
+            if (encoded.Length <= _options.MaxWriteBytes)
+                return await SendAsync(name, new WriteRequest(writeId, encoded) { Overwrite = true, OverwritePartition = partition }, deadline.Token, ct).ConfigureAwait(false);
+        }
+        return await UploadAsync(name, Batches(rows, PartRows(rows.Count, encoded.Length)), writeId, new UploadTarget(true, partition), null, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// INSERT OVERWRITE of any size: the batches are uploaded in parts like <see cref="WriteAsync(string, IAsyncEnumerable{IReadOnlyList{ChangeRow}}, string?, IProgress{long}?, CancellationToken)"/>
+    /// and replace the whole table, or the partitions <paramref name="partition"/> selects, in one commit.
+    /// </summary>
+    public Task<WriteResult> OverwriteAsync(string table, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string? partition = null, string? writeId = null,
+        IProgress<long>? progress = null, CancellationToken ct = default) =>
+        UploadAsync(Name(table), batches, writeId ?? WriteIds.New(), new UploadTarget(true, partition), progress, ct);
 
     /// <summary>Changes the table's bucket count and rewrites its data (or one partition's) on the cluster.</summary>
     public async Task<RescaleOutcome> RescaleAsync(string table, int buckets, string? partition = null)
@@ -219,7 +231,7 @@ public sealed partial class TableStoreClient
     {
         if (request.Rows.Length > _options.MaxWriteBytes)
             throw new InvalidInputException(string.Create(CultureInfo.InvariantCulture,
-                $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one request can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent; an overwrite must fit in one request, a write of any size is uploaded in parts."));
+                $"Write {request.WriteId} to {name} is {Size(request.Rows.Length)} encoded, more than the {Size(_options.MaxWriteBytes)} one request can carry to the cluster (TableStoreClientOptions.MaxWriteBytes). Nothing was sent."));
         var delay = _options.RetryDelay;
         Exception? last = null;
         for (int attempt = 1; ; attempt++)

@@ -35,8 +35,7 @@ public sealed class TableStoreClientOptions
     /// <summary>
     /// The largest encoded write sent as one request. A request is one Orleans message, and Orleans drops connections
     /// that carry a message over its limit (100 MB by default), so a larger write is uploaded in parts of
-    /// <see cref="UploadPartBytes"/> instead and committed once (an overwrite, which has no parts, is refused with an
-    /// error that says so).
+    /// <see cref="UploadPartBytes"/> instead and committed once (an overwrite too).
     /// </summary>
     public int MaxWriteBytes { get; set; } = 64 << 20;
 

@@ -124,9 +124,28 @@ public sealed class StagedWriteTests(ThreeSiloCluster fixture)
         Assert.False((await Assert.ThrowsAsync<InvalidInputException>(() => upload.StagePartAsync("p-1", 0, [1, 2, 3]))).IsRetryable);
         await Assert.ThrowsAsync<InvalidInputException>(() => upload.StagePartAsync("../escape", 0, []));
         await Assert.ThrowsAsync<InvalidInputException>(() => upload.StagePartAsync("p-1", -1, []));
-        var overwrite = await Assert.ThrowsAsync<InvalidInputException>(() => SmallParts().OverwriteAsync(table, Rows(0, 200)));
-        Assert.Contains("an overwrite must fit in one request", overwrite.Message);
         Assert.Equal(0, Staged(UploadDir(table)));
+    }
+
+    [Fact]
+    public async Task An_overwrite_larger_than_one_request_is_uploaded_in_parts_and_replaces_the_table_once()
+    {
+        var table = await CreateAsync("bigoverwrite");
+        await fixture.Client.WriteAsync(table, Rows(1000, 50));
+        var client = SmallParts();
+        var result = await client.OverwriteAsync(table, Rows(0, 500), writeId: "reload-1");
+        Assert.False(result.AlreadyCommitted);
+        Assert.Equal(500, result.Rows);
+        var rows = await ReadAsync(table);
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i), rows.Keys.Order());
+        Assert.Equal(["reload-1/committed"], StagedFiles(UploadDir(table)));
+
+        // The same overwrite again (its reply lost): recognised by its write id, nothing replaced twice.
+        await fixture.Client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [9999L, "after"])]);
+        var again = await client.OverwriteAsync(table, AsBatches(Rows(0, 500, "other"), 64), writeId: "reload-1");
+        Assert.True(again.AlreadyCommitted);
+        Assert.Equal(result.SnapshotId, again.SnapshotId);
+        Assert.Equal(501, (await ReadAsync(table)).Count);
     }
 
     private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> AsBatches(List<ChangeRow> rows, int size)

@@ -134,6 +134,30 @@ public abstract class TableStoreContract
     }
 
     [Fact]
+    public async Task A_streamed_overwrite_of_any_size_replaces_the_partition_once_and_a_rerun_commits_nothing_twice()
+    {
+        // About 9 MB encoded: uploaded in parts through the cluster and committed as one overwrite.
+        var id = await NewTableAsync();
+        await Store.WriteAsync(id, [Row("eu", -1, 10), Row("us", -1, 30), Row("us", 1, 31)], null, default);
+        var identity = new WriteIdentity("reload", 1);
+        var eu = Generated(200_000, 5_000, "new").Select(b => (IReadOnlyList<ChangeRow>)b.Where(r => (string)r.Values[0]! == "eu").ToList());
+        var first = await Store.OverwriteAsync(id, RowSource.Replayable(_ => eu, "generated"), "region=eu", identity, null, default);
+        Assert.False(first!.AlreadyCommitted);
+        var again = await Store.OverwriteAsync(id, RowSource.Once(eu, "generated again"), "region=eu", identity, null, default);
+        Assert.True(again!.AlreadyCommitted);
+        Assert.Equal(first.SnapshotId, again.SnapshotId);
+        var rows = await ScanAsync(id);
+        Assert.Equal(100_000 + 2, rows.Count);
+        Assert.Equal(100_000, rows.Count(r => (string)r[0]! == "eu" && (string?)r[3] == "new"));
+        Assert.Equal([["us", -1L, 30L, null], ["us", 1L, 31L, null]], rows.Where(r => (string)r[0]! == "us"));
+
+        // A row outside the partition: refused, and the table is as it was.
+        var stray = Generated(50_000, 5_000, "stray");
+        await Assert.ThrowsAsync<InvalidInputException>(() => Store.OverwriteAsync(id, RowSource.Once(stray, "stray"), "region=eu", null, null, default));
+        Assert.Equal(rows, await ScanAsync(id));
+    }
+
+    [Fact]
     public async Task Lookups_find_the_latest_row_or_the_row_at_a_snapshot()
     {
         var id = await NewTableAsync();

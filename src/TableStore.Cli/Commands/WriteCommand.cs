@@ -73,30 +73,16 @@ internal static class WriteCommand
             WriteOutcome? result;
             try
             {
-                if (replace)
-                {
-                    // An overwrite is one request to the cluster: its rows are read first.
-                    List<ChangeRow> rows;
-                    if (fromStdin) rows = ReadAll(context.Stdin, inputFormat, schema, StdinName, context.ShowProgress ? err : null);
-                    else
-                    {
-                        using var reader = OpenFile(path!);
-                        rows = ReadAll(reader, inputFormat, schema, path!, context.ShowProgress ? err : null);
-                    }
-                    rowCount = rows.Count;
-                    result = await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    if (!fromStdin) OpenFile(path!).Dispose(); // a missing file is said before anything starts
-                    var rows = fromStdin
-                        ? RowSource.Once(ReadBatches(() => context.Stdin, inputFormat, schema, StdinName, ownsReader: false), StdinName)
-                        : RowSource.Replayable(_ => ReadBatches(() => OpenFile(path!), inputFormat, schema, path!, ownsReader: true), path!);
-                    var progress = new RowProgress(context.ShowProgress ? err : null, source);
-                    result = await service.WriteAsync(id, rows, identity, progress, ct).ConfigureAwait(false);
-                    rowCount = progress.Rows;
-                    if (context.ShowProgress && rowCount >= ProgressEvery) err.WriteLine();
-                }
+                if (!fromStdin) OpenFile(path!).Dispose(); // a missing file is said before anything starts
+                var rows = fromStdin
+                    ? RowSource.Once(ReadBatches(() => context.Stdin, inputFormat, schema, StdinName, ownsReader: false), StdinName)
+                    : RowSource.Replayable(_ => ReadBatches(() => OpenFile(path!), inputFormat, schema, path!, ownsReader: true), path!);
+                var progress = new RowProgress(context.ShowProgress ? err : null, source);
+                result = replace
+                    ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, progress, ct).ConfigureAwait(false)
+                    : await service.WriteAsync(id, rows, identity, progress, ct).ConfigureAwait(false);
+                rowCount = progress.Rows;
+                if (context.ShowProgress && rowCount >= ProgressEvery) err.WriteLine();
             }
             catch (WriteOutcomeUnknownException e)
             {
@@ -136,19 +122,6 @@ internal static class WriteCommand
         Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".json" or ".ndjson" ? "jsonl" : "csv";
 
     private const int ProgressEvery = 100_000;
-
-    private static List<ChangeRow> ReadAll(TextReader input, string format, TableSchema schema, string source, TextWriter? progress)
-    {
-        var rows = new List<ChangeRow>();
-        foreach (var row in format == "jsonl"
-            ? RowReaders.ReadJsonLines(input, schema, source)
-            : RowReaders.ReadCsv(input, schema, source))
-        {
-            rows.Add(row);
-            if (progress is not null && rows.Count % ProgressEvery == 0) progress.Write($"\rRead and validated {rows.Count:N0} rows of {source}…");
-        }
-        return rows;
-    }
 
     /// <summary>The input's rows in batches, validated as they are read; the reader is opened when the batches are.</summary>
     private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> ReadBatches(Func<TextReader> open, string format, TableSchema schema, string source, bool ownsReader)

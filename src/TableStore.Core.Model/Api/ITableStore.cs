@@ -42,6 +42,9 @@ public interface ITableStore : IAsyncDisposable
     /// <summary>INSERT OVERWRITE of the whole table or the partitions <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects.</summary>
     Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct);
 
+    /// <summary>INSERT OVERWRITE of any size, its rows taken batch by batch with bounded memory, as <see cref="WriteAsync(Identifier, RowSource, WriteIdentity?, IProgress{long}?, CancellationToken)"/>.</summary>
+    Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, string? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct);
+
     Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct);
 
     Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct);

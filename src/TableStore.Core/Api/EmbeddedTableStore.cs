@@ -78,7 +78,10 @@ public sealed class EmbeddedTableStore : ITableStore
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
-    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct)
+    public Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct) =>
+        OverwriteAsync(id, RowSource.Of(rows), partition, identity, null, ct);
+
+    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, string? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
         var options = new WriteOptions
@@ -88,7 +91,7 @@ public sealed class EmbeddedTableStore : ITableStore
             CommitUser = identity?.CommitUser,
             CommitIdentifier = identity?.CommitId ?? 1,
         };
-        var result = await t.WriteAndCommitAsync(rows, options, ct).ConfigureAwait(false);
+        var result = await t.WriteAndCommitAsync(progress is null ? rows : rows.Counted(progress), options, ct).ConfigureAwait(false);
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 

@@ -105,7 +105,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         {
             Kind = CommitKind.Overwrite,
             OverwritePartitions = PartitionSpec.Parse(request.OverwritePartition, table.Schema),
-            CommitUser = "overwrite-" + request.WriteId,
+            CommitUser = TableUploadGrain.OverwriteCommitUser(request.WriteId),
         }).ConfigureAwait(true);
         return new WriteResult(result?.SnapshotId, result?.AlreadyCommitted ?? false, rows.Length);
     }

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Commit;
+using TableStore.Core.Data;
+using TableStore.Core.Manifest;
 using TableStore.Core.Serialization;
 using TableStore.Core.Table;
 using TableStore.Grains.Commit;
@@ -71,6 +74,55 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         else log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, result.SnapshotId);
         await CleanUpAsync(staging, writeId, result.SnapshotId!.Value).ConfigureAwait(true);
         return result with { Rows = (int)Math.Min(staged.Rows, int.MaxValue) };
+    }
+
+    public async Task<WriteResult> CommitOverwriteAsync(string writeId, int parts, string? partition)
+    {
+        WriteIds.Validate(writeId);
+        var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
+        var staging = new StagedWrites(table);
+        if (await staging.FindCommittedAsync(writeId).ConfigureAwait(true) is { } recorded)
+        {
+            await CleanUpAsync(staging, writeId, recorded).ConfigureAwait(true);
+            return new WriteResult(recorded, AlreadyCommitted: true, 0);
+        }
+        // Nothing staged must never become "replace with nothing": that is an error, not an empty overwrite.
+        var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true)
+            ?? throw new WriteNotCommittedException($"Overwrite {writeId} of {TableName} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
+        if (staged.SchemaId != table.Schema.Id)
+            throw new WriteNotCommittedException($"Overwrite {writeId} of {TableName} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
+
+        // An overwrite is its own commit, as in the table grain, under the same commit identity (so a retry that went
+        // either way is recognised); its staged rows stream through the table's memtables, bounded by write-buffer-size.
+        var result = await table.WriteAndCommitAsync(RowSource.Replayable(ct => StagedRowsAsync(staging, staged, ct), $"upload {writeId}"), new WriteOptions
+        {
+            Kind = CommitKind.Overwrite,
+            OverwritePartitions = PartitionSpec.Parse(partition, table.Schema),
+            CommitUser = OverwriteCommitUser(writeId),
+        }).ConfigureAwait(true);
+        if (result?.SnapshotId is not { } snapshot) return new WriteResult(null, AlreadyCommitted: false, 0);
+        if (!result.AlreadyCommitted) log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, snapshot);
+        await CleanUpAsync(staging, writeId, snapshot).ConfigureAwait(true);
+        return new WriteResult(snapshot, result.AlreadyCommitted, (int)Math.Min(staged.Rows, int.MaxValue));
+    }
+
+    /// <summary>The commit user of an overwrite, here and in the table grain: a retry by either path finds the other's commit.</summary>
+    internal static string OverwriteCommitUser(string writeId) => "overwrite-" + writeId;
+
+    /// <summary>Every bucket's staged rows in part order (a key's rows are all in one bucket, so their order holds).</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<ChangeRow>> StagedRowsAsync(StagedWrites staging, StagedWrite staged, [EnumeratorCancellation] CancellationToken ct)
+    {
+        const int batchRows = 4096;
+        var batch = new List<ChangeRow>(batchRows);
+        foreach (var bucket in staged.Buckets)
+            await foreach (var (kind, values) in staging.ReadAsync(bucket.Paths, ct).ConfigureAwait(true))
+            {
+                batch.Add(new ChangeRow(kind, values));
+                if (batch.Count < batchRows) continue;
+                yield return batch;
+                batch = new List<ChangeRow>(batchRows);
+            }
+        if (batch.Count > 0) yield return batch;
     }
 
     public async Task AbortAsync(string writeId)

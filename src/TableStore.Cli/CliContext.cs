@@ -48,8 +48,8 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// <summary>Global, recursive: the gateway of a running cluster, instead of opening the warehouse here.</summary>
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = $"Use a running TableStore cluster through its gateway, e.g. localhost:30000 (${ClusterVariable}), instead of --warehouse",
-        HelpName = "HOST:PORT",
+        Description = $"Use a running TableStore cluster through its gateway, e.g. localhost:30000, or several separated by commas (${ClusterVariable}), instead of --warehouse",
+        HelpName = "HOST:PORT[,HOST:PORT…]",
         Recursive = true,
         DefaultValueFactory = _ => getEnv(ClusterVariable) is { } c && !string.IsNullOrWhiteSpace(c) ? c : null,
     };

@@ -18,6 +18,12 @@ public sealed class ClusterConnectTests
         var (code, _, stderr) = await Cli(["table", "list", "--cluster", $"127.0.0.1:{LocalServers.FreePort()}"], FiveSeconds);
         Assert.Equal(1, code);
         Assert.True(stderr.Contains("Nothing listens at 127.0.0.1:", StringComparison.Ordinal), stderr);
+
+        // Several gateways, none listening: the same answer, naming them all.
+        var many = $"127.0.0.1:{LocalServers.FreePort()},127.0.0.1:{LocalServers.FreePort()}";
+        var (manyCode, _, manyErr) = await Cli(["table", "list", "--cluster", many], FiveSeconds);
+        Assert.Equal(1, manyCode);
+        Assert.True(manyErr.Contains($"Nothing listens at {many}", StringComparison.Ordinal), manyErr);
     }
 
     [Fact]
@@ -48,6 +54,9 @@ public sealed class ClusterConnectTests
         // Generous for the call that must succeed: the silo just resumed, on a machine that may be busy.
         var after = await Cli(["table", "list", "--cluster", silo.Gateway], new Dictionary<string, string?> { ["TABLESTORE_CONNECT_TIMEOUT"] = "60s" });
         Assert.Equal(0, after.ExitCode);
+        // A list of gateways of which one is down: the client uses the one that answers.
+        var listed = await Cli(["table", "list", "--cluster", $"127.0.0.1:{LocalServers.FreePort()}, {silo.Gateway}"], new Dictionary<string, string?> { ["TABLESTORE_CONNECT_TIMEOUT"] = "60s" });
+        Assert.True(listed.ExitCode == 0, listed.ToString());
     }
 
     [Fact]

@@ -115,7 +115,7 @@ internal static class WriteCommand
         var what = Regex.Replace(ErrorText.Summary(e), @"\s*Retry(ing)? it with the same write id.*$", "");
         return identity is null
             ? new TableStoreException($"{what} The write had no --commit-user/--commit-id, so running it again would be a new write and could apply its rows twice: check 'tablestore snapshots {id.FullName}' first. Give writes --commit-user NAME --commit-id N to make a rerun safe.", e)
-            : new TableStoreException($"{what} Running the same command again (same --commit-user and --commit-id) is safe: if it was committed, the rerun says so and writes nothing.", e);
+            : new TableStoreException($"{what} Running the same command again (same --commit-user and --commit-id) is safe: if it was committed, the rerun says so and writes nothing. Through a cluster, rerun it soon: a rerun is recognised while the write is among the table's last TableStore:WriteDeduplicationSnapshots commits (100 by default), or, for a write uploaded in several parts, for TableStore:AbandonedUploadTimeout (1 h); later, check 'tablestore snapshots {id.FullName}' first.", e);
     }
 
     internal static string InferFormat(string path) =>

@@ -60,18 +60,6 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
     /// Opens the embedded engine on the warehouse, or connects to the cluster given by <c>--cluster</c>; called by
     /// each command when it runs, never while parsing.
     /// </summary>
-    /// <summary>TLS as <c>$TABLESTORE_TLS</c> and <c>$TABLESTORE_TLS_CA</c> ask for; null: none.</summary>
-    private ConnectionTls? Tls()
-    {
-        if (GetEnv(TlsCaVariable) is { Length: > 0 } ca) return new ConnectionTls(Abstractions.Security.CertificateTrust.LoadTrusted(ca));
-        return GetEnv(TlsVariable)?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "0" or "false" or "off" => null,
-            "1" or "true" or "on" => new ConnectionTls(),
-            var other => throw new InvalidInputException($"${TlsVariable} must be 1, true or on (or 0, false, off), got '{other}'; ${TlsCaVariable} names a certificate to trust."),
-        };
-    }
-
     public async Task<ITableStore> OpenAsync(ParseResult pr, CancellationToken ct)
     {
         if (pr.GetValue(Cluster) is not { } cluster) return new EmbeddedTableStore(WarehouseLocation(pr), CliApp.Stores, ObjectStoreOptions.FromEnvironment(GetEnv));
@@ -90,6 +78,18 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         {
             throw new TableStoreException($"{e.Message} (The cluster id comes from ${ClusterIdVariable}; the time allowed from ${ConnectTimeoutVariable}; TLS from ${TlsVariable} or ${TlsCaVariable}.)", e);
         }
+    }
+
+    /// <summary>TLS as <c>$TABLESTORE_TLS</c> and <c>$TABLESTORE_TLS_CA</c> ask for; null: none.</summary>
+    private ConnectionTls? Tls()
+    {
+        if (GetEnv(TlsCaVariable) is { Length: > 0 } ca) return new ConnectionTls(Abstractions.Security.CertificateTrust.LoadTrusted(ca));
+        return GetEnv(TlsVariable)?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "0" or "false" or "off" => null,
+            "1" or "true" or "on" => new ConnectionTls(),
+            var other => throw new InvalidInputException($"${TlsVariable} must be 1, true or on (or 0, false, off), got '{other}'; ${TlsCaVariable} names a certificate to trust."),
+        };
     }
 
     /// <summary>A duration from the environment (<c>15s</c>, <c>2min</c>), positive and at most <paramref name="max"/>.</summary>

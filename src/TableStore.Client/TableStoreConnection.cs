@@ -195,7 +195,7 @@ public sealed class TableStoreConnection : IAsyncDisposable
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
             throw new InvalidInputException($"Invalid cluster address '{text}': expected HOST:PORT, e.g. localhost:30000.");
-        var host = text[..colon].Trim('[', ']');
+        var host = HostOf(text);
         if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
         try
         {

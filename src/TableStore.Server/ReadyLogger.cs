@@ -5,7 +5,7 @@ namespace TableStore.Server;
 
 /// <summary>Logs one line once the silo serves requests: what a person or a script waits for.</summary>
 internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<ServerOptions> server, IOptions<TableStoreOptions> store,
-    IConfiguration configuration, ILogger<ReadyLogger> log) : IHostedService
+    IConfiguration configuration, IEnumerable<SiloTlsCertificate> tls, ILogger<ReadyLogger> log) : IHostedService
 {
     public const string ReadyMessage = "TableStore silo ready";
 
@@ -14,12 +14,7 @@ internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<Se
         // The deployment already hands the silo its Kafka endpoint (Event Hubs); no stream provider reads it yet.
         if (configuration[$"{TableStoreOptions.SectionName}:Kafka:BootstrapServers"] is { Length: > 0 } kafka)
             log.KafkaNotUsed(kafka, store.Value.StreamProvider);
-        if (server.Value.TlsCertificate is { Length: > 0 } path)
-        {
-            using var certificate = SiloTls.Load(path, server.Value.TlsCertificatePassword);
-            var notAfter = certificate.NotAfter.ToUniversalTime();
-            log.TlsOn(certificate.Subject, certificate.Thumbprint, notAfter, server.Value.TlsTrustedCertificate ?? "the system's trusted roots");
-        }
+        foreach (var c in tls) log.TlsOn(c.Subject, c.Thumbprint, c.NotAfter, c.Trusted);
         lifetime.ApplicationStarted.Register(() =>
         {
             var s = server.Value;

@@ -5,6 +5,9 @@ using TableStore.Abstractions.Security;
 
 namespace TableStore.Server;
 
+/// <summary>What the silo presents over TLS, for the start-up log (registered only when TLS is on).</summary>
+internal sealed record SiloTlsCertificate(string Subject, string Thumbprint, DateTime NotAfter, string Trusted);
+
 /// <summary>TLS between clients and silos and between silos (<see cref="ServerOptions.TlsCertificate"/>).</summary>
 internal static class SiloTls
 {
@@ -12,6 +15,8 @@ internal static class SiloTls
     {
         if (server.TlsCertificate is not { Length: > 0 } path) return silo;
         var certificate = Load(path, server.TlsCertificatePassword);
+        silo.Services.AddSingleton(new SiloTlsCertificate(certificate.Subject, certificate.Thumbprint, certificate.NotAfter.ToUniversalTime(),
+            server.TlsTrustedCertificate ?? "the system's trusted roots"));
         var trust = new CertificateTrust(server.TlsTrustedCertificate is { Length: > 0 } t ? CertificateTrust.LoadTrusted(t) : null, checkName: false, allowMissing: true);
         return silo.UseTls(certificate, o =>
         {
@@ -24,7 +29,7 @@ internal static class SiloTls
     }
 
     /// <summary>The silo's certificate with its private key; errors name the file, never the password.</summary>
-    internal static X509Certificate2 Load(string path, string? password)
+    private static X509Certificate2 Load(string path, string? password)
     {
         try
         {

@@ -38,21 +38,14 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         WriteIds.Validate(writeId);
         var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
         var commits = GrainFactory.GetGrain<ICommitGrain>(TableName);
-        var staging = new StagedWrites(table);
-        // A retry of a commit that landed (its reply was lost): answered from the marker its commit left.
-        if (await staging.FindCommittedAsync(writeId).ConfigureAwait(true) is { } recorded)
-        {
-            await CleanUpAsync(staging, writeId, recorded).ConfigureAwait(true);
-            return new WriteResult(recorded, AlreadyCommitted: true, 0);
-        }
-        var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true);
+        var what = $"Write {writeId} to {TableName}";
+        var (staging, staged, recorded) = await FindStagedAsync(table, writeId, parts, what).ConfigureAwait(true);
+        if (recorded is { } landed) return new WriteResult(landed, AlreadyCommitted: true, 0);
         if (staged is null)
         {
             if (await commits.FindCommittedAsync(writeId, null).ConfigureAwait(true) is { } done) return new WriteResult(done, AlreadyCommitted: true, 0);
-            throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
+            throw NothingStaged(what, parts);
         }
-        if (staged.SchemaId != table.Schema.Id)
-            throw new WriteNotCommittedException($"Write {writeId} to {TableName} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
 
         // Recorded before any rows are handed over; when an earlier attempt did so, it may have committed (and died
         // before recording that), so the commit grain looks for the write among the snapshots since.
@@ -80,17 +73,11 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
     {
         WriteIds.Validate(writeId);
         var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
-        var staging = new StagedWrites(table);
-        if (await staging.FindCommittedAsync(writeId).ConfigureAwait(true) is { } recorded)
-        {
-            await CleanUpAsync(staging, writeId, recorded).ConfigureAwait(true);
-            return new WriteResult(recorded, AlreadyCommitted: true, 0);
-        }
+        var what = $"Overwrite {writeId} of {TableName}";
+        var (staging, found, recorded) = await FindStagedAsync(table, writeId, parts, what).ConfigureAwait(true);
+        if (recorded is { } landed) return new WriteResult(landed, AlreadyCommitted: true, 0);
         // Nothing staged must never become "replace with nothing": that is an error, not an empty overwrite.
-        var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true)
-            ?? throw new WriteNotCommittedException($"Overwrite {writeId} of {TableName} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
-        if (staged.SchemaId != table.Schema.Id)
-            throw new WriteNotCommittedException($"Overwrite {writeId} of {TableName} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
+        var staged = found ?? throw NothingStaged(what, parts);
 
         // An overwrite is its own commit, as in the table grain, under the same commit identity (so a retry that went
         // either way is recognised); its staged rows stream through the table's memtables, bounded by write-buffer-size.
@@ -105,6 +92,28 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         await CleanUpAsync(staging, writeId, snapshot).ConfigureAwait(true);
         return new WriteResult(snapshot, result.AlreadyCommitted, (int)Math.Min(staged.Rows, int.MaxValue));
     }
+
+    /// <summary>
+    /// The staged write to commit, checked against the table's schema; or the snapshot that already committed it
+    /// (a retry of a commit whose reply was lost, answered from the record its commit left; parts staged again by
+    /// the retry are deleted). Neither: nothing is staged.
+    /// </summary>
+    private async Task<(StagedWrites Staging, StagedWrite? Staged, long? Recorded)> FindStagedAsync(FileStoreTable table, string writeId, int parts, string what)
+    {
+        var staging = new StagedWrites(table);
+        if (await staging.FindCommittedAsync(writeId).ConfigureAwait(true) is { } recorded)
+        {
+            await CleanUpAsync(staging, writeId, recorded, alreadyRecorded: true).ConfigureAwait(true);
+            return (staging, null, recorded);
+        }
+        var staged = await staging.FindAsync(writeId, parts).ConfigureAwait(true);
+        if (staged is not null && staged.SchemaId != table.Schema.Id)
+            throw new WriteNotCommittedException($"{what} was not committed: the table was altered or rescaled after its parts were staged (schema {staged.SchemaId}, now {table.Schema.Id}). Nothing of it is visible; write it again.");
+        return (staging, staged, null);
+    }
+
+    private WriteNotCommittedException NothingStaged(string what, int parts) => new(
+        $"{what} was not committed: none of its {parts} parts is staged (never sent, or given up after {runtime.Options.AbandonedUploadTimeout}). Nothing of it is visible; write it again.");
 
     /// <summary>The commit user of an overwrite, here and in the table grain: a retry by either path finds the other's commit.</summary>
     internal static string OverwriteCommitUser(string writeId) => "overwrite-" + writeId;
@@ -137,11 +146,11 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
     /// found parts but no record would otherwise have to search the snapshots). What a failure leaves is deleted as
     /// abandoned later.
     /// </summary>
-    private async Task CleanUpAsync(StagedWrites staging, string writeId, long snapshotId)
+    private async Task CleanUpAsync(StagedWrites staging, string writeId, long snapshotId, bool alreadyRecorded = false)
     {
         try
         {
-            await staging.MarkCommittedAsync(writeId, snapshotId).ConfigureAwait(true);
+            if (!alreadyRecorded) await staging.MarkCommittedAsync(writeId, snapshotId).ConfigureAwait(true);
             await staging.DeleteAsync(writeId, keepCommitted: true).ConfigureAwait(true);
         }
         catch (Exception e) when (e is IOException or TableStoreException)

@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using TableStore.Abstractions;
 using TableStore.Client;
+using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
+using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Grains.Hosting;
 
@@ -41,7 +43,7 @@ internal static class FreshnessBench
         {
             var client = cluster.Client.ServiceProvider.GetRequiredService<TableStoreClient>();
             const string table = "bench.fresh";
-            await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("sent", "BIGINT"), new("payload", "STRING")], ["id"], [], 4, new Dictionary<string, string>()));
+            await client.CreateTableAsync(table, new TableDefinition(SchemaParser.ParseColumns("id BIGINT, sent BIGINT, payload STRING"), ["id"], Buckets: 4));
             var latencies = new ConcurrentBag<double>();
             await using var subscription = await client.SubscribeAsync(table, batch =>
             {

@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using RocksDbSharp;
 using TableStore.Abstractions;
 using TableStore.Client;
+using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
 using TableStore.Core.Schema;
@@ -85,9 +86,7 @@ internal static class ServiceBench
     private static async Task<double> IngestAsync(BenchCluster cluster, OrderData data, int buckets)
     {
         var client = cluster.Client;
-        await client.CreateTableAsync("bench.orders", new TableSpec(
-            SchemaParser.ParseColumns(OrderData.Schema).Select(f => new ColumnSpec(f.Name, f.Type.ToString())).ToList(),
-            ["id"], [], buckets, new Dictionary<string, string>()));
+        await client.CreateTableAsync("bench.orders", new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], Buckets: buckets));
         var rows = Copy(data.Rows);
         var batches = Enumerable.Range(0, (rows.Count + BatchRows - 1) / BatchRows)
             .Select(b => rows.GetRange(b * BatchRows, Math.Min(BatchRows, rows.Count - b * BatchRows))).ToList();

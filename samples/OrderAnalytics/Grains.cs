@@ -1,7 +1,10 @@
 using Orleans.Concurrency;
 using TableStore.Abstractions;
 using TableStore.Client;
+using TableStore.Core.Api;
 using TableStore.Core.Data;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
 using TableStore.Core.Streaming;
 
 namespace OrderAnalytics;
@@ -15,16 +18,15 @@ public static class Tables
     /// <summary>The revenue table's row that holds how far the aggregate has read the orders' changes.</summary>
     public const string ProgressRow = "#progress";
 
-    public static async Task CreateAsync(TableStoreClient client)
+    public static async Task CreateAsync(ITableStore client)
     {
         var existing = await client.ListTablesAsync();
         // lookup: every change of an order carries its previous amount, so revenue can be corrected exactly.
         if (!existing.Contains(Orders))
-            await client.CreateTableAsync(Orders, new TableSpec([new("order_id", "BIGINT"), new("customer", "STRING NOT NULL"), new("amount", "DECIMAL(12,2) NOT NULL")],
-                ["order_id"], [], 4, new Dictionary<string, string> { ["changelog-producer"] = "lookup" }));
+            await client.CreateTableAsync(Orders, new TableDefinition(SchemaParser.ParseColumns("order_id BIGINT, customer STRING NOT NULL, amount DECIMAL(12,2) NOT NULL"),
+                ["order_id"], Buckets: 4, Options: new Dictionary<string, string> { ["changelog-producer"] = "lookup" }));
         if (!existing.Contains(Revenue))
-            await client.CreateTableAsync(Revenue, new TableSpec([new("customer", "STRING"), new("revenue", "DECIMAL(18,2)"), new("next_snapshot", "BIGINT")],
-                ["customer"], [], 1, new Dictionary<string, string>()));
+            await client.CreateTableAsync(Revenue, new TableDefinition(SchemaParser.ParseColumns("customer STRING, revenue DECIMAL(18,2), next_snapshot BIGINT"), ["customer"]));
     }
 }
 
@@ -55,7 +57,7 @@ public sealed class OrderGrain(TableStoreClient tables) : Grain, IOrderGrain
     public async Task PlaceAsync(string customer, decimal amount)
     {
         _customer = customer;
-        await tables.WriteAsync(Tables.Orders, [new ChangeRow(RowKind.Insert, [this.GetPrimaryKeyLong(), customer, amount])], $"order-{this.GetPrimaryKeyLong()}-{Guid.NewGuid():N}");
+        await tables.WriteAsync(Tables.Orders, [new ChangeRow(RowKind.Insert, [this.GetPrimaryKeyLong(), customer, amount])]);
     }
 
     public async Task CancelAsync() =>
@@ -81,7 +83,7 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await Tables.CreateAsync(tables);
-        var scan = await tables.ScanAsync(Tables.Revenue, new ScanRequest(), cancellationToken);
+        var scan = await tables.ScanAsync(Tables.Revenue, ct: cancellationToken);
         await foreach (var row in scan.Rows)
         {
             if ((string)row[0]! == Tables.ProgressRow) _next = (long)row[2]!;
@@ -124,7 +126,7 @@ public sealed class RevenueGrain(TableStoreClient tables) : Grain, IRevenueGrain
         // Durable first: the totals and the position together, in one write. Only then in memory.
         var rows = updated.Select(kv => new ChangeRow(RowKind.Insert, [kv.Key, kv.Value, null]))
             .Append(new ChangeRow(RowKind.Insert, [Tables.ProgressRow, null, change.SnapshotId + 1])).ToList();
-        await tables.WriteAsync(Tables.Revenue, rows, $"revenue-{change.SnapshotId}");
+        await tables.WriteAsync(Tables.Revenue, rows, new WriteIdentity("revenue", change.SnapshotId));
         foreach (var (customer, value) in updated) _revenue[customer] = value;
         _next = change.SnapshotId + 1;
         await tables.SetConsumerAsync(Tables.Orders, ConsumerId, _next);

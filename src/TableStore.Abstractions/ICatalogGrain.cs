@@ -7,7 +7,7 @@ namespace TableStore.Abstractions;
 [Alias("TableStore.ICatalogGrain")]
 public interface ICatalogGrain : IGrainWithStringKey
 {
-    [Alias("CreateTable")] Task<TableInfo> CreateTableAsync(string table, TableSpec spec);
+    [Alias("CreateTable")] Task<TableInfo> CreateTableAsync(string table, Core.Table.TableDefinition definition);
     [Alias("AlterTable")] Task<TableInfo> AlterTableAsync(string table, TableAlteration alteration);
     [Alias("DropTable")] Task DropTableAsync(string table);
     [Alias("ListTables")] Task<IReadOnlyList<string>> ListTablesAsync();

@@ -7,5 +7,5 @@ namespace TableStore.Abstractions;
 [Alias("TableStore.ILookupGrain")]
 public interface ILookupGrain : IGrainWithStringKey
 {
-    [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
+    [Alias("Lookup")] Task<Core.Api.LookupOutcome> LookupAsync(LookupRequest request);
 }

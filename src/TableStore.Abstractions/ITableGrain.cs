@@ -17,7 +17,7 @@ public interface ITableGrain : IGrainWithStringKey
     [Alias("GetInfo")] Task<TableInfo> GetInfoAsync();
 
     /// <summary>Completes only when every row is in a committed snapshot; fails, leaving nothing visible, otherwise.</summary>
-    [Alias("Write")] Task<WriteResult> WriteAsync(WriteRequest request);
+    [Alias("Write")] Task<Core.Api.WriteOutcome?> WriteAsync(WriteRequest request);
 
     /// <summary>The retained snapshots, oldest first.</summary>
     [Alias("Snapshots")] Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync();
@@ -35,7 +35,7 @@ public interface ITableGrain : IGrainWithStringKey
     [Alias("Compact"), ResponseTimeout("01:00:00")] Task<CompactOutcome> CompactAsync(CompactRequest request);
 
     /// <summary>Changes the bucket count and rewrites the data (or one partition's) for it.</summary>
-    [Alias("Rescale"), ResponseTimeout("01:00:00")] Task<RescaleOutcome> RescaleAsync(int buckets, string? partition);
+    [Alias("Rescale"), ResponseTimeout("01:00:00")] Task<RescaleOutcome> RescaleAsync(int buckets, IReadOnlyDictionary<string, string>? partition);
 
     /// <summary>Expires snapshots and the files only they referenced (tags and consumers are respected).</summary>
     [Alias("Expire"), ResponseTimeout("01:00:00")] Task<ExpireOutcome> ExpireAsync(ExpireRequest request);
@@ -61,5 +61,5 @@ public interface ITableGrain : IGrainWithStringKey
     [Alias("DropConsumer")] Task DropConsumerAsync(string consumerId);
 
     /// <summary>A lookup routed for the caller (clients that know the schema call the bucket's lookup grain directly).</summary>
-    [Alias("Lookup")] Task<LookupReply> LookupAsync(LookupRequest request);
+    [Alias("Lookup")] Task<Core.Api.LookupOutcome> LookupAsync(LookupRequest request);
 }

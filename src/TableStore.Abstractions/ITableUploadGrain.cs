@@ -17,13 +17,13 @@ public interface ITableUploadGrain : IGrainWithStringKey
     /// Commits parts 0 … <paramref name="parts"/>-1 as one write; completes when they are in a committed snapshot.
     /// Their rows are written into the table's files at the commit, which may take minutes for gigabytes.
     /// </summary>
-    [Alias("CommitStaged"), ResponseTimeout("01:00:00")] Task<WriteResult> CommitAsync(string writeId, int parts);
+    [Alias("CommitStaged"), ResponseTimeout("01:00:00")] Task<Core.Api.WriteOutcome?> CommitAsync(string writeId, int parts);
 
     /// <summary>
     /// Commits parts 0 … <paramref name="parts"/>-1 as one INSERT OVERWRITE of the whole table, or of the partitions
     /// <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects; like <see cref="CommitAsync"/> otherwise.
     /// </summary>
-    [Alias("CommitStagedOverwrite"), ResponseTimeout("01:00:00")] Task<WriteResult> CommitOverwriteAsync(string writeId, int parts, string? partition);
+    [Alias("CommitStagedOverwrite"), ResponseTimeout("01:00:00")] Task<Core.Api.WriteOutcome?> CommitOverwriteAsync(string writeId, int parts, IReadOnlyDictionary<string, string>? partition);
 
     /// <summary>Deletes what is staged for an upload the client gives up.</summary>
     [Alias("AbortStaged")] Task AbortAsync(string writeId);

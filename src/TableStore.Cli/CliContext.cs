@@ -66,13 +66,13 @@ internal sealed class CliContext(TextReader stdin, Func<string, string?> getEnv)
         if (pr.GetResult(Warehouse) is { Implicit: false })
             throw new InvalidInputException("--cluster and --warehouse cannot be used together: in cluster mode the silos own the warehouse.");
         var clusterId = GetEnv(ClusterIdVariable) is { Length: > 0 } id ? id : Abstractions.TableStoreDefaults.ClusterId;
-        var connect = Duration(ConnectTimeoutVariable, TableStoreConnection.DefaultConnectTimeout, TableStoreConnection.MaxConnectTimeout);
+        var connect = Duration(ConnectTimeoutVariable, TableStoreClient.DefaultConnectTimeout, TableStoreClient.MaxConnectTimeout);
         var defaults = new TableStoreClientOptions();
         var write = Duration(WriteTimeoutVariable, defaults.WriteTimeout, TimeSpan.FromDays(1));
         var call = Duration(CallTimeoutVariable, defaults.CallTimeout, TimeSpan.FromDays(1));
         try
         {
-            return await ClusterTableStore.ConnectAsync(cluster, clusterId, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), Tls(), ct).ConfigureAwait(false);
+            return await TableStoreClient.ConnectAsync(cluster, clusterId, clusterId, connect, o => (o.WriteTimeout, o.CallTimeout) = (write, call), Tls(), ct).ConfigureAwait(false);
         }
         catch (TableStoreException e) when (e is not InvalidInputException)
         {

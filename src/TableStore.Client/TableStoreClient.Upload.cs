@@ -1,6 +1,7 @@
 using System.Globalization;
 using TableStore.Abstractions;
 using TableStore.Core;
+using TableStore.Core.Api;
 using TableStore.Core.Commit;
 using TableStore.Core.Data;
 using TableStore.Core.Serialization;
@@ -11,12 +12,12 @@ namespace TableStore.Client;
 public sealed partial class TableStoreClient
 {
     /// <summary>What the uploaded rows do when committed: append (a write), or replace the table or some partitions.</summary>
-    private sealed record UploadTarget(bool Overwrite, string? Partition)
+    private sealed record UploadTarget(bool Overwrite, IReadOnlyDictionary<string, string>? Partition)
     {
         public static readonly UploadTarget Append = new(false, null);
     }
 
-    private async Task<WriteResult> UploadAsync(string name, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string writeId, UploadTarget target, IProgress<long>? progress, CancellationToken ct)
+    private async Task<WriteOutcome?> UploadAsync(string name, IAsyncEnumerable<IReadOnlyList<ChangeRow>> batches, string writeId, UploadTarget target, IProgress<long>? progress, CancellationToken ct)
     {
         WriteIds.Validate(writeId);
         List<string> columns;
@@ -99,12 +100,12 @@ public sealed partial class TableStoreClient
     }
 
     /// <summary>Commits the staged parts; a retry (same write id) of a commit that landed is answered with its snapshot.</summary>
-    private async Task<WriteResult> CommitStagedAsync(string name, ITableUploadGrain upload, string writeId, int parts, UploadTarget target, CancellationToken ct)
+    private async Task<WriteOutcome?> CommitStagedAsync(string name, ITableUploadGrain upload, string writeId, int parts, UploadTarget target, CancellationToken ct)
     {
         var result = await StepAsync(() => target.Overwrite ? upload.CommitOverwriteAsync(writeId, parts, target.Partition) : upload.CommitAsync(writeId, parts), _options.StagedCommitTimeout,
             e => new WriteOutcomeUnknownException(string.Create(CultureInfo.InvariantCulture,
                 $"Write {writeId} to {name} ({parts} parts, all staged) got no answer to its commit within {_options.StagedCommitTimeout.TotalMinutes:0.#} min ({ErrorText.Summary(e)}): it may or may not have been committed. Retrying it with the same write id is safe: if it was committed, the retry says so and writes nothing again."), e), ct).ConfigureAwait(false);
-        if (result.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
+        if (result?.SnapshotId is { } id) _lastWritten.AddOrUpdate(name, id, (_, old) => Math.Max(old, id));
         return result;
     }
 

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TableStore.Abstractions;
+using TableStore.Core.Api;
 
 namespace TableStore.Client;
 
 public static class TableStoreClientHostingExtensions
 {
-    /// <summary>Registers <see cref="TableStoreClient"/> on an Orleans client.</summary>
+    /// <summary>Registers <see cref="TableStoreClient"/> (also as <see cref="ITableStore"/>) on an Orleans client.</summary>
     public static IClientBuilder AddTableStoreClient(this IClientBuilder builder, Action<TableStoreClientOptions>? configure = null)
     {
         builder.Services.AddTableStoreClient(configure);
@@ -21,6 +22,7 @@ public static class TableStoreClientHostingExtensions
         if (configure is not null) options.Configure(configure);
         services.AddTableStoreExceptions();
         services.TryAddSingleton<TableStoreClient>();
+        services.TryAddSingleton<ITableStore>(sp => sp.GetRequiredService<TableStoreClient>());
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace TableStore.Client;
 /// A connection to a TableStore cluster through one gateway (<c>host:port</c>), for programs that do not host
 /// Orleans themselves (the CLI). Applications with their own host use <see cref="TableStoreClientHostingExtensions"/>.
 /// </summary>
-public sealed class TableStoreConnection : IAsyncDisposable
+internal sealed class TableStoreConnection : IAsyncDisposable
 {
     private readonly IHost _host;
 

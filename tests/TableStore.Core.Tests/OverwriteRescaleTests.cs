@@ -61,7 +61,7 @@ public class OverwriteRescaleTests
         List<string> Expected() => model.Select(kv => $"{kv.Key.Item1}/{kv.Key.Item2}/{kv.Value}").Order(StringComparer.Ordinal).ToList();
 
         // Rescale one partition: the other keeps its files and stays readable, lookups included; writes to it wait for its rescale.
-        var outcome = await TableRescale.RunAsync(catalog, table.Identifier, 5, "region=eu");
+        var outcome = await TableRescale.RunAsync(catalog, table.Identifier, 5, new Dictionary<string, string> { ["region"] = "eu" });
         Assert.Equal((2, 5, 1), (outcome.OldBuckets, outcome.NewBuckets, outcome.Partitions));
         table = await catalog.GetTableAsync(table.Identifier);
         Assert.Equal(5, table.Schema.BucketCount);

@@ -64,41 +64,41 @@ public sealed class ClusterConnectTests
     {
         await using var cluster = new ProcessCluster();
         var silo = await cluster.StartSiloAsync(redis: false);
-        await using var connection = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+        await using var connection = await TableStore.Client.TableStoreClient.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
             TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
-        var client = connection.Client;
-        await client.CreateTableAsync("t.paused", new TableStore.Abstractions.TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 2, new Dictionary<string, string>()));
+        var client = connection;
+        await client.CreateTableAsync("t.paused", Specs.Table("id BIGINT, v INT", ["id"], [], 2));
         var rows = new List<TableStore.Core.Data.ChangeRow> { new(TableStore.Core.Data.RowKind.Insert, [1L, 1]) };
         // A first write while the silo answers, through a client without the short deadline (activating the grains and
         // compiling their code may take longer than 5 s on a busy machine); the short-deadline client reads the
         // table's schema, so its next write is sent at once.
-        await using (var warmUp = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60)))
-            await warmUp.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], "paused-0");
+        await using (var warmUp = await TableStore.Client.TableStoreClient.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60)))
+            await warmUp.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [2L, 2])], new WriteIdentity("paused", 0));
         await client.GetSchemaAsync("t.paused");
 
         TableStore.Core.WriteOutcomeUnknownException unknown = null!;
         await WhilePausedAsync(silo, async () => unknown = await Assert.ThrowsAsync<TableStore.Core.WriteOutcomeUnknownException>(() =>
-            client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), "paused-1").WaitAsync(TimeSpan.FromMinutes(2))));
+            client.WriteAsync("t.paused", rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList(), new WriteIdentity("paused", 1)).WaitAsync(TimeSpan.FromMinutes(2))));
         Assert.True(unknown.IsRetryable);
         Assert.Contains("got no answer within 5 s", unknown.Message);
         Assert.Contains("may or may not have been committed", unknown.Message);
 
         // The silo is back: the same write id either commits now or is recognised as committed, never twice.
-        await using var patient = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60));
-        var settled = await patient.Client.WriteAsync("t.paused", rows, "paused-1");
-        Assert.NotNull(settled.SnapshotId);
-        var scan = await patient.Client.ScanAsync("t.paused", new TableStore.Abstractions.ScanRequest());
+        await using var patient = await TableStore.Client.TableStoreClient.ConnectAsync(silo.Gateway, "tablestore", "tablestore", TimeSpan.FromSeconds(60));
+        var settled = await patient.WriteAsync("t.paused", rows, new WriteIdentity("paused", 1));
+        Assert.NotNull(settled);
+        var scan = await patient.ScanAsync("t.paused", new ScanOptions());
         int count = 0;
         await foreach (var _ in scan.Rows) count++;
         Assert.Equal(2, count);
 
         // Before anything is sent, running out of time is "not written", not "unknown".
-        await using var fresh = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+        await using var fresh = await TableStore.Client.TableStoreClient.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
             TimeSpan.FromSeconds(60), o => o.WriteTimeout = TimeSpan.FromSeconds(5));
         await WhilePausedAsync(silo, async () =>
         {
             var notSent = await Assert.ThrowsAsync<TableStore.Core.WriteNotCommittedException>(() =>
-                fresh.Client.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [3L, 3])], "paused-2").WaitAsync(TimeSpan.FromMinutes(2)));
+                fresh.WriteAsync("t.paused", [new(TableStore.Core.Data.RowKind.Insert, [3L, 3])], new WriteIdentity("paused", 2)).WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("was not sent", notSent.Message);
         });
     }
@@ -108,13 +108,13 @@ public sealed class ClusterConnectTests
     {
         await using var cluster = new ProcessCluster();
         var silo = await cluster.StartSiloAsync(redis: false);
-        await using var connection = await TableStore.Client.TableStoreConnection.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
+        await using var connection = await TableStore.Client.TableStoreClient.ConnectAsync(silo.Gateway, "tablestore", "tablestore",
             TimeSpan.FromSeconds(60), o => o.CallTimeout = TimeSpan.FromSeconds(5));
-        var client = connection.Client;
-        await client.CreateTableAsync("t.reads", new TableStore.Abstractions.TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 1, new Dictionary<string, string>()));
+        var client = connection;
+        await client.CreateTableAsync("t.reads", Specs.Table("id BIGINT, v INT", ["id"], [], 1));
         await client.WriteAsync("t.reads", [.. Enumerable.Range(0, 5000).Select(i => new TableStore.Core.Data.ChangeRow(TableStore.Core.Data.RowKind.Insert, [(long)i, i]))]);
 
-        var scan = await client.ScanAsync("t.reads", new TableStore.Abstractions.ScanRequest());
+        var scan = await client.ScanAsync("t.reads", new ScanOptions());
         await using var rows = scan.Rows.GetAsyncEnumerator();
         Assert.True(await rows.MoveNextAsync()); // the first page is here; the rest come on demand
         await WhilePausedAsync(silo, async () =>

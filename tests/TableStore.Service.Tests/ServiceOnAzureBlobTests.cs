@@ -39,7 +39,7 @@ public sealed class ServiceOnAzureBlobTests(AzureBlobCluster fixture) : IClassFi
     {
         var client = fixture.Client;
         var table = Specs.NewTable("azure");
-        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 2,
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, v INT", ["id"], [], 2,
             new Dictionary<string, string> { ["num-sorted-run.compaction-trigger"] = "2", ["changelog-producer"] = "lookup" }));
         var received = new ConcurrentDictionary<long, ChangeBatch>();
         await using var subscription = await client.SubscribeAsync(table, b => { received[b.SnapshotId] = b; return Task.CompletedTask; },
@@ -52,10 +52,10 @@ public sealed class ServiceOnAzureBlobTests(AzureBlobCluster fixture) : IClassFi
         {
             var rows = Enumerable.Range(0, 6).Select(_ => new ChangeRow(RowKind.Insert, [(long)random.Next(20), random.Next(1000)])).ToList();
             foreach (var r in rows) model[(long)r.Values[0]!] = (int)r.Values[1]!;
-            written.Add((await client.WriteAsync(table, rows)).SnapshotId!.Value);
+            written.Add((await client.WriteAsync(table, rows))!.SnapshotId);
         }
 
-        var scan = await client.ScanAsync(table, new ScanRequest());
+        var scan = await client.ScanAsync(table, new ScanOptions());
         var read = new Dictionary<long, int>();
         await foreach (var r in scan.Rows) read.Add((long)r[0]!, (int)r[1]!);
         Assert.Equal(model.OrderBy(kv => kv.Key), read.OrderBy(kv => kv.Key));

@@ -24,9 +24,8 @@ public sealed class SiloFailureTests(SiloFailureCluster fixture, ITestOutputHelp
     {
         var client = fixture.Client;
         const string table = "t.events";
-        await client.CreateTableAsync(table, new TableSpec(
-            [new("client", "INT NOT NULL"), new("write", "INT NOT NULL"), new("row", "INT NOT NULL"), new("payload", "STRING")],
-            [], [], 4, new Dictionary<string, string>()));
+        await client.CreateTableAsync(table, Specs.Table("client INT NOT NULL, write INT NOT NULL, row INT NOT NULL, payload STRING",
+            [], [], 4));
         var acknowledged = new ConcurrentDictionary<(int, int), long>();
         var failed = new ConcurrentDictionary<(int, int), string>();
         int started = 0;
@@ -47,7 +46,7 @@ public sealed class SiloFailureTests(SiloFailureCluster fixture, ITestOutputHelp
                 try
                 {
                     var result = await client.WriteAsync(table, rows);
-                    acknowledged[(c, w)] = result.SnapshotId!.Value;
+                    acknowledged[(c, w)] = result!.SnapshotId;
                 }
                 catch (Exception e)
                 {
@@ -62,7 +61,7 @@ public sealed class SiloFailureTests(SiloFailureCluster fixture, ITestOutputHelp
 
         var counts = new Dictionary<(int, int), int>();
         var rowsSeen = new HashSet<(int, int, int)>();
-        var scan = await client.ScanAsync(table, new ScanRequest());
+        var scan = await client.ScanAsync(table, new ScanOptions());
         await foreach (var r in scan.Rows)
         {
             var key = ((int)r[0]!, (int)r[1]!);

@@ -24,13 +24,13 @@ public sealed class StagedWriteTests(ThreeSiloCluster fixture)
     private async Task<string> CreateAsync(string prefix, bool primaryKey = true)
     {
         var table = Specs.NewTable(prefix);
-        await fixture.Client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("s", "STRING")], primaryKey ? ["id"] : [], [], 3, new Dictionary<string, string>()));
+        await fixture.Client.CreateTableAsync(table, Specs.Table("id BIGINT, s STRING", primaryKey ? ["id"] : [], [], 3));
         return table;
     }
 
     private async Task<Dictionary<long, string>> ReadAsync(string table)
     {
-        var scan = await fixture.Client.ScanAsync(table, new ScanRequest());
+        var scan = await fixture.Client.ScanAsync(table, new ScanOptions());
         var rows = new Dictionary<long, string>();
         await foreach (var r in scan.Rows) Assert.True(rows.TryAdd((long)r[0]!, (string)r[1]!), $"key {r[0]} read twice");
         return rows;
@@ -49,10 +49,9 @@ public sealed class StagedWriteTests(ThreeSiloCluster fixture)
         var table = await CreateAsync("staged");
         var client = SmallParts();
         var rows = Rows(0, 500);
-        var result = await client.WriteAsync(table, rows, "bulk-1");
-        Assert.NotNull(result.SnapshotId);
-        Assert.False(result.AlreadyCommitted);
-        Assert.Equal(500, result.Rows);
+        var result = await client.WriteAsync(table, rows, new WriteIdentity("bulk", 1));
+        Assert.NotNull(result);
+        Assert.False(result!.AlreadyCommitted);
         var snapshots = await fixture.Client.ListSnapshotsAsync(table);
         Assert.Single(snapshots, s => s.CommitKind == Core.Manifest.CommitKind.Append);
         Assert.Equal(500, (await ReadAsync(table)).Count);
@@ -60,8 +59,8 @@ public sealed class StagedWriteTests(ThreeSiloCluster fixture)
         Assert.Equal(["bulk-1/committed"], StagedFiles(UploadDir(table)));
 
         // The same write again (a client whose reply was lost): recognised, nothing written twice.
-        var again = await client.WriteAsync(table, Rows(0, 500, "other"), "bulk-1");
-        Assert.True(again.AlreadyCommitted);
+        var again = await client.WriteAsync(table, Rows(0, 500, "other"), new WriteIdentity("bulk", 1));
+        Assert.True(again!.AlreadyCommitted);
         Assert.Equal(result.SnapshotId, again.SnapshotId);
         Assert.All((await ReadAsync(table)).Values, v => Assert.StartsWith("v-", v));
         Assert.Equal(["bulk-1/committed"], StagedFiles(UploadDir(table)));
@@ -133,17 +132,16 @@ public sealed class StagedWriteTests(ThreeSiloCluster fixture)
         var table = await CreateAsync("bigoverwrite");
         await fixture.Client.WriteAsync(table, Rows(1000, 50));
         var client = SmallParts();
-        var result = await client.OverwriteAsync(table, Rows(0, 500), writeId: "reload-1");
-        Assert.False(result.AlreadyCommitted);
-        Assert.Equal(500, result.Rows);
+        var result = await client.OverwriteAsync(table, Rows(0, 500), identity: new WriteIdentity("reload", 1));
+        Assert.False(result!.AlreadyCommitted);
         var rows = await ReadAsync(table);
         Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i), rows.Keys.Order());
         Assert.Equal(["reload-1/committed"], StagedFiles(UploadDir(table)));
 
         // The same overwrite again (its reply lost): recognised by its write id, nothing replaced twice.
         await fixture.Client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [9999L, "after"])]);
-        var again = await client.OverwriteAsync(table, AsBatches(Rows(0, 500, "other"), 64), writeId: "reload-1");
-        Assert.True(again.AlreadyCommitted);
+        var again = await client.OverwriteAsync(table, AsBatches(Rows(0, 500, "other"), 64), identity: new WriteIdentity("reload", 1));
+        Assert.True(again!.AlreadyCommitted);
         Assert.Equal(result.SnapshotId, again.SnapshotId);
         Assert.Equal(501, (await ReadAsync(table)).Count);
     }

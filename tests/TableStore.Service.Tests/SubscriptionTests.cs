@@ -51,7 +51,7 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
     {
         var client = fixture.Client;
         var table = Specs.NewTable("feed");
-        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 4,
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, v INT", ["id"], [], 4,
             new Dictionary<string, string> { ["num-sorted-run.compaction-trigger"] = "3" }));
         var live = new Recorder();
         await using var subscription = await client.SubscribeAsync(table, live.OnBatchAsync, new SubscriptionOptions { Start = "snapshot:1", CatchUpInterval = TimeSpan.FromMilliseconds(200) });
@@ -71,7 +71,7 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
                     return random.Next(5) == 0 ? new ChangeRow(RowKind.Delete, [key, null]) : new ChangeRow(RowKind.Insert, [key, random.Next(1000)]);
                 }).ToList();
                 var result = await client.WriteAsync(table, rows.Select(r => r with { Values = (object?[])r.Values.Clone() }).ToList());
-                writes.Add((result.SnapshotId!.Value, w, i, rows));
+                writes.Add((result!.SnapshotId, w, i, rows));
                 if (Interlocked.Increment(ref done) == Writers * WritesPerWriter / 2 && !killed)
                 {
                     killed = true;
@@ -127,7 +127,7 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
     {
         var client = fixture.Client;
         var table = Specs.NewTable("resume");
-        await client.CreateTableAsync(table, new TableSpec([new("id", "BIGINT"), new("v", "INT")], ["id"], [], 1, new Dictionary<string, string>()));
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, v INT", ["id"], [], 1));
         for (int i = 0; i < 3; i++) await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [(long)i, i])]);
         var first = new Recorder();
         await using (var s = await client.SubscribeAsync(table, first.OnBatchAsync, new SubscriptionOptions { Start = "earliest", ConsumerId = "agg", CatchUpInterval = TimeSpan.FromMilliseconds(100) }))

@@ -20,6 +20,9 @@ public abstract class TableStoreContract
 {
     protected abstract ITableStore Store { get; }
 
+    /// <summary>The partition region=eu, as a selection.</summary>
+    private static readonly Dictionary<string, string> EuOnly = new() { ["region"] = "eu" };
+
     private static readonly TableDefinition Sales = new(
         SchemaParser.ParseColumns("region STRING NOT NULL, id BIGINT NOT NULL, v BIGINT, note STRING"),
         PrimaryKeys: ["region", "id"], PartitionKeys: ["region"], Buckets: 2);
@@ -128,9 +131,9 @@ public abstract class TableStoreContract
     {
         var id = await NewTableAsync();
         await Store.WriteAsync(id, [Row("eu", 1, 10), Row("us", 1, 30)], null, default);
-        await Store.OverwriteAsync(id, [Row("eu", 5, 50)], "region=eu", null, default);
+        await Store.OverwriteAsync(id, [Row("eu", 5, 50)], EuOnly, null, default);
         Assert.Equal([["eu", 5L, 50L, null], ["us", 1L, 30L, null]], await ScanAsync(id));
-        await Assert.ThrowsAsync<InvalidInputException>(() => Store.OverwriteAsync(id, [Row("us", 9, 90)], "region=eu", null, default));
+        await Assert.ThrowsAsync<InvalidInputException>(() => Store.OverwriteAsync(id, [Row("us", 9, 90)], EuOnly, null, default));
     }
 
     [Fact]
@@ -141,9 +144,9 @@ public abstract class TableStoreContract
         await Store.WriteAsync(id, [Row("eu", -1, 10), Row("us", -1, 30), Row("us", 1, 31)], null, default);
         var identity = new WriteIdentity("reload", 1);
         var eu = Generated(200_000, 5_000, "new").Select(b => (IReadOnlyList<ChangeRow>)b.Where(r => (string)r.Values[0]! == "eu").ToList());
-        var first = await Store.OverwriteAsync(id, RowSource.Replayable(_ => eu, "generated"), "region=eu", identity, null, default);
+        var first = await Store.OverwriteAsync(id, RowSource.Replayable(_ => eu, "generated"), EuOnly, identity, null, default);
         Assert.False(first!.AlreadyCommitted);
-        var again = await Store.OverwriteAsync(id, RowSource.Once(eu, "generated again"), "region=eu", identity, null, default);
+        var again = await Store.OverwriteAsync(id, RowSource.Once(eu, "generated again"), EuOnly, identity, null, default);
         Assert.True(again!.AlreadyCommitted);
         Assert.Equal(first.SnapshotId, again.SnapshotId);
         var rows = await ScanAsync(id);
@@ -153,7 +156,7 @@ public abstract class TableStoreContract
 
         // A row outside the partition: refused, and the table is as it was.
         var stray = Generated(50_000, 5_000, "stray");
-        await Assert.ThrowsAsync<InvalidInputException>(() => Store.OverwriteAsync(id, RowSource.Once(stray, "stray"), "region=eu", null, null, default));
+        await Assert.ThrowsAsync<InvalidInputException>(() => Store.OverwriteAsync(id, RowSource.Once(stray, "stray"), EuOnly, null, null, default));
         Assert.Equal(rows, await ScanAsync(id));
     }
 
@@ -165,9 +168,9 @@ public abstract class TableStoreContract
         var second = await Store.WriteAsync(id, [Row("eu", 1, 11)], null, default);
         Assert.Equal(["eu", 1L, 11L, null], (await Store.LookupAsync(id, ["eu", 1L], null, default)).Row);
         var old = await Store.LookupAsync(id, ["eu", 1L], first!.SnapshotId, default);
-        Assert.Equal((first.SnapshotId, 10L), (old.SnapshotId!.Value, (long)old.Row![2]!));
+        Assert.Equal((first.SnapshotId, 10L), (old!.SnapshotId, (long)old.Row![2]!));
         var missing = await Store.LookupAsync(id, ["us", 1L], null, default);
-        Assert.Equal((second!.SnapshotId, null), (missing.SnapshotId!.Value, missing.Row));
+        Assert.Equal((second!.SnapshotId, null), (missing!.SnapshotId, missing.Row));
     }
 
     [Fact]
@@ -214,7 +217,7 @@ public abstract class TableStoreContract
         var before = await ScanAsync(id);
 
         var compacted = await Store.CompactAsync(id, full: true, null, null, default);
-        Assert.NotNull(compacted.SnapshotId);
+        Assert.NotNull(compacted);
         Assert.True(compacted.FilesAfter < compacted.FilesBefore);
         var rescaled = await Store.RescaleAsync(id, 4, null, default);
         Assert.Equal((2, 4), (rescaled.OldBuckets, rescaled.NewBuckets));
@@ -268,5 +271,5 @@ public sealed class EmbeddedTableStoreContractTests : TableStoreContract, IAsync
 [Collection(ThreeSiloCollection.Name)]
 public sealed class ClusterTableStoreContractTests(ThreeSiloCluster cluster) : TableStoreContract
 {
-    protected override ITableStore Store { get; } = new ClusterTableStore(cluster.Client, "the test cluster");
+    protected override ITableStore Store { get; } = cluster.Client;
 }

@@ -68,7 +68,7 @@ public sealed class WireInputTests(ThreeSiloCluster fixture)
     {
         var client = fixture.Client;
         var table = Specs.NewTable("wire");
-        await client.CreateTableAsync(table, new TableSpec([new("k", "BIGINT NOT NULL"), new("v", "STRING")], ["k"], [], 2, new Dictionary<string, string>()));
+        await client.CreateTableAsync(table, Specs.Table("k BIGINT NOT NULL, v STRING", ["k"], [], 2));
         var grain = fixture.Cluster.Client.GetGrain<ITableGrain>(table);
 
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => grain.WriteAsync(new WriteRequest(WriteIds.New(), Batch(batch)!)));
@@ -77,8 +77,8 @@ public sealed class WireInputTests(ThreeSiloCluster fixture)
 
         // The silo is fine: a good write right after commits, and it is all the table holds.
         var ok = await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [2L, "b"])]);
-        Assert.NotNull(ok.SnapshotId);
-        var scan = await client.ScanAsync(table, new ScanRequest());
+        Assert.NotNull(ok);
+        var scan = await client.ScanAsync(table, new ScanOptions());
         var rows = new List<object?[]>();
         await foreach (var r in scan.Rows) rows.Add(r);
         Assert.Equal([[2L, "b"]], rows);
@@ -88,7 +88,7 @@ public sealed class WireInputTests(ThreeSiloCluster fixture)
     public async Task A_write_without_rows_or_with_a_bad_write_id_is_refused()
     {
         var table = Specs.NewTable("wire");
-        await fixture.Client.CreateTableAsync(table, new TableSpec([new("k", "BIGINT NOT NULL")], ["k"], [], 1, new Dictionary<string, string>()));
+        await fixture.Client.CreateTableAsync(table, Specs.Table("k BIGINT NOT NULL", ["k"], [], 1));
         var grain = fixture.Cluster.Client.GetGrain<ITableGrain>(table);
         var noRows = await Assert.ThrowsAsync<InvalidInputException>(() => grain.WriteAsync(new WriteRequest(WriteIds.New(), null!)));
         Assert.Contains("has no rows", noRows.Message);

@@ -15,8 +15,8 @@ public sealed record WriteRequest(
     /// <summary>INSERT OVERWRITE: the rows replace the whole table, or the partitions <see cref="OverwritePartition"/> selects.</summary>
     [Id(2)] public bool Overwrite { get; init; }
 
-    /// <summary>With <see cref="Overwrite"/>: <c>k=v[,k=v]</c>, or null for the whole table.</summary>
-    [Id(3)] public string? OverwritePartition { get; init; }
+    /// <summary>With <see cref="Overwrite"/>: partition column → value (some or all partition columns), or null for the whole table.</summary>
+    [Id(3)] public IReadOnlyDictionary<string, string>? OverwritePartition { get; init; }
 
     /// <summary>
     /// Set on a retry: how long ago the write was first sent (a duration, so no clocks need agree). The silo then

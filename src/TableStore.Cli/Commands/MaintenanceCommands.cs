@@ -25,7 +25,7 @@ internal static class MaintenanceCommands
             var err = pr.Err();
             await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
             var progress = context.ShowProgress ? new Progress(err) : null;
-            var outcome = await service.CompactAsync(id, pr.GetValue(full), pr.GetValue(partition), progress, ct).ConfigureAwait(false);
+            var outcome = await service.CompactAsync(id, pr.GetValue(full), PartitionSpec.ParseAssignments(pr.GetValue(partition)), progress, ct).ConfigureAwait(false);
             progress?.Done();
             var o = pr.Out();
             if (outcome.SnapshotId is null)

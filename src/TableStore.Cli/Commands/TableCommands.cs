@@ -124,7 +124,7 @@ internal static class TableCommands
             var id = Identifier.Parse(pr.GetValue(table));
             await using var service = await context.OpenAsync(pr, ct).ConfigureAwait(false);
             if (context.ShowProgress) pr.Err().WriteLine($"Rescaling {id.FullName}: reading and rewriting its data…");
-            var o = await service.RescaleAsync(id, pr.GetValue(buckets)!.Value, pr.GetValue(partition), ct).ConfigureAwait(false);
+            var o = await service.RescaleAsync(id, pr.GetValue(buckets)!.Value, PartitionSpec.ParseAssignments(pr.GetValue(partition)), ct).ConfigureAwait(false);
             pr.Out().WriteLine(o.SnapshotId is { } snapshot
                 ? string.Create(CultureInfo.InvariantCulture, $"Rescaled {id.FullName} from {o.OldBuckets} to {o.NewBuckets} buckets in snapshot {snapshot}: {o.Partitions} partition{(o.Partitions == 1 ? "" : "s")}, {o.Rows:N0} rows rewritten.")
                 : string.Create(CultureInfo.InvariantCulture, $"{id.FullName} already has {o.NewBuckets} buckets{(pr.GetValue(partition) is { } p ? $" in {p}" : "")}: nothing rewritten."));

@@ -79,7 +79,7 @@ internal static class WriteCommand
                     : RowSource.Replayable(_ => ReadBatches(() => OpenFile(path!), inputFormat, schema, path!, ownsReader: true), path!);
                 var progress = new RowProgress(context.ShowProgress ? err : null, source);
                 result = replace
-                    ? await service.OverwriteAsync(id, rows, pr.GetValue(partition), identity, progress, ct).ConfigureAwait(false)
+                    ? await service.OverwriteAsync(id, rows, PartitionSpec.ParseAssignments(pr.GetValue(partition)), identity, progress, ct).ConfigureAwait(false)
                     : await service.WriteAsync(id, rows, identity, progress, ct).ConfigureAwait(false);
                 rowCount = progress.Rows;
                 if (context.ShowProgress && rowCount >= ProgressEvery) err.WriteLine();

@@ -12,7 +12,7 @@ namespace TableStore.Core.Api;
 
 /// <summary>
 /// TableStore's one table API, for applications and the CLI alike: <see cref="EmbeddedTableStore"/> opens the
-/// warehouse in this process and runs the engine itself; <c>ClusterTableStore</c> (package TableStore.Client) asks a
+/// warehouse in this process and runs the engine itself; <c>TableStoreClient</c> (package TableStore.Client) asks a
 /// running cluster, whose silos own the warehouse. Both pass the same contract test suite, so code written against
 /// this interface behaves the same either way. Errors are <see cref="TableStoreException"/>s
 /// (<see cref="TableStoreException.IsRetryable"/> says whether doing the same again may succeed).
@@ -39,13 +39,13 @@ public interface ITableStore : IAsyncDisposable
     /// <param name="progress">Rows taken so far.</param>
     Task<WriteOutcome?> WriteAsync(Identifier id, RowSource rows, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct);
 
-    /// <summary>INSERT OVERWRITE of the whole table or the partitions <paramref name="partition"/> (<c>k=v[,k=v]</c>) selects.</summary>
-    Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct);
+    /// <summary>INSERT OVERWRITE of the whole table or the partitions <paramref name="partition"/> selects (partition column → value; null: the whole table).</summary>
+    Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, IReadOnlyDictionary<string, string>? partition, WriteIdentity? identity, CancellationToken ct);
 
     /// <summary>INSERT OVERWRITE of any size, its rows taken batch by batch with bounded memory, as <see cref="WriteAsync(Identifier, RowSource, WriteIdentity?, IProgress{long}?, CancellationToken)"/>.</summary>
-    Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, string? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct);
+    Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, IReadOnlyDictionary<string, string>? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct);
 
-    Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct);
+    Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, IReadOnlyDictionary<string, string>? partition, CancellationToken ct);
 
     Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct);
     Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(Identifier id, CancellationToken ct);
@@ -54,8 +54,8 @@ public interface ITableStore : IAsyncDisposable
     Task DeleteTagAsync(Identifier id, string name, CancellationToken ct);
     Task<IReadOnlyList<Tag>> ListTagsAsync(Identifier id, CancellationToken ct);
 
-    /// <param name="partition"><c>k=v[,k=v]</c> or null for every partition.</param>
-    Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct);
+    /// <param name="partition">Partition column → value (some or all partition columns), or null for every partition.</param>
+    Task<CompactOutcome> CompactAsync(Identifier id, bool full, IReadOnlyDictionary<string, string>? partition, IProgress<CompactProgress>? progress, CancellationToken ct);
     Task<ExpireOutcome> ExpireAsync(Identifier id, ExpireOptions options, CancellationToken ct);
     Task<OrphanCleanOutcome> CleanOrphansAsync(Identifier id, OrphanCleanOptions options, CancellationToken ct);
 

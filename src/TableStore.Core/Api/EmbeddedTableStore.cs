@@ -78,16 +78,16 @@ public sealed class EmbeddedTableStore : ITableStore
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
-    public Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, string? partition, WriteIdentity? identity, CancellationToken ct) =>
+    public Task<WriteOutcome?> OverwriteAsync(Identifier id, List<ChangeRow> rows, IReadOnlyDictionary<string, string>? partition, WriteIdentity? identity, CancellationToken ct) =>
         OverwriteAsync(id, RowSource.Of(rows), partition, identity, null, ct);
 
-    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, string? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
+    public async Task<WriteOutcome?> OverwriteAsync(Identifier id, RowSource rows, IReadOnlyDictionary<string, string>? partition, WriteIdentity? identity, IProgress<long>? progress, CancellationToken ct)
     {
         var t = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
         var options = new WriteOptions
         {
             Kind = CommitKind.Overwrite,
-            OverwritePartitions = PartitionSpec.Parse(partition, t.Schema),
+            OverwritePartitions = PartitionSpec.Of(partition, t.Schema),
             CommitUser = identity?.CommitUser,
             CommitIdentifier = identity?.CommitId ?? 1,
         };
@@ -95,7 +95,7 @@ public sealed class EmbeddedTableStore : ITableStore
         return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
-    public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, string? partition, CancellationToken ct) =>
+    public Task<RescaleOutcome> RescaleAsync(Identifier id, int buckets, IReadOnlyDictionary<string, string>? partition, CancellationToken ct) =>
         TableRescale.RunAsync(_catalog, id, buckets, partition, ct: ct);
 
     public async Task<ScanOutcome> ScanAsync(Identifier id, ScanOptions options, CancellationToken ct)
@@ -114,10 +114,10 @@ public sealed class EmbeddedTableStore : ITableStore
     public async Task<TableSchema> AlterTableAsync(Identifier id, IReadOnlyList<SchemaChange> changes, CancellationToken ct) =>
         (await _catalog.AlterTableAsync(id, changes, ct).ConfigureAwait(false)).Schema;
 
-    public async Task<CompactOutcome> CompactAsync(Identifier id, bool full, string? partition, IProgress<CompactProgress>? progress, CancellationToken ct)
+    public async Task<CompactOutcome> CompactAsync(Identifier id, bool full, IReadOnlyDictionary<string, string>? partition, IProgress<CompactProgress>? progress, CancellationToken ct)
     {
         var table = await _catalog.GetTableAsync(id, ct).ConfigureAwait(false);
-        var options = new CompactOptions { Full = full, Partitions = PartitionSpec.Parse(partition, table.Schema), Progress = progress };
+        var options = new CompactOptions { Full = full, Partitions = PartitionSpec.Of(partition, table.Schema), Progress = progress };
         return await table.CompactAsync(options, ct).ConfigureAwait(false);
     }
 

@@ -18,10 +18,10 @@ namespace TableStore.Core.Table;
 /// </summary>
 public static class TableRescale
 {
-    public static async Task<RescaleOutcome> RunAsync(Catalog catalog, Identifier id, int buckets, string? partition, int maxAttempts = 5, CancellationToken ct = default)
+    public static async Task<RescaleOutcome> RunAsync(Catalog catalog, Identifier id, int buckets, IReadOnlyDictionary<string, string>? partition, int maxAttempts = 5, CancellationToken ct = default)
     {
         var table = await catalog.GetTableAsync(id, ct).ConfigureAwait(false);
-        var spec = PartitionSpec.Parse(partition, table.Schema);
+        var spec = PartitionSpec.Of(partition, table.Schema);
         int oldBuckets = table.Schema.BucketCount;
         if (buckets != oldBuckets)
         {

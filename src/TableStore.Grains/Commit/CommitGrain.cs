@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using TableStore.Core.Api;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Commit.GroupCommit;
@@ -55,10 +56,10 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
         }
     }
 
-    public async Task<WriteResult> CompleteAsync(WriteTicket ticket)
+    public async Task<WriteOutcome> CompleteAsync(WriteTicket ticket)
     {
         var result = await _committer.CompleteAsync(new GroupCommitWrite(ticket.WriteId, ticket.Buckets, ticket.Rows, ticket.Bytes, ticket.NotBeforeMillis)).ConfigureAwait(true);
-        return new WriteResult(result.SnapshotId, result.AlreadyCommitted, result.Rows);
+        return new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
     public Task<long?> FindCommittedAsync(string writeId, long? notBeforeMillis) => _committer.FindCommittedAsync(writeId, notBeforeMillis);

@@ -1,3 +1,4 @@
+using TableStore.Core.Api;
 using TableStore.Abstractions;
 
 namespace TableStore.Grains.Commit;
@@ -11,7 +12,7 @@ public interface ICommitGrain : IGrainWithStringKey
 {
     /// <summary>Completes when the write is in a committed snapshot; fails, with nothing visible, when it cannot be.</summary>
     /// <remarks>A staged write's rows are read and written at its commit: that may take minutes.</remarks>
-    [Alias("Complete"), ResponseTimeout("01:00:00")] Task<WriteResult> CompleteAsync(WriteTicket ticket);
+    [Alias("Complete"), ResponseTimeout("01:00:00")] Task<WriteOutcome> CompleteAsync(WriteTicket ticket);
 
     /// <summary>
     /// The snapshot that committed this write: among the recent ones this committer remembers, else among those

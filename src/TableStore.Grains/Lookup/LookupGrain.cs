@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using TableStore.Core.Api;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Lookup;
@@ -24,12 +25,12 @@ internal sealed class LookupGrain(TableStoreRuntime runtime) : Grain, ILookupGra
 
     private string Key => this.GetPrimaryKeyString();
 
-    public async Task<LookupReply> LookupAsync(LookupRequest request)
+    public async Task<LookupOutcome> LookupAsync(LookupRequest request)
     {
         var table = await runtime.GetTableAsync(GrainKeys.TableOf(Key)).ConfigureAwait(true);
         var snapshot = await ResolveAsync(table, request).ConfigureAwait(true);
         ServiceMetrics.Lookups.Add(1, ServiceMetrics.Table(table.Identifier.FullName));
-        if (snapshot is null) return new LookupReply(null, null);
+        if (snapshot is null) return new LookupOutcome(null, null);
         var key = LookupKeys.TypeKey(table.Schema, request.Key);
         if (_lookup is null || !ReferenceEquals(_lookupTable, table))
         {
@@ -38,7 +39,7 @@ internal sealed class LookupGrain(TableStoreRuntime runtime) : Grain, ILookupGra
             _lookupTable = table;
         }
         var row = await _lookup.LookupAsync(snapshot, key, CancellationToken.None).ConfigureAwait(true);
-        return new LookupReply(snapshot.Id, row);
+        return new LookupOutcome(snapshot.Id, row);
     }
 
     private async Task<Snapshot?> ResolveAsync(FileStoreTable table, LookupRequest request)

@@ -13,23 +13,10 @@ namespace TableStore.Grains.Table;
 /// </summary>
 internal sealed class CatalogGrain(TableStoreRuntime runtime, ILogger<CatalogGrain> log) : Grain, ICatalogGrain
 {
-    public async Task<TableInfo> CreateTableAsync(string table, TableSpec spec)
+    public async Task<TableInfo> CreateTableAsync(string table, TableDefinition definition)
     {
         var id = Identifier.Parse(table);
-        if (spec.Columns is not { Count: > 0 }) throw new InvalidInputException($"Table '{table}' needs at least one column.");
-        var fields = spec.Columns.Select((c, i) =>
-        {
-            try
-            {
-                TableSchema.ValidateColumnName(c.Name);
-                return new DataField(i, c.Name, DataType.Parse(c.Type));
-            }
-            catch (InvalidInputException e)
-            {
-                throw new InvalidInputException($"Column {i + 1} '{c.Name} {c.Type}': {e.Message}");
-            }
-        }).ToList();
-        var created = await runtime.Catalog.CreateTableAsync(id, new TableDefinition(fields, spec.PrimaryKeys, spec.PartitionKeys, spec.Buckets, spec.Options)).ConfigureAwait(true);
+        var created = await runtime.Catalog.CreateTableAsync(id, definition).ConfigureAwait(true);
         runtime.Forget(id.FullName);
         return new TableInfo(id.FullName, created.Schema, null);
     }

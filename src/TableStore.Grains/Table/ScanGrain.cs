@@ -27,7 +27,7 @@ internal sealed class ScanGrain(TableStoreRuntime runtime) : Grain, IScanGrain
                 Limit = request.Limit,
                 Tag = request.Tag,
             }).ConfigureAwait(true);
-            ScanHeader? header = new(result.Columns.Select(c => new ColumnSpec(c.Name, c.Type.ToString())).ToList(), result.Snapshot?.Id);
+            ScanHeader? header = new(result.Columns, result.Snapshot?.Id);
             var page = new List<object?[]>(ScanPageRows);
             await foreach (var row in result.Rows.ConfigureAwait(true))
             {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Orleans.Concurrency;
+using TableStore.Core.Api;
 using TableStore.Abstractions;
 using TableStore.Core.Commit;
 using TableStore.Core;
@@ -38,13 +39,13 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
         return new TableInfo(TableName, table.Schema, await table.Snapshots.LatestIdAsync().ConfigureAwait(true));
     }
 
-    public async Task<WriteResult> WriteAsync(WriteRequest request)
+    public async Task<WriteOutcome?> WriteAsync(WriteRequest request)
     {
         WriteIds.Validate(request.WriteId);
         if (request.Overwrite) return await OverwriteAsync(request).ConfigureAwait(true);
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
         var groups = Route(table, request);
-        if (groups.Count == 0) return new WriteResult(null, AlreadyCommitted: false, 0);
+        if (groups.Count == 0) return null;
         try
         {
             return await AppendAndCommitAsync(groups, table.Schema.Id, request).ConfigureAwait(true);
@@ -61,11 +62,11 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
             if (fresh.Schema.Id == table.Schema.Id) throw;
             await DiscardAsync(groups.Keys, request.WriteId).ConfigureAwait(true);
             var again = Route(fresh, request);
-            return again.Count == 0 ? new WriteResult(null, AlreadyCommitted: false, 0) : await AppendAndCommitAsync(again, fresh.Schema.Id, request).ConfigureAwait(true);
+            return again.Count == 0 ? null : await AppendAndCommitAsync(again, fresh.Schema.Id, request).ConfigureAwait(true);
         }
     }
 
-    private async Task<WriteResult> AppendAndCommitAsync(Dictionary<string, BucketGroup> groups, long schemaId, WriteRequest request)
+    private async Task<WriteOutcome?> AppendAndCommitAsync(Dictionary<string, BucketGroup> groups, long schemaId, WriteRequest request)
     {
         var appended = new List<string>(groups.Count);
         try
@@ -97,20 +98,20 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     /// An overwrite is its own commit, not part of a group commit: it replaces what is committed when it lands.
     /// Its commit identity is its write id, so a retry finds an overwrite that already landed.
     /// </summary>
-    private async Task<WriteResult> OverwriteAsync(WriteRequest request)
+    private async Task<WriteOutcome?> OverwriteAsync(WriteRequest request)
     {
         var table = await ExistingAsync();
         var (kinds, rows) = RowBatchCodec.Decode(request.Rows);
         var result = await table.WriteAndCommitAsync(BucketGroups.ToChangeRows(TableName, kinds, rows), new WriteOptions
         {
             Kind = CommitKind.Overwrite,
-            OverwritePartitions = PartitionSpec.Parse(request.OverwritePartition, table.Schema),
+            OverwritePartitions = PartitionSpec.Of(request.OverwritePartition, table.Schema),
             CommitUser = TableUploadGrain.OverwriteCommitUser(request.WriteId),
         }).ConfigureAwait(true);
-        return new WriteResult(result?.SnapshotId, result?.AlreadyCommitted ?? false, rows.Length);
+        return result is null ? null : new WriteOutcome(result.SnapshotId, result.AlreadyCommitted);
     }
 
-    public async Task<RescaleOutcome> RescaleAsync(int buckets, string? partition)
+    public async Task<RescaleOutcome> RescaleAsync(int buckets, IReadOnlyDictionary<string, string>? partition)
     {
         var outcome = await TableRescale.RunAsync(runtime.Catalog, Identifier.Parse(TableName), buckets, partition).ConfigureAwait(true);
         runtime.Forget(TableName);
@@ -142,7 +143,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
     public async Task<CompactOutcome> CompactAsync(CompactRequest request)
     {
         var table = await ExistingAsync();
-        var options = new CompactOptions { Full = request.Full, Partitions = PartitionSpec.Parse(request.Partition, table.Schema) };
+        var options = new CompactOptions { Full = request.Full, Partitions = PartitionSpec.Of(request.Partition, table.Schema) };
         return await table.CompactAsync(options).ConfigureAwait(true);
     }
 
@@ -177,7 +178,7 @@ internal sealed class TableGrain(TableStoreRuntime runtime) : Grain, ITableGrain
 
     public async Task DropConsumerAsync(string consumerId) => await (await ExistingAsync()).Consumers.DeleteAsync(consumerId).ConfigureAwait(true);
 
-    public async Task<LookupReply> LookupAsync(LookupRequest request)
+    public async Task<LookupOutcome> LookupAsync(LookupRequest request)
     {
         var table = await runtime.GetTableAsync(TableName).ConfigureAwait(true);
         var key = LookupKeys.TypeKey(table.Schema, request.Key);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using TableStore.Core.Api;
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Commit;
@@ -33,17 +34,17 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         return await new StagedWrites(table).StageAsync(writeId, part, kinds, values).ConfigureAwait(true);
     }
 
-    public async Task<WriteResult> CommitAsync(string writeId, int parts)
+    public async Task<WriteOutcome?> CommitAsync(string writeId, int parts)
     {
         WriteIds.Validate(writeId);
         var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
         var commits = GrainFactory.GetGrain<ICommitGrain>(TableName);
         var what = $"Write {writeId} to {TableName}";
         var (staging, staged, recorded) = await FindStagedAsync(table, writeId, parts, what).ConfigureAwait(true);
-        if (recorded is { } landed) return new WriteResult(landed, AlreadyCommitted: true, 0);
+        if (recorded is { } landed) return new WriteOutcome(landed, AlreadyCommitted: true);
         if (staged is null)
         {
-            if (await commits.FindCommittedAsync(writeId, null).ConfigureAwait(true) is { } done) return new WriteResult(done, AlreadyCommitted: true, 0);
+            if (await commits.FindCommittedAsync(writeId, null).ConfigureAwait(true) is { } done) return new WriteOutcome(done, AlreadyCommitted: true);
             throw NothingStaged(what, parts);
         }
 
@@ -65,17 +66,17 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         var result = await commits.CompleteAsync(new WriteTicket(writeId, [.. buckets.Keys], (int)Math.Min(staged.Rows, int.MaxValue), staged.Bytes, notBefore)).ConfigureAwait(true);
         if (result.AlreadyCommitted) _ = Task.WhenAll(buckets.Keys.Select(b => GrainFactory.GetGrain<IBucketWriterGrain>(b).DiscardAsync(writeId)));
         else log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, result.SnapshotId);
-        await CleanUpAsync(staging, writeId, result.SnapshotId!.Value).ConfigureAwait(true);
-        return result with { Rows = (int)Math.Min(staged.Rows, int.MaxValue) };
+        await CleanUpAsync(staging, writeId, result.SnapshotId).ConfigureAwait(true);
+        return result;
     }
 
-    public async Task<WriteResult> CommitOverwriteAsync(string writeId, int parts, string? partition)
+    public async Task<WriteOutcome?> CommitOverwriteAsync(string writeId, int parts, IReadOnlyDictionary<string, string>? partition)
     {
         WriteIds.Validate(writeId);
         var table = await runtime.GetExistingTableAsync(TableName, checkSchemaNow: true).ConfigureAwait(true);
         var what = $"Overwrite {writeId} of {TableName}";
         var (staging, found, recorded) = await FindStagedAsync(table, writeId, parts, what).ConfigureAwait(true);
-        if (recorded is { } landed) return new WriteResult(landed, AlreadyCommitted: true, 0);
+        if (recorded is { } landed) return new WriteOutcome(landed, AlreadyCommitted: true);
         // Nothing staged must never become "replace with nothing": that is an error, not an empty overwrite.
         var staged = found ?? throw NothingStaged(what, parts);
 
@@ -84,13 +85,13 @@ internal sealed class TableUploadGrain(TableStoreRuntime runtime, ILogger<TableU
         var result = await table.WriteAndCommitAsync(RowSource.Replayable(ct => StagedRowsAsync(staging, staged, ct), $"upload {writeId}"), new WriteOptions
         {
             Kind = CommitKind.Overwrite,
-            OverwritePartitions = PartitionSpec.Parse(partition, table.Schema),
+            OverwritePartitions = PartitionSpec.Of(partition, table.Schema),
             CommitUser = OverwriteCommitUser(writeId),
         }).ConfigureAwait(true);
-        if (result?.SnapshotId is not { } snapshot) return new WriteResult(null, AlreadyCommitted: false, 0);
+        if (result?.SnapshotId is not { } snapshot) return null;
         if (!result.AlreadyCommitted) log.StagedWriteCommitted(writeId, TableName, staged.Rows, parts, snapshot);
         await CleanUpAsync(staging, writeId, snapshot).ConfigureAwait(true);
-        return new WriteResult(snapshot, result.AlreadyCommitted, (int)Math.Min(staged.Rows, int.MaxValue));
+        return new WriteOutcome(snapshot, result.AlreadyCommitted);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
         await azurite.InitializeAsync();
         await using var store = new HttpFaultProxy(azurite.BlobEndpoint);
         await using var cluster = new ProcessCluster();
-        var connections = new List<TableStoreConnection>();
+        var connections = new List<TableStoreClient>();
         try
         {
             var settings = new Dictionary<string, string>
@@ -63,7 +63,7 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
 
             async Task<TableStoreClient> ConnectAsync()
             {
-                var connection = await TableStoreConnection.ConnectAsync(string.Join(",", faults.Live.Select(l => l.Gateway)), configureClient: o =>
+                var connection = await TableStoreClient.ConnectAsync(string.Join(",", faults.Live.Select(l => l.Gateway)), configure: o =>
                 {
                     // Short deadlines, so a writer whose silo froze learns it and retries within the test.
                     o.WriteTimeout = TimeSpan.FromSeconds(30);
@@ -72,17 +72,16 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
                     o.StagedCommitTimeout = TimeSpan.FromMinutes(3);
                 });
                 connections.Add(connection);
-                return connection.Client;
+                return connection;
             }
 
             var current = new StrongBox<TableStoreClient>(await ConnectAsync());
-            await current.Value!.CreateTableAsync(Table, new TableSpec(
-                [new("writer", "INT"), new("seq", "BIGINT"), new("n", "INT"), new("payload", "STRING")], [], [], 4, new Dictionary<string, string>()));
+            await current.Value!.CreateTableAsync(Table, Specs.Table("writer INT, seq BIGINT, n INT, payload STRING", [], [], 4));
             var ledger = new WriteLedger();
             await using var first = new RecordingSubscriber("first", Table);
             await using var second = new RecordingSubscriber("second", Table);
             RecordingSubscriber[] subscribers = [first, second];
-            foreach (var sub in subscribers) await sub.SubscribeAsync(current.Value);
+            foreach (var sub in subscribers) await sub.SubscribeAsync(current.Value!);
 
             using var stopWriting = new CancellationTokenSource();
             var writers = Enumerable.Range(0, SmallWriters + 1)
@@ -101,7 +100,7 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
                 {
                     // The silos that replaced the faulted ones are only known to a new connection, as for any client.
                     current.Value = await ConnectAsync();
-                    foreach (var sub in subscribers) await sub.SubscribeAsync(current.Value);
+                    foreach (var sub in subscribers) await sub.SubscribeAsync(current.Value!);
                 }
                 Log($"cycle {cycle}: {ledger.Acknowledged().Count()} writes acknowledged so far");
                 var victims = faults.Live.OrderBy(_ => random.Next()).Take(2).ToList();
@@ -206,8 +205,8 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
         var threshold = TimeSpan.FromSeconds(20);
         var wait = faultsEnded + threshold + TimeSpan.FromSeconds(5) - _clock.Elapsed;
         if (wait > TimeSpan.Zero) await Task.Delay(wait); // what the faults left is then older than the threshold
-        var cleaned = await client.CleanOrphansAsync(Table, threshold, dryRun: false);
-        var again = await client.CleanOrphansAsync(Table, threshold, dryRun: true);
+        var cleaned = await client.CleanOrphansAsync(Table, new OrphanCleanOptions(threshold, false));
+        var again = await client.CleanOrphansAsync(Table, new OrphanCleanOptions(threshold, true));
         Assert.True(again.Orphans.Count == 0, $"Orphans left after a cleanup: {string.Join(", ", again.Orphans.Select(o => o.Path))}");
         await AssertTableHoldsExactlyTheAcknowledgedWritesAsync(client, ledger);
         var oldest = (await client.ListSnapshotsAsync(Table)).Min(x => x.Id);
@@ -217,7 +216,7 @@ public sealed class LoadAndFaultTests(ITestOutputHelper output)
 
     private static async Task<List<(int Writer, long Seq, int N)>> ScanAsync(TableStoreClient client, long? snapshot)
     {
-        var scan = await client.ScanAsync(Table, new ScanRequest { SnapshotId = snapshot });
+        var scan = await client.ScanAsync(Table, new ScanOptions { SnapshotId = snapshot });
         var rows = new List<(int, long, int)>();
         await foreach (var r in scan.Rows) rows.Add(((int)r[0]!, (long)r[1]!, (int)r[2]!));
         return rows;

@@ -34,9 +34,9 @@ internal sealed class LoadWriter(int writer, bool large, string table, WriteLedg
             try
             {
                 var result = large
-                    ? await client().WriteAsync(table, Batches(write), write.Id).ConfigureAwait(false)
-                    : await client().WriteAsync(table, Rows(write, 0, write.Rows), write.Id).ConfigureAwait(false);
-                ledger.Acknowledged(write, result.SnapshotId ?? throw new InvalidOperationException($"Write {write.Id} of {write.Rows} rows was acknowledged without a snapshot."), result.AlreadyCommitted);
+                    ? await client().WriteAsync(table, Batches(write), write.Identity).ConfigureAwait(false)
+                    : await client().WriteAsync(table, Rows(write, 0, write.Rows), write.Identity).ConfigureAwait(false);
+                ledger.Acknowledged(write, result?.SnapshotId ?? throw new InvalidOperationException($"Write {write.Id} of {write.Rows} rows was acknowledged without a snapshot."), result.AlreadyCommitted);
             }
             catch (WriteNotCommittedException e)
             {

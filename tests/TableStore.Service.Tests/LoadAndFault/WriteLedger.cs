@@ -19,6 +19,8 @@ internal sealed class WriteLedger
         public int Writer { get; } = writer;
         public long Seq { get; } = seq;
         public int Rows { get; } = rows;
+        /// <summary>The write's identity; the service's write id for it is <see cref="Id"/>.</summary>
+        public WriteIdentity Identity => new($"w{Writer}", Seq);
         public long? Snapshot { get; set; }
         public bool NotCommitted { get; set; }
         public bool Settled => Snapshot is not null || NotCommitted;

@@ -1,5 +1,6 @@
-using TableStore.Abstractions;
 using TableStore.Core.Data;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
 
 namespace TableStore.Service.Tests.Support;
 
@@ -11,12 +12,14 @@ internal static class Specs
     public static string NewTable(string prefix) => $"t.{prefix}_{Interlocked.Increment(ref s_next)}_{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>Every type, a two-column key (region is the partition).</summary>
-    public static TableSpec AllTypes(int buckets) => new(
-    [
-        new("region", "STRING"), new("id", "BIGINT"), new("v", "BIGINT"), new("n", "INT"), new("note", "STRING"),
-        new("amount", "DECIMAL(10,2)"), new("day", "DATE"), new("ts", "TIMESTAMP"), new("flag", "BOOLEAN"),
-        new("payload", "BYTES"), new("score", "DOUBLE"), new("ratio", "FLOAT"),
-    ], ["region", "id"], ["region"], buckets, new Dictionary<string, string>());
+    public static TableDefinition AllTypes(int buckets) => Table(
+        "region STRING, id BIGINT, v BIGINT, n INT, note STRING, amount DECIMAL(10,2), day DATE, ts TIMESTAMP, flag BOOLEAN, payload BYTES, score DOUBLE, ratio FLOAT",
+        ["region", "id"], ["region"], buckets);
+
+    /// <summary>A table of <paramref name="columns"/> as the CLI takes them (<c>id BIGINT NOT NULL, v STRING</c>).</summary>
+    public static TableDefinition Table(string columns, IReadOnlyList<string> primaryKeys, IReadOnlyList<string> partitionKeys, int buckets,
+        IReadOnlyDictionary<string, string>? options = null) =>
+        new(SchemaParser.ParseColumns(columns), primaryKeys, partitionKeys, buckets, options);
 
     public static object?[] AllTypesRow(string region, long id, long v) =>
     [

@@ -3,8 +3,11 @@ namespace TableStore.Server;
 /// <summary>Log events of <see cref="ReadyLogger"/>, the silo's start and stop lines (event ids 3000-3099; docs/logging.md).</summary>
 internal static partial class ReadyLoggerLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "TableStore:Kafka:BootstrapServers ({Kafka}) is set but not used yet: changes go to the '{Streams}' stream provider (in-memory)")]
-    public static partial void KafkaNotUsed(this ILogger logger, string kafka, string streams);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Table changes travel on stream provider '{Streams}' over Kafka at {Kafka}, topic {Topic}")]
+    public static partial void ChangesOnKafka(this ILogger logger, string streams, string kafka, string topic);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Table changes travel on stream provider '{Streams}' in memory (within this cluster's silos; set TableStore:Kafka:BootstrapServers for Kafka)")]
+    public static partial void ChangesInMemory(this ILogger logger, string streams);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = ReadyLogger.ReadyMessage + ": warehouse {Warehouse}, clustering {Clustering}, silo port {SiloPort}, gateway port {GatewayPort}, http port {HttpPort}, cluster {ClusterId}")]
     public static partial void SiloReady(this ILogger logger, string warehouse, string clustering, int siloPort, int gatewayPort, int httpPort, string clusterId);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TableStore.Grains;
+using TableStore.Streaming.Kafka;
 
 namespace TableStore.Server;
 
@@ -11,9 +12,12 @@ internal sealed class ReadyLogger(IHostApplicationLifetime lifetime, IOptions<Se
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // The deployment already hands the silo its Kafka endpoint (Event Hubs); no stream provider reads it yet.
-        if (configuration[$"{TableStoreOptions.SectionName}:Kafka:BootstrapServers"] is { Length: > 0 } kafka)
-            log.KafkaNotUsed(kafka, store.Value.StreamProvider);
+        if (!string.IsNullOrEmpty(store.Value.StreamProvider))
+        {
+            var kafka = configuration.GetSection($"{TableStoreOptions.SectionName}:{TableStoreServer.KafkaSection}").Get<KafkaStreamOptions>();
+            if (kafka is { BootstrapServers.Length: > 0 }) log.ChangesOnKafka(store.Value.StreamProvider, kafka.BootstrapServers, kafka.TopicName);
+            else log.ChangesInMemory(store.Value.StreamProvider);
+        }
         foreach (var c in tls) log.TlsOn(c.Subject, c.Thumbprint, c.NotAfter, c.Trusted);
         lifetime.ApplicationStarted.Register(() =>
         {

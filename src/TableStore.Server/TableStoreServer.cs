@@ -14,6 +14,8 @@ using TableStore.ObjectStores.S3;
 using TableStore.Server.Clustering;
 using TableStore.Server.Health;
 using TableStore.Server.Telemetry;
+using TableStore.Streaming.Kafka;
+using TableStore.Streaming.Kafka.Hosting;
 
 namespace TableStore.Server;
 
@@ -26,6 +28,9 @@ namespace TableStore.Server;
 public static class TableStoreServer
 {
     public const string DashboardPath = "/dashboard";
+
+    /// <summary>The section under <c>TableStore</c> with the Kafka stream provider's settings (<see cref="KafkaStreamOptions"/>).</summary>
+    public const string KafkaSection = "Kafka";
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
@@ -73,12 +78,15 @@ public static class TableStoreServer
             silo.UseTableStoreTls(server);
             silo.AddTableStore(section);
             silo.Services.AddAzureWarehouses().AddS3Warehouses(); // az:// and s3:// warehouses
-            // Changes are published on the provider TableStore:StreamProvider names (the embedded default: in-memory).
+            // Changes are published on the provider TableStore:StreamProvider names: on Kafka when TableStore:Kafka has
+            // brokers, else in memory (the embedded default).
             var streams = section.GetValue<string?>(nameof(TableStoreOptions.StreamProvider)) ?? TableStore.Abstractions.ChangeStreams.DefaultProvider;
             if (!string.IsNullOrEmpty(streams))
             {
                 silo.AddMemoryGrainStorage("PubSubStore");
-                silo.AddMemoryStreams(streams);
+                var kafka = section.GetSection(KafkaSection);
+                if (!string.IsNullOrEmpty(kafka[nameof(KafkaStreamOptions.BootstrapServers)])) silo.AddKafkaStreams(streams, kafka);
+                else silo.AddMemoryStreams(streams);
             }
             if (server.Dashboard) silo.AddDashboard();
         });

@@ -10,6 +10,7 @@ using TableStore.Grains.Hosting;
 using TableStore.ObjectStores.Azure;
 using TableStore.ObjectStores.S3;
 using TableStore.Server;
+using TableStore.Streaming.Kafka.Hosting;
 using TableStore.Testing;
 
 namespace TableStore.Service.Tests;
@@ -69,6 +70,22 @@ public sealed class OptionsValidationTests
         Assert.Contains("TableStore:Clustering must be 'localhost' or 'redis', got 'etcd'.", Assert.Throws<OrleansConfigurationException>(validator.ValidateConfiguration).Message);
         // The method the deployment tests call keeps its exception type and now names the path too.
         Assert.Contains("TableStore:SiloPort and TableStore:GatewayPort must differ", Assert.Throws<InvalidOperationException>(new ServerOptions { GatewayPort = 11111 }.Validate).Message);
+    }
+
+    [Theory]
+    [InlineData("broker", "Kafka stream provider 'changes': KafkaStreamOptions.BootstrapServers (TableStore:Kafka:BootstrapServers on a TableStore silo) has 'broker', which is not host:port.")]
+    [InlineData("topic", "Kafka stream provider 'changes': KafkaStreamOptions.Topic (TableStore:Kafka:Topic on a TableStore silo) gives the topic 'my topic': a Kafka topic name is 1 to 249 of a-z, A-Z, 0-9, '.', '_' and '-'.")]
+    [InlineData("sasl", "Kafka stream provider 'changes': KafkaStreamOptions.ConnectionString (TableStore:Kafka:ConnectionString on a TableStore silo) is set together with other SASL settings: a connection string already means SASL PLAIN with user $ConnectionString; set one or the other.")]
+    public async Task A_silo_with_bad_Kafka_settings_does_not_start_and_names_the_setting(string problem, string message)
+    {
+        using var host = Silo(silo => silo.AddMemoryGrainStorage("PubSubStore").AddKafkaStreams("changes", (Streaming.Kafka.KafkaStreamOptions o) =>
+        {
+            o.BootstrapServers = problem == "broker" ? "broker" : "127.0.0.1:9092";
+            if (problem == "topic") o.Topic = "my topic";
+            if (problem == "sasl") (o.ConnectionString, o.SaslUsername) = ("Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s", "me");
+        })).Build();
+        var e = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
+        Assert.Equal(message, e.Message);
     }
 
     [Fact]

@@ -115,13 +115,6 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
         foreach (var id in again.Ids.Where(i => i <= latest)) Assert.Equal(live.Changes[id], again.Changes[id]);
     }
 
-    /// <summary>Waits for a condition the cluster reaches asynchronously; bounded, and the caller asserts what it needs.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition());
-    }
-
     [Fact]
     public async Task A_consumer_subscription_resumes_after_its_last_delivered_snapshot()
     {
@@ -131,12 +124,12 @@ public sealed class SubscriptionTests(SubscriptionCluster fixture, ITestOutputHe
         for (int i = 0; i < 3; i++) await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [(long)i, i])]);
         var first = new Recorder();
         await using (var s = await client.SubscribeAsync(table, first.OnBatchAsync, new SubscriptionOptions { Start = "earliest", ConsumerId = "agg", CatchUpInterval = TimeSpan.FromMilliseconds(100) }))
-            await WaitUntilAsync(() => s.NextSnapshot == 4); // snapshot 1 whole, then the changes of 2 and 3
+            await Wait.UntilAsync(() => s.NextSnapshot == 4, "the subscription at snapshot 4"); // snapshot 1 whole, then the changes of 2 and 3
         Assert.Equal([1L, 2L, 3L], first.Ids);
         await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [9L, 9])]);
         var second = new Recorder();
         await using (var s = await client.SubscribeAsync(table, second.OnBatchAsync, new SubscriptionOptions { Start = "earliest", ConsumerId = "agg", CatchUpInterval = TimeSpan.FromMilliseconds(100) }))
-            await WaitUntilAsync(() => s.NextSnapshot == 5);
+            await Wait.UntilAsync(() => s.NextSnapshot == 5, "the subscription at snapshot 5");
         Assert.Equal([4L], second.Ids); // resumed, not restarted
         Assert.Equal(5, Assert.Single(await client.ListConsumersAsync(table)).NextSnapshot);
         await client.DropConsumerAsync(table, "agg");

@@ -6,6 +6,7 @@ using TableStore.Client;
 using TableStore.Grains.Hosting;
 using TableStore.ObjectStores.Azure;
 using TableStore.ObjectStores.S3;
+using TableStore.Streaming.Kafka.Hosting;
 
 namespace TableStore.Service.Tests.Support;
 
@@ -56,13 +57,17 @@ public abstract class ClusterFixture : IAsyncLifetime
         // refresh longer than any test makes a stale cached schema certain instead of a race.
         builder.Properties["TableStore:SchemaRefreshInterval"] = "01:00:00";
         builder.Properties["TableStoreClient:MaxWriteAttempts"] = MaxWriteAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Configure(builder);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>More settings for the silos and the client (<c>builder.Properties</c>), in fixtures that need them.</summary>
+    protected virtual void Configure(TestClusterBuilder builder) { }
+
+    public virtual async Task DisposeAsync()
     {
         try { await Cluster.StopAllSilosAsync(); }
         catch (Exception) { /* a killed silo may throw on stop */ }
@@ -77,7 +82,14 @@ public abstract class ClusterFixture : IAsyncLifetime
             siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore"));
             siloBuilder.Services.AddAzureWarehouses().AddS3Warehouses(); // as the server does (TableStoreServer)
             siloBuilder.AddMemoryGrainStorage("PubSubStore");
-            siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
+            // As the server chooses (TableStoreServer): Kafka when the settings name brokers, else in memory.
+            var kafka = siloBuilder.Configuration.GetSection("TableStore:Kafka");
+            if (!string.IsNullOrEmpty(kafka["BootstrapServers"]))
+            {
+                siloBuilder.AddKafkaStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider, kafka);
+                siloBuilder.AddKafkaStreams(KafkaClusterFixture.RawProvider, siloBuilder.Configuration.GetSection(KafkaClusterFixture.RawSection));
+            }
+            else siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
             siloBuilder.Services.AddTableStoreClient(); // for grains of the application's own (the sample's)
             siloBuilder.Configure<ClusterMembershipOptions>(o =>
             {
@@ -92,12 +104,18 @@ public abstract class ClusterFixture : IAsyncLifetime
 
     public sealed class ClientConfigurator : IClientBuilderConfigurator
     {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+        {
+            // The table changes' provider stays in memory on the client, as in the CLI: subscribers need nothing of
+            // Kafka, the silos read it. The raw provider publishes from the client, so it is Kafka here too.
             clientBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider).AddTableStoreClient(o =>
             {
                 o.MaxWriteAttempts = int.Parse(configuration["TableStoreClient:MaxWriteAttempts"] ?? "5", System.Globalization.CultureInfo.InvariantCulture);
                 o.RetryDelay = TimeSpan.FromMilliseconds(250);
             });
+            if (!string.IsNullOrEmpty(configuration[$"{KafkaClusterFixture.RawSection}:BootstrapServers"]))
+                clientBuilder.AddKafkaStreams(KafkaClusterFixture.RawProvider, configuration.GetSection(KafkaClusterFixture.RawSection));
+        }
     }
 }
 
@@ -108,4 +126,42 @@ public sealed class ThreeSiloCluster() : ClusterFixture(3);
 public sealed class ThreeSiloCollection : ICollectionFixture<ThreeSiloCluster>
 {
     public const string Name = "three silos";
+}
+
+/// <summary>
+/// Two silos whose table changes travel over Kafka (a mock cluster over TCP, or <c>KAFKA_BOOTSTRAP_SERVERS</c>), plus a
+/// second Kafka stream provider, <see cref="RawProvider"/>, on silos and client for tests of the provider itself.
+/// </summary>
+public sealed class KafkaClusterFixture() : ClusterFixture(2)
+{
+    public const string RawProvider = "kafka-raw";
+    public const string RawSection = "RawKafka";
+
+    public KafkaMock Kafka { get; } = new();
+    public string ChangesTopic { get; } = KafkaMock.Unique("changes");
+    public string RawTopic { get; } = KafkaMock.Unique("raw");
+    public string Group { get; } = KafkaMock.Unique("silos");
+
+    protected override void Configure(TestClusterBuilder builder)
+    {
+        foreach (var (section, topic) in new[] { ("TableStore:Kafka", ChangesTopic), (RawSection, RawTopic) })
+        {
+            builder.Properties[$"{section}:BootstrapServers"] = Kafka.BootstrapServers;
+            builder.Properties[$"{section}:Topic"] = topic;
+            builder.Properties[$"{section}:ConsumerGroup"] = Group;
+            builder.Properties[$"{section}:CheckpointInterval"] = "00:00:00.100";
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Kafka.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class KafkaClusterCollection : ICollectionFixture<KafkaClusterFixture>
+{
+    public const string Name = "kafka cluster";
 }

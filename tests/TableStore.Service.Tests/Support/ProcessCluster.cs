@@ -35,6 +35,28 @@ public sealed class ProcessCluster : IAsyncDisposable
         await WaitForPortAsync(RedisPort, p, TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>
+    /// Kafka brokers as their own process: Debian's kcat hosting librdkafka's mock cluster (3 brokers on 127.0.0.1, as
+    /// infra/kafka.sh starts it), or the broker <c>KAFKA_BOOTSTRAP_SERVERS</c> names. Returns the bootstrap servers.
+    /// </summary>
+    public async Task<string> StartKafkaAsync()
+    {
+        if (Environment.GetEnvironmentVariable(KafkaMock.BrokerVariable) is { Length: > 0 } broker) return broker;
+        Directory.CreateDirectory(Warehouse); // the processes' working directory
+        var kcat = FindOnPath("kcat") ?? throw new InvalidOperationException(
+            "kcat is not installed: the multi-process Kafka test needs it; run 'bash infra/kafka.sh install' (bash infra/test.sh does this).");
+        var p = Start(kcat, ["-X", "test.mock.num.brokers=3", "-b", "x:1", "-C", "-t", "keepalive", "-o", "end", "-q"], null);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            // kcat reports the mock brokers on stderr: "... replaced with 127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3".
+            var found = System.Text.RegularExpressions.Regex.Match(Output(p), @"127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*");
+            if (found.Success) return found.Value;
+            if (p.HasExited || DateTime.UtcNow > deadline) throw new InvalidOperationException($"kcat's mock Kafka cluster did not start:\n{Output(p)}");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(Warehouse);

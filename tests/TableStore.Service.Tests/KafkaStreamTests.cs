@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+using Orleans.Streams;
+using TableStore.Client;
+using TableStore.Core.Data;
+using TableStore.Core.Streaming;
+using TableStore.Service.Tests.Support;
+
+namespace TableStore.Service.Tests;
+
+/// <summary>
+/// The Kafka stream provider over the Kafka wire protocol (librdkafka's mock cluster on 127.0.0.1, or the broker
+/// <c>KAFKA_BOOTSTRAP_SERVERS</c> names): events published through it arrive in order, sit in the topic where any
+/// Kafka client reads them, are checkpointed in the consumer group once delivered, and carry table changes to
+/// subscribers that know nothing of Kafka.
+/// </summary>
+[Collection(KafkaClusterCollection.Name)]
+public sealed class KafkaStreamTests(KafkaClusterFixture fixture)
+{
+    [Fact]
+    public async Task Events_published_through_Kafka_reach_a_subscriber_in_order_with_offsets_as_tokens_and_any_Kafka_client_reads_them()
+    {
+        var streams = fixture.Cluster.Client.GetStreamProvider(KafkaClusterFixture.RawProvider);
+        var stream = streams.GetStream<int>(StreamId.Create("kafka-test", Guid.NewGuid()));
+        var received = new ConcurrentQueue<(int Value, StreamSequenceToken Token)>();
+        var handle = await stream.SubscribeAsync((v, token) => { received.Enqueue((v, token!)); return Task.CompletedTask; });
+        var before = fixture.Kafka.ReadAll(fixture.RawTopic).Count;
+        for (int i = 0; i < 20; i++) await stream.OnNextAsync(i);
+
+        await Wait.UntilAsync(() => received.Count >= 20, "20 events delivered");
+        Assert.Equal(Enumerable.Range(0, 20), received.Select(r => r.Value));
+        var offsets = received.Select(r => r.Token.SequenceNumber).ToList();
+        Assert.Equal(offsets.Order(), offsets);
+        Assert.Equal(20, offsets.Distinct().Count()); // one message, one offset, per publish
+
+        // A plain Kafka consumer finds every publish as one message in the topic: the provider speaks real Kafka.
+        Assert.Equal(before + 20, fixture.Kafka.ReadAll(fixture.RawTopic).Count);
+        await handle.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task Delivered_offsets_are_committed_to_the_consumer_group_as_the_checkpoint_a_restarted_silo_resumes_from()
+    {
+        var streams = fixture.Cluster.Client.GetStreamProvider(KafkaClusterFixture.RawProvider);
+        var stream = streams.GetStream<int>(StreamId.Create("kafka-checkpoint", Guid.NewGuid()));
+        var received = new ConcurrentQueue<StreamSequenceToken>();
+        var handle = await stream.SubscribeAsync((_, token) => { received.Enqueue(token!); return Task.CompletedTask; });
+        for (int i = 0; i < 5; i++) await stream.OnNextAsync(i);
+        await Wait.UntilAsync(() => received.Count >= 5, "5 events delivered");
+        var last = received.Max(t => t.SequenceNumber);
+
+        // The message's partition is where the plain consumer finds the last offset.
+        var partition = fixture.Kafka.ReadAll(fixture.RawTopic).Single(m => m.Offset.Value == last && m.Message.Key.AsSpan().SequenceEqual(stream.StreamId.FullKey.Span)).Partition.Value;
+        await Wait.UntilAsync(() => fixture.Kafka.Committed(fixture.Group, fixture.RawTopic, partition) > last, $"the checkpoint of partition {partition} past offset {last}");
+        await handle.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task Table_changes_travel_over_Kafka_to_a_subscription_that_knows_nothing_of_Kafka()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("kafka");
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, v INT", ["id"], [], 2));
+        var batches = new ConcurrentQueue<ChangeBatch>();
+        var before = fixture.Kafka.ReadAll(fixture.ChangesTopic).Count;
+        // The lake is read once, at the start; after that only the stream brings snapshots.
+        await using var subscription = await client.SubscribeAsync(table, b => { batches.Enqueue(b); return Task.CompletedTask; },
+            new SubscriptionOptions { Start = "earliest", CatchUpInterval = TimeSpan.FromHours(1) });
+        var written = new List<long>();
+        for (int i = 0; i < 5; i++)
+            written.Add((await client.WriteAsync(table, [new ChangeRow(RowKind.Insert, [(long)i, i])]))!.SnapshotId);
+
+        await Wait.UntilAsync(() => batches.Count >= 5, "5 change batches");
+        Assert.Equal(written, batches.Select(b => b.SnapshotId));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), batches.Select(b => (long)b.Rows.Single().Values[0]!));
+        Assert.True(fixture.Kafka.ReadAll(fixture.ChangesTopic).Count >= before + 5, "each snapshot's changes are a message on the changes topic");
+    }
+}

@@ -1,0 +1,77 @@
+using Confluent.Kafka;
+
+namespace TableStore.Service.Tests.Support;
+
+/// <summary>
+/// Kafka brokers for a test: librdkafka's mock cluster (3 brokers on 127.0.0.1, the real Kafka wire protocol) owned
+/// by an admin client in this process, or the broker <c>KAFKA_BOOTSTRAP_SERVERS</c> names when it is set. Tests use
+/// their own topic and consumer group names, so they can share one.
+/// </summary>
+public sealed class KafkaMock : IDisposable
+{
+    public const string BrokerVariable = "KAFKA_BOOTSTRAP_SERVERS";
+
+    private readonly IAdminClient? _owner;
+
+    /// <summary>Brokers already running (another process's mock cluster, or a real broker).</summary>
+    public KafkaMock(string bootstrapServers) => BootstrapServers = bootstrapServers;
+
+    public KafkaMock()
+    {
+        if (Environment.GetEnvironmentVariable(BrokerVariable) is { Length: > 0 } broker)
+        {
+            BootstrapServers = broker;
+            return;
+        }
+        var config = new AdminClientConfig { BootstrapServers = "mock:1" };
+        config.Set("test.mock.num.brokers", "3");
+        _owner = new AdminClientBuilder(config).Build();
+        // The mock replaces the bootstrap address with its brokers', which other clients then connect to over TCP.
+        var brokers = _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers;
+        BootstrapServers = string.Join(",", brokers.Select(b => $"{b.Host}:{b.Port}"));
+    }
+
+    public string BootstrapServers { get; }
+
+    /// <summary>A name no other test uses, for a topic or consumer group.</summary>
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+
+    /// <summary>Every message of the topic's partitions up to now, read by a plain Kafka consumer (independent of the provider).</summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        int partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = Unique("reader"),
+            EnableAutoCommit = false,
+        }).Build();
+        var read = new List<ConsumeResult<byte[], byte[]>>();
+        for (int p = 0; p < partitions; p++)
+        {
+            var partition = new TopicPartition(topic, p);
+            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High;
+            if (end.Value == 0) continue;
+            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
+            while (true)
+            {
+                var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{partition} did not give its messages up to {end}.");
+                read.Add(r);
+                if (r.Offset.Value + 1 >= end.Value) break;
+            }
+            consumer.Unassign();
+        }
+        return read;
+    }
+
+    /// <summary>The offset the group committed for a partition (the checkpoint), or null.</summary>
+    public long? Committed(string group, string topic, int partition)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = group, EnableAutoCommit = false }).Build();
+        var offset = consumer.Committed([new TopicPartition(topic, partition)], TimeSpan.FromSeconds(10)).Single().Offset;
+        return offset.IsSpecial ? null : offset.Value;
+    }
+
+    public void Dispose() => _owner?.Dispose();
+}

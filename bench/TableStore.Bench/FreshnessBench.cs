@@ -12,29 +12,62 @@ using TableStore.Core.Manifest;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Grains.Hosting;
+using TableStore.Streaming.Kafka.Hosting;
 
 namespace TableStore.Bench;
 
 /// <summary>
 /// Freshness: the time from a write call to the moment a subscriber receives its rows, under a steady write load,
-/// for several commit intervals; and what each interval costs in commits and level-0 files.
+/// for several commit intervals and stream providers (in memory, or Kafka: librdkafka's mock cluster in this process,
+/// or <c>KAFKA_BOOTSTRAP_SERVERS</c>); and what each interval costs in commits and level-0 files.
 /// </summary>
 internal static class FreshnessBench
 {
-    public static async Task RunAsync(int seconds, int writers, int rowsPerWrite, int pauseMs, string[] intervals)
+    public static async Task RunAsync(int seconds, int writers, int rowsPerWrite, int pauseMs, string[] intervals, string[] providers)
     {
         Console.WriteLine($"## Freshness: {writers} writers × {rowsPerWrite} rows, a write every {pauseMs} ms each, {seconds} s per setting, 1 silo, 4 buckets");
-        Console.WriteLine("| CommitInterval | writes | p50 ms | p90 ms | p99 ms | max ms | commits | level-0 files written |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var interval in intervals) await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), seconds, writers, rowsPerWrite, pauseMs);
+        Console.WriteLine("| CommitInterval | streams | writes | p50 ms | p90 ms | p99 ms | max ms | commits | level-0 files written |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        using var kafka = providers.Contains("kafka") ? new MockKafka() : null;
+        foreach (var interval in intervals)
+            foreach (var provider in providers)
+                await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), provider == "kafka" ? kafka!.BootstrapServers : null, seconds, writers, rowsPerWrite, pauseMs);
     }
 
-    private static async Task OneAsync(TimeSpan interval, int seconds, int writers, int rowsPerWrite, int pauseMs)
+    /// <summary>Kafka brokers for the run: a mock cluster owned by an admin client of this process, or a real broker.</summary>
+    private sealed class MockKafka : IDisposable
+    {
+        private readonly Confluent.Kafka.IAdminClient? _owner;
+
+        public MockKafka()
+        {
+            if (Environment.GetEnvironmentVariable("KAFKA_BOOTSTRAP_SERVERS") is { Length: > 0 } broker)
+            {
+                BootstrapServers = broker;
+                return;
+            }
+            var config = new Confluent.Kafka.AdminClientConfig { BootstrapServers = "mock:1" };
+            config.Set("test.mock.num.brokers", "3");
+            _owner = new Confluent.Kafka.AdminClientBuilder(config).Build();
+            BootstrapServers = string.Join(",", _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));
+        }
+
+        public string BootstrapServers { get; }
+
+        public void Dispose() => _owner?.Dispose();
+    }
+
+    private static async Task OneAsync(TimeSpan interval, string? kafka, int seconds, int writers, int rowsPerWrite, int pauseMs)
     {
         var warehouse = Directory.CreateTempSubdirectory("tablestore-freshness-").FullName;
         var builder = new TestClusterBuilder(1);
         builder.Properties["TableStore:Warehouse"] = warehouse;
         builder.Properties["TableStore:CommitInterval"] = interval.ToString();
+        if (kafka is not null)
+        {
+            builder.Properties["TableStore:Kafka:BootstrapServers"] = kafka;
+            builder.Properties["TableStore:Kafka:Topic"] = "freshness-" + Guid.NewGuid().ToString("N")[..8];
+        }
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
@@ -80,7 +113,7 @@ internal static class FreshnessBench
                 foreach (var m in await t.Manifests.ReadManifestListAsync(s.DeltaManifestList))
                     files += (await t.Manifests.ReadManifestAsync(m.FileName)).Count(e => e.Kind == FileKind.Add);
             }
-            Console.WriteLine($"| {interval.TotalMilliseconds:N0} ms | {writes:N0} | {P(0.5):N0} | {P(0.9):N0} | {P(0.99):N0} | {sorted[^1]:N0} | {commits:N0} | {files:N0} |");
+            Console.WriteLine($"| {interval.TotalMilliseconds:N0} ms | {(kafka is null ? "in memory" : "Kafka")} | {writes:N0} | {P(0.5):N0} | {P(0.9):N0} | {P(0.99):N0} | {sorted[^1]:N0} | {commits:N0} | {files:N0} |");
             if (sorted.Count < expected) Console.WriteLine($"(only {sorted.Count:N0} of {expected:N0} rows arrived)");
         }
         finally
@@ -93,10 +126,13 @@ internal static class FreshnessBench
 
     public sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
-            .AddTableStore(siloBuilder.Configuration.GetSection("TableStore"))
-            .AddMemoryGrainStorage("PubSubStore")
-            .AddMemoryStreams(ChangeStreams.DefaultProvider);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore")).AddMemoryGrainStorage("PubSubStore");
+            var kafka = siloBuilder.Configuration.GetSection("TableStore:Kafka");
+            if (!string.IsNullOrEmpty(kafka["BootstrapServers"])) siloBuilder.AddKafkaStreams(ChangeStreams.DefaultProvider, kafka);
+            else siloBuilder.AddMemoryStreams(ChangeStreams.DefaultProvider);
+        }
     }
 
     public sealed class ClientConfigurator : IClientBuilderConfigurator

@@ -43,9 +43,10 @@ if (args.Length > 2 && args[2] == "remote-scan")
 }
 if (args.Length > 2 && args[2] == "freshness")
 {
-    // Usage: ... -- [rows] [runs] freshness [seconds] [writers] [rows per write] [pause ms] [commit intervals, comma-separated]
+    // Usage: ... -- [rows] [runs] freshness [seconds] [writers] [rows per write] [pause ms] [commit intervals, comma-separated] [memory,kafka]
     int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
-    await FreshnessBench.RunAsync(Arg(3, 15), Arg(4, 4), Arg(5, 50), Arg(6, 20), (args.Length > 7 ? args[7] : "00:00:00.050,00:00:00.100,00:00:00.250").Split(','));
+    await FreshnessBench.RunAsync(Arg(3, 15), Arg(4, 4), Arg(5, 50), Arg(6, 20), (args.Length > 7 ? args[7] : "00:00:00.050,00:00:00.100,00:00:00.250").Split(','),
+        (args.Length > 8 ? args[8] : "memory").Split(','));
     return;
 }
 if (args.Length > 2 && args[2] == "compaction")

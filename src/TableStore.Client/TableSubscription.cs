@@ -23,6 +23,7 @@ public sealed class TableSubscription : IAsyncDisposable
     private readonly TimeSpan _callTimeout;
     private volatile Exception? _unanswered;
     private readonly SortedDictionary<long, ChangeEvent> _pending = [];
+    private readonly ChangeEventAssembler _parts = new(); // guarded by _pending
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private StreamSubscriptionHandle<ChangeEvent>? _handle;
@@ -90,7 +91,17 @@ public sealed class TableSubscription : IAsyncDisposable
     /// </summary>
     private Task OnLiveAsync(ChangeEvent e, StreamSequenceToken? token)
     {
-        lock (_pending) _pending[e.SnapshotId] = e;
+        if (e.ReadFromLake)
+        {
+            // Too large to publish: read it from the lake now rather than at the next catch-up tick.
+            if (_started) _ = Task.Run(() => PumpAsync(checkLake: true));
+            return Task.CompletedTask;
+        }
+        lock (_pending)
+        {
+            if (_parts.Add(e) is not { } whole) return Task.CompletedTask;
+            _pending[whole.SnapshotId] = whole;
+        }
         if (_started) _ = Task.Run(() => PumpAsync(checkLake: false));
         return Task.CompletedTask;
     }
@@ -128,6 +139,7 @@ public sealed class TableSubscription : IAsyncDisposable
                 lock (_pending)
                 {
                     foreach (var stale in _pending.Keys.Where(k => k < _next).ToList()) _pending.Remove(stale);
+                    _parts.DropBefore(_next);
                     if (_pending.Remove(_next, out var e)) ready = e;
                     gap = _pending.Count > 0; // something newer arrived: the stream skipped _next
                 }

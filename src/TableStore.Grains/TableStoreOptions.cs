@@ -36,6 +36,12 @@ public sealed class TableStoreOptions
     public long MaxPublishedChangeRows { get; set; } = 50_000;
 
     /// <summary>
+    /// A snapshot's changes are published in parts of at most this many encoded bytes, each one stream message:
+    /// below Kafka's message limit (1 MB on Event Hubs Standard) with room for the message's own framing.
+    /// </summary>
+    public int MaxPublishedEventBytes { get; set; } = 768 * 1024;
+
+    /// <summary>
     /// A write staged in parts (too large for one message) that got no part and no commit for this long is given up:
     /// its staged rows are deleted by the table's maintenance (never visible; see docs/architecture.md, "Writes larger than one request").
     /// </summary>

@@ -75,4 +75,31 @@ public sealed class KafkaStreamTests(KafkaClusterFixture fixture)
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), batches.Select(b => (long)b.Rows.Single().Values[0]!));
         Assert.True(fixture.Kafka.ReadAll(fixture.ChangesTopic).Count >= before + 5, "each snapshot's changes are a message on the changes topic");
     }
+
+    [Fact]
+    public async Task A_snapshot_larger_than_one_message_arrives_in_parts_joined_into_one_batch_and_one_too_large_to_publish_is_read_from_the_lake_at_once()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("kafka_large");
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, note STRING", ["id"], [], 2));
+        var batches = new ConcurrentQueue<ChangeBatch>();
+        await using var subscription = await client.SubscribeAsync(table, b => { batches.Enqueue(b); return Task.CompletedTask; },
+            new SubscriptionOptions { Start = "earliest", CatchUpInterval = TimeSpan.FromHours(1) });
+        var before = fixture.Kafka.ReadAll(fixture.ChangesTopic).Count;
+
+        // 2,000 rows of ~30 bytes: well over one 4 KiB message, under the row limit.
+        var parted = (await client.WriteAsync(table, [.. Enumerable.Range(0, 2000).Select(i => new ChangeRow(RowKind.Insert, [(long)i, $"note {i:D6} of a large write"]))]))!.SnapshotId;
+        await Wait.UntilAsync(() => !batches.IsEmpty, "the parted snapshot");
+        var first = Assert.Single(batches);
+        Assert.Equal((parted, 2000), (first.SnapshotId, first.Rows.Count));
+        var messages = fixture.Kafka.ReadAll(fixture.ChangesTopic).Count - before;
+        Assert.True(messages >= 2000 * 30 / KafkaClusterFixture.MaxPublishedEventBytes, $"the snapshot went out as {messages} messages");
+
+        // Over MaxPublishedChangeRows: only a marker is published, and the subscriber reads the snapshot from the lake
+        // at once (its own catch-up would come in an hour).
+        var marked = (await client.WriteAsync(table, [.. Enumerable.Range(10_000, KafkaClusterFixture.MaxPublishedChangeRows + 500).Select(i => new ChangeRow(RowKind.Insert, [(long)i, "bulk"]))]))!.SnapshotId;
+        await Wait.UntilAsync(() => batches.Count >= 2, "the snapshot too large to publish");
+        var second = batches.Last();
+        Assert.Equal((marked, KafkaClusterFixture.MaxPublishedChangeRows + 500), (second.SnapshotId, second.Rows.Count));
+    }
 }

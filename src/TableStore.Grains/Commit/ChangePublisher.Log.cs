@@ -11,6 +11,6 @@ internal static partial class ChangePublisherLog
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Publishing snapshot {SnapshotId} of {Table} failed; subscribers catch up from the lake")]
     public static partial void PublishFailed(this ILogger logger, Exception exception, long snapshotId, string table);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Snapshot {SnapshotId} of {Table} changed {Rows} rows, more than {MaxRows} (TableStore:MaxPublishedChangeRows): not published; subscribers read it from the lake")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Snapshot {SnapshotId} of {Table} changed {Rows} rows, more than {MaxRows} (TableStore:MaxPublishedChangeRows): not published; subscribers are told to read it from the lake")]
     public static partial void SnapshotTooLargeToPublish(this ILogger logger, long snapshotId, string table, long rows, long maxRows);
 }

@@ -8,11 +8,12 @@ namespace TableStore.Grains.Commit;
 
 /// <summary>
 /// Publishes each committed snapshot's changes on the table's stream, one after the other (so in snapshot order).
-/// Best effort: a lost event is a gap that subscribers fill from the lake. So is a snapshot of more than
-/// <paramref name="maxRows"/> changed rows (a bulk load): it is not read into this silo's memory nor sent as one
-/// message, and subscribers page it from the lake instead.
+/// Best effort: a lost event is a gap that subscribers fill from the lake. A snapshot whose encoded rows exceed
+/// <paramref name="maxEventBytes"/> goes out in parts (one message each, Kafka's limit), joined by subscribers. A
+/// snapshot of more than <paramref name="maxRows"/> changed rows (a bulk load) is not read into this silo's memory:
+/// a marker tells subscribers to page it from the lake now.
 /// </summary>
-internal sealed class ChangePublisher(Func<IStreamProvider> provider, string providerName, string table, long maxRows, ILogger log)
+internal sealed class ChangePublisher(Func<IStreamProvider> provider, string providerName, string table, long maxRows, int maxEventBytes, ILogger log)
 {
     private Task _published = Task.CompletedTask;
     private IAsyncStream<ChangeEvent>? _stream;
@@ -40,10 +41,12 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
             if (snapshot.DeltaRecordCount + snapshot.ChangelogRecordCount > maxRows)
             {
                 log.SnapshotTooLargeToPublish(snapshotId, table, snapshot.DeltaRecordCount + snapshot.ChangelogRecordCount, maxRows);
+                await _stream.OnNextAsync(ChangeEvent.InLake(table, snapshotId, snapshot.CommitKind, snapshot.TimeMillis)).ConfigureAwait(true);
                 return;
             }
             var batch = await new SnapshotChanges(at).ReadAsync(snapshot).ConfigureAwait(true);
-            await _stream.OnNextAsync(ChangeEvent.From(table, batch)).ConfigureAwait(true);
+            foreach (var part in ChangeEvent.From(table, batch).Split(maxEventBytes))
+                await _stream.OnNextAsync(part).ConfigureAwait(true);
         }
         catch (Exception e)
         {

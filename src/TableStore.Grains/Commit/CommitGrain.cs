@@ -33,7 +33,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 DeduplicationSnapshots = options.WriteDeduplicationSnapshots,
             },
             runtime.Time, WakeAfter, log, cancellationToken).ConfigureAwait(true);
-        var publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows, log);
+        var publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows, options.MaxPublishedEventBytes, log);
         _committer.Committed += publisher.Publish;
         _committer.BatchEnded += RecordMetrics;
         runtime.TrackWrites(TableName);

@@ -142,8 +142,14 @@ public sealed class KafkaClusterFixture() : ClusterFixture(2)
     public string RawTopic { get; } = KafkaMock.Unique("raw");
     public string Group { get; } = KafkaMock.Unique("silos");
 
+    /// <summary>Small enough that a write of a few thousand rows is published in several parts, or only as a marker.</summary>
+    public const int MaxPublishedEventBytes = 4096;
+    public const int MaxPublishedChangeRows = 3000;
+
     protected override void Configure(TestClusterBuilder builder)
     {
+        builder.Properties["TableStore:MaxPublishedEventBytes"] = MaxPublishedEventBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties["TableStore:MaxPublishedChangeRows"] = MaxPublishedChangeRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (section, topic) in new[] { ("TableStore:Kafka", ChangesTopic), (RawSection, RawTopic) })
         {
             builder.Properties[$"{section}:BootstrapServers"] = Kafka.BootstrapServers;

@@ -63,6 +63,13 @@ public sealed class KafkaStreamOptions
     /// <summary>The largest message the provider writes (Event Hubs Standard: 1 MB).</summary>
     public int MaxMessageBytes { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// How long a broker may hold a read of a partition that has nothing new (librdkafka's <c>fetch.wait.max.ms</c>):
+    /// at most this much is added to a message that arrives on a quiet partition; shorter means more fetch requests
+    /// (one per partition per this interval while idle).
+    /// </summary>
+    public TimeSpan MaxFetchWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a publish may wait for the brokers' acknowledgement.</summary>
     public TimeSpan ProduceTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -23,6 +23,7 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
         if (string.IsNullOrWhiteSpace(options.ConsumerGroup)) Fail(nameof(options.ConsumerGroup), "is required: the consumer group that keeps the silos' checkpoints");
         if (options.CheckpointInterval <= TimeSpan.Zero) Fail(nameof(options.CheckpointInterval), $"is {options.CheckpointInterval}; it must be more than 0");
         if (options.MaxMessageBytes is < 1024 or > 100 << 20) Fail(nameof(options.MaxMessageBytes), $"is {options.MaxMessageBytes}; it must be 1 KiB to 100 MiB");
+        if (options.MaxFetchWait < TimeSpan.FromMilliseconds(1) || options.MaxFetchWait > TimeSpan.FromMinutes(5)) Fail(nameof(options.MaxFetchWait), $"is {options.MaxFetchWait}; it must be 1 ms to 5 min");
         if (options.ProduceTimeout <= TimeSpan.Zero) Fail(nameof(options.ProduceTimeout), $"is {options.ProduceTimeout}; it must be more than 0");
         if (options.MetadataTimeout <= TimeSpan.Zero) Fail(nameof(options.MetadataTimeout), $"is {options.MetadataTimeout}; it must be more than 0");
         if (options.ConnectionString is { Length: > 0 } && (options.SaslUsername is not null || options.SaslPassword is not null || options.SaslMechanism is { } m && m != SaslMechanism.Plain))

@@ -36,6 +36,9 @@ internal sealed class KafkaClients(KafkaStreamOptions options)
             AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             // Partitions are assigned by Orleans' queue balancer, not by a group rebalance; the group only keeps offsets.
             EnablePartitionEof = false,
+            // How long a broker may hold a fetch when the partition has nothing new: the delay a quiet partition adds
+            // to the next message (librdkafka's default, 500 ms, would dominate change delivery).
+            FetchWaitMaxMs = (int)options.MaxFetchWait.TotalMilliseconds,
         })), (b, h) => b.SetOAuthBearerTokenRefreshHandler(h)).Build();
 
     /// <summary>

@@ -42,9 +42,13 @@ public sealed class KafkaProcessTests
             await Wait.UntilAsync(() => batches.Count >= 3, "3 change batches over Kafka");
             lastSnapshot = batches.Last().SnapshotId;
         }
-        // Every change batch is a message on the topic; once delivered, its partition's checkpoint moves past it.
+        // Every change batch is a message on the topic, which kcat (another process and client) reads too; once
+        // delivered, its partition's checkpoint moves past it.
         var messages = kafka.ReadAll(topic);
         Assert.Equal(3, messages.Count);
+        var seenByKcat = await ProcessCluster.ReadTopicWithKcatAsync(kafka.BootstrapServers, topic);
+        Assert.Equal(messages.Select(m => $"{m.Partition.Value} {m.Offset.Value} {m.Message.Key.Length} {m.Message.Value.Length}").Order(),
+            seenByKcat.Order());
         var partition = messages[0].Partition.Value;
         await Wait.UntilAsync(() => kafka.Committed(group, topic, partition) >= messages.Max(m => m.Offset.Value) + 1, $"the checkpoint of partition {partition}");
 

@@ -57,6 +57,26 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads a topic with kcat, a Kafka client that shares nothing with the provider but librdkafka's wire protocol:
+    /// one line per message, <c>partition offset keylength valuelength</c>, from the start to the current end.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReadTopicWithKcatAsync(string bootstrapServers, string topic)
+    {
+        var kcat = FindOnPath("kcat") ?? throw new InvalidOperationException("kcat is not installed; run 'bash infra/kafka.sh install'.");
+        using var p = Process.Start(new ProcessStartInfo(kcat, ["-b", bootstrapServers, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%p %o %K %S\\n"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(deadline.Token);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"kcat failed ({p.ExitCode}): {await errors}");
+        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(Warehouse);

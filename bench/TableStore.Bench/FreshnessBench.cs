@@ -13,6 +13,7 @@ using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Grains.Hosting;
 using TableStore.Streaming.Kafka.Hosting;
+using TableStore.Testing;
 
 namespace TableStore.Bench;
 
@@ -28,33 +29,10 @@ internal static class FreshnessBench
         Console.WriteLine($"## Freshness: {writers} writers × {rowsPerWrite} rows, a write every {pauseMs} ms each, {seconds} s per setting, 1 silo, 4 buckets");
         Console.WriteLine("| CommitInterval | streams | writes | p50 ms | p90 ms | p99 ms | max ms | commits | level-0 files written |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        using var kafka = providers.Contains("kafka") ? new MockKafka() : null;
+        using var kafka = providers.Contains("kafka") ? new KafkaMockCluster() : null;
         foreach (var interval in intervals)
             foreach (var provider in providers)
                 await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), provider == "kafka" ? kafka!.BootstrapServers : null, seconds, writers, rowsPerWrite, pauseMs);
-    }
-
-    /// <summary>Kafka brokers for the run: a mock cluster owned by an admin client of this process, or a real broker.</summary>
-    private sealed class MockKafka : IDisposable
-    {
-        private readonly Confluent.Kafka.IAdminClient? _owner;
-
-        public MockKafka()
-        {
-            if (Environment.GetEnvironmentVariable("KAFKA_BOOTSTRAP_SERVERS") is { Length: > 0 } broker)
-            {
-                BootstrapServers = broker;
-                return;
-            }
-            var config = new Confluent.Kafka.AdminClientConfig { BootstrapServers = "mock:1" };
-            config.Set("test.mock.num.brokers", "3");
-            _owner = new Confluent.Kafka.AdminClientBuilder(config).Build();
-            BootstrapServers = string.Join(",", _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));
-        }
-
-        public string BootstrapServers { get; }
-
-        public void Dispose() => _owner?.Dispose();
     }
 
     private static async Task OneAsync(TimeSpan interval, string? kafka, int seconds, int writers, int rowsPerWrite, int pauseMs)
@@ -128,10 +106,8 @@ internal static class FreshnessBench
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore")).AddMemoryGrainStorage("PubSubStore");
-            var kafka = siloBuilder.Configuration.GetSection("TableStore:Kafka");
-            if (!string.IsNullOrEmpty(kafka["BootstrapServers"])) siloBuilder.AddKafkaStreams(ChangeStreams.DefaultProvider, kafka);
-            else siloBuilder.AddMemoryStreams(ChangeStreams.DefaultProvider);
+            siloBuilder.AddTableStore(siloBuilder.Configuration.GetSection("TableStore")).AddMemoryGrainStorage("PubSubStore")
+                .AddKafkaOrMemoryStreams(ChangeStreams.DefaultProvider, siloBuilder.Configuration.GetSection("TableStore:Kafka"));
         }
     }
 

@@ -84,9 +84,7 @@ public static class TableStoreServer
             if (!string.IsNullOrEmpty(streams))
             {
                 silo.AddMemoryGrainStorage("PubSubStore");
-                var kafka = section.GetSection(KafkaSection);
-                if (!string.IsNullOrEmpty(kafka[nameof(KafkaStreamOptions.BootstrapServers)])) silo.AddKafkaStreams(streams, kafka);
-                else silo.AddMemoryStreams(streams);
+                silo.AddKafkaOrMemoryStreams(streams, section.GetSection(KafkaSection));
             }
             if (server.Dashboard) silo.AddDashboard();
         });

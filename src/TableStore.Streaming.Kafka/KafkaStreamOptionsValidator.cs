@@ -1,4 +1,7 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans;
 using Orleans.Runtime;
 
@@ -7,6 +10,11 @@ namespace TableStore.Streaming.Kafka;
 /// <summary>Checks a Kafka stream provider's options when the host starts; an error names the option and the provider.</summary>
 public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, string name) : IConfigurationValidator
 {
+    /// <summary>The provider's named options, logged at start, and this validator for them: on silos and clients alike.</summary>
+    internal static IServiceCollection AddFor(IServiceCollection services, string name) => services
+        .ConfigureNamedOptionForLogging<KafkaStreamOptions>(name)
+        .AddTransient<IConfigurationValidator>(sp => new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
+
     public void ValidateConfiguration()
     {
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))

@@ -15,9 +15,7 @@ public sealed class ClusterClientKafkaStreamConfigurator : ClusterClientPersiste
 {
     public ClusterClientKafkaStreamConfigurator(string name, IClientBuilder builder) : base(name, builder, KafkaAdapterFactory.Create)
     {
-        builder.ConfigureServices(services => services
-            .ConfigureNamedOptionForLogging<KafkaStreamOptions>(name)
-            .AddTransient<IConfigurationValidator>(sp => new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name)));
+        builder.ConfigureServices(services => KafkaStreamOptionsValidator.AddFor(services, name));
     }
 
     public ClusterClientKafkaStreamConfigurator ConfigureKafka(Action<OptionsBuilder<KafkaStreamOptions>> configure)

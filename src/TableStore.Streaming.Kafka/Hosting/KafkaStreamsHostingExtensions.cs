@@ -14,6 +14,13 @@ public static class KafkaStreamsHostingExtensions
     public static ISiloBuilder AddKafkaStreams(this ISiloBuilder builder, string name, IConfiguration section) =>
         builder.AddKafkaStreams(name, (SiloKafkaStreamConfigurator c) => c.ConfigureKafka(ob => ob.Configure(o => section.Bind(o))));
 
+    /// <summary>
+    /// Adds stream provider <paramref name="name"/>: on Kafka when <paramref name="kafka"/> names brokers
+    /// (<c>BootstrapServers</c>), else Orleans' in-memory streams, which need no settings.
+    /// </summary>
+    public static ISiloBuilder AddKafkaOrMemoryStreams(this ISiloBuilder builder, string name, IConfiguration kafka) =>
+        string.IsNullOrEmpty(kafka[nameof(KafkaStreamOptions.BootstrapServers)]) ? builder.AddMemoryStreams(name) : builder.AddKafkaStreams(name, kafka);
+
     public static ISiloBuilder AddKafkaStreams(this ISiloBuilder builder, string name, Action<SiloKafkaStreamConfigurator>? configure)
     {
         var configurator = new SiloKafkaStreamConfigurator(name, services => builder.ConfigureServices(services));

@@ -13,10 +13,7 @@ public sealed class SiloKafkaStreamConfigurator : SiloPersistentStreamConfigurat
     public SiloKafkaStreamConfigurator(string name, Action<Action<IServiceCollection>> configureServicesDelegate)
         : base(name, configureServicesDelegate, KafkaAdapterFactory.Create)
     {
-        ConfigureDelegate(services => services
-            .ConfigureNamedOptionForLogging<KafkaStreamOptions>(name)
-            .ConfigureNamedOptionForLogging<SimpleQueueCacheOptions>(name)
-            .AddTransient<IConfigurationValidator>(sp => new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name)));
+        ConfigureDelegate(services => KafkaStreamOptionsValidator.AddFor(services, name).ConfigureNamedOptionForLogging<SimpleQueueCacheOptions>(name));
     }
 
     public SiloKafkaStreamConfigurator ConfigureKafka(Action<OptionsBuilder<KafkaStreamOptions>> configure)

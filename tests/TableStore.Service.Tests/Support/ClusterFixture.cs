@@ -83,13 +83,9 @@ public abstract class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddAzureWarehouses().AddS3Warehouses(); // as the server does (TableStoreServer)
             siloBuilder.AddMemoryGrainStorage("PubSubStore");
             // As the server chooses (TableStoreServer): Kafka when the settings name brokers, else in memory.
-            var kafka = siloBuilder.Configuration.GetSection("TableStore:Kafka");
-            if (!string.IsNullOrEmpty(kafka["BootstrapServers"]))
-            {
-                siloBuilder.AddKafkaStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider, kafka);
-                siloBuilder.AddKafkaStreams(KafkaClusterFixture.RawProvider, siloBuilder.Configuration.GetSection(KafkaClusterFixture.RawSection));
-            }
-            else siloBuilder.AddMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider);
+            siloBuilder.AddKafkaOrMemoryStreams(TableStore.Abstractions.ChangeStreams.DefaultProvider, siloBuilder.Configuration.GetSection("TableStore:Kafka"));
+            var raw = siloBuilder.Configuration.GetSection(KafkaClusterFixture.RawSection);
+            if (raw.Exists()) siloBuilder.AddKafkaStreams(KafkaClusterFixture.RawProvider, raw);
             siloBuilder.Services.AddTableStoreClient(); // for grains of the application's own (the sample's)
             siloBuilder.Configure<ClusterMembershipOptions>(o =>
             {

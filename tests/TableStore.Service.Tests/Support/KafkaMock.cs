@@ -1,34 +1,26 @@
 using Confluent.Kafka;
+using TableStore.Testing;
 
 namespace TableStore.Service.Tests.Support;
 
 /// <summary>
-/// Kafka brokers for a test: librdkafka's mock cluster (3 brokers on 127.0.0.1, the real Kafka wire protocol) owned
-/// by an admin client in this process, or the broker <c>KAFKA_BOOTSTRAP_SERVERS</c> names when it is set. Tests use
-/// their own topic and consumer group names, so they can share one.
+/// Kafka brokers for a test (<see cref="KafkaMockCluster"/>: librdkafka's mock cluster in this process, or
+/// <c>KAFKA_BOOTSTRAP_SERVERS</c>), with a plain Kafka client's view of what the provider wrote. Tests use their own
+/// topic and consumer group names, so they can share one.
 /// </summary>
 public sealed class KafkaMock : IDisposable
 {
-    public const string BrokerVariable = "KAFKA_BOOTSTRAP_SERVERS";
+    public const string BrokerVariable = KafkaMockCluster.BrokerVariable;
 
-    private readonly IAdminClient? _owner;
+    private readonly KafkaMockCluster? _cluster;
 
     /// <summary>Brokers already running (another process's mock cluster, or a real broker).</summary>
     public KafkaMock(string bootstrapServers) => BootstrapServers = bootstrapServers;
 
     public KafkaMock()
     {
-        if (Environment.GetEnvironmentVariable(BrokerVariable) is { Length: > 0 } broker)
-        {
-            BootstrapServers = broker;
-            return;
-        }
-        var config = new AdminClientConfig { BootstrapServers = "mock:1" };
-        config.Set("test.mock.num.brokers", "3");
-        _owner = new AdminClientBuilder(config).Build();
-        // The mock replaces the bootstrap address with its brokers', which other clients then connect to over TCP.
-        var brokers = _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers;
-        BootstrapServers = string.Join(",", brokers.Select(b => $"{b.Host}:{b.Port}"));
+        _cluster = new KafkaMockCluster();
+        BootstrapServers = _cluster.BootstrapServers;
     }
 
     public string BootstrapServers { get; }
@@ -73,5 +65,5 @@ public sealed class KafkaMock : IDisposable
         return offset.IsSpecial ? null : offset.Value;
     }
 
-    public void Dispose() => _owner?.Dispose();
+    public void Dispose() => _cluster?.Dispose();
 }

@@ -52,7 +52,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             // kcat reports the mock brokers on stderr: "... replaced with 127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3".
             var found = System.Text.RegularExpressions.Regex.Match(Output(p), @"127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+)*");
             if (found.Success) return found.Value;
-            if (p.HasExited || DateTime.UtcNow > deadline) throw new InvalidOperationException($"kcat's mock Kafka cluster did not start:\n{Output(p)}");
+            if (p.HasExited) throw new InvalidOperationException($"kcat's mock Kafka cluster exited with {p.ExitCode}:\n{await OutputAfterExitAsync(p)}");
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"kcat's mock Kafka cluster did not start:\n{Output(p)}");
             await Task.Delay(100);
         }
     }
@@ -99,7 +100,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!Output(p).Contains("TableStore silo ready", StringComparison.Ordinal))
         {
-            if (p.HasExited) throw new InvalidOperationException($"Silo exited with {p.ExitCode}:\n{Output(p)}");
+            if (p.HasExited) throw new InvalidOperationException($"Silo exited with {p.ExitCode}:\n{await OutputAfterExitAsync(p)}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Silo not ready after 60 s:\n{Output(p)}");
             await Task.Delay(100);
         }
@@ -109,6 +110,18 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string Output(Process p)
     {
         lock (_output) return _output[p].ToString();
+    }
+
+    /// <summary>
+    /// The whole output of a process that has exited. HasExited turns true before the asynchronous readers have
+    /// delivered the last lines; waiting for exit once more waits for both streams to reach their end.
+    /// </summary>
+    private async Task<string> OutputAfterExitAsync(Process p)
+    {
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await p.WaitForExitAsync(drained.Token); }
+        catch (OperationCanceledException) { } // a grandchild holding the pipe open: report what arrived
+        return Output(p);
     }
 
     /// <summary>Stops a silo with SIGTERM (graceful) and returns its exit code.</summary>

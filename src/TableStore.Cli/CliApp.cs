@@ -58,6 +58,7 @@ public static class CliApp
             MaintenanceCommands.Orphans(context),
             StreamCommand.Build(context),
             ConsumerCommands.Build(context),
+            IngestCommand.Build(context),
         };
         return root;
     }

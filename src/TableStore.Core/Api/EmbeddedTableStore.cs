@@ -45,6 +45,9 @@ public sealed class EmbeddedTableStore : ITableStore
 
     public string Location => _catalog.Store.Location;
 
+    /// <summary>The warehouse's catalog, for work that runs the engine directly on a table (e.g. ingestion from Kafka).</summary>
+    public Catalog Catalog => _catalog;
+
     public async Task<TableSchema> CreateTableAsync(Identifier id, TableDefinition definition, CancellationToken ct) =>
         (await _catalog.CreateTableAsync(id, definition, ct).ConfigureAwait(false)).Schema;
 

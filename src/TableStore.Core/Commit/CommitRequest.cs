@@ -25,7 +25,19 @@ public sealed record CommitRequest(IReadOnlyList<CommitMessage> Messages, long C
     /// </summary>
     public long? RequireUnchangedSince { get; init; }
 
+    /// <summary>
+    /// Positions in external logs consumed up to (e.g. <c>kafka/GROUP/TOPIC/PARTITION</c> → next offset). The snapshot
+    /// records them over the latest snapshot's, so a position lives on in every later snapshot (compactions, other
+    /// writers) until a commit moves it: expiring the snapshot that recorded it loses nothing.
+    /// </summary>
     public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
+
+    /// <summary>
+    /// Fencing for exactly-once ingestion: refuse the commit (as a conflict) unless the latest snapshot's
+    /// <see cref="Manifest.Snapshot.LogOffsets"/> hold these values (null: the key is absent). A second ingestion
+    /// of the same log, or a stale one, then cannot commit the same positions twice.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? ExpectedLogOffsets { get; init; }
 
     /// <summary>Stored in the snapshot as is (see <see cref="Manifest.Snapshot.Properties"/>).</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }

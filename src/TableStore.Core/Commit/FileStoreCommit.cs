@@ -78,6 +78,7 @@ public sealed class FileStoreCommit(
                         throw new CommitConflictException($"Commit to {paths.TableName} was prepared on snapshot {since}, but snapshot {later} changed the table meanwhile; read the table again.");
                 }
             }
+            CheckLogOffsets(request.ExpectedLogOffsets, latest);
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
             var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
             CheckConflicts(entries, request.Messages, live, latest);
@@ -107,7 +108,7 @@ public sealed class FileStoreCommit(
             long now = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), latest?.TimeMillis ?? 0);
             var snapshot = new Snapshot(id, schema.Id, baseList, deltaList, changelogList, commitUser, request.CommitIdentifier, request.Kind,
                 now, (latest?.TotalRecordCount ?? 0) + added - removed, added - removed, changelog.Sum(e => e.File.RowCount), null,
-                request.LogOffsets ?? latest?.LogOffsets ?? new Dictionary<string, string>(), request.Properties);
+                MergeLogOffsets(latest?.LogOffsets, request.LogOffsets), request.Properties);
 
             bool won;
             try
@@ -141,6 +142,26 @@ public sealed class FileStoreCommit(
         }
     }
 
+
+    private void CheckLogOffsets(IReadOnlyDictionary<string, string?>? expected, Snapshot? latest)
+    {
+        if (expected is null) return;
+        foreach (var (key, value) in expected)
+        {
+            string? actual = latest is not null && latest.LogOffsets.TryGetValue(key, out var v) ? v : null;
+            if (!string.Equals(actual, value, StringComparison.Ordinal))
+                throw new CommitConflictException(
+                    $"Commit to {paths.TableName} expected log position {key} at {value ?? "(none)"}, but snapshot {latest?.Id} records {actual ?? "(none)"}: " +
+                    "another ingestion of the same log committed meanwhile; stop it, or restart this one to resume from the table's positions.");
+        }
+    }
+
+    private static Dictionary<string, string> MergeLogOffsets(IReadOnlyDictionary<string, string>? latest, IReadOnlyDictionary<string, string>? request)
+    {
+        var merged = latest is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(latest, StringComparer.Ordinal);
+        if (request is not null) foreach (var (key, value) in request) merged[key] = value;
+        return merged;
+    }
     private static List<ManifestEntry> BuildEntries(IReadOnlyList<CommitMessage> messages)
     {
         var entries = new List<ManifestEntry>();

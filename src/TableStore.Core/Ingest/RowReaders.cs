@@ -99,25 +99,8 @@ public static class RowReaders
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     throw new InvalidInputException($"{source}: line {line}: expected a JSON object per line, found {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
-                var values = new object?[schema.Fields.Length];
-                var kind = RowKind.Insert;
-                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    if (!seen.Add(p.Name))
-                        throw new InvalidInputException($"{source}: line {line}: field '{p.Name}' appears twice in the object.");
-                    if (string.Equals(p.Name, SystemColumns.Op, StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (p.Value.ValueKind != JsonValueKind.String || !RowKindExtensions.TryParse(p.Value.GetString()!, out kind))
-                            throw new InvalidInputException($"{source}: line {line}, field {SystemColumns.Op}: invalid row kind {p.Value.GetRawText()}, expected \"+I\", \"-U\", \"+U\" or \"-D\".");
-                        continue;
-                    }
-                    int idx = schema.FieldIndex(p.Name);
-                    if (idx < 0) throw new InvalidInputException($"{source}: line {line}: unknown column '{p.Name}'. Columns are: {string.Join(", ", schema.Fields.Select(f => f.Name))} (and optional {SystemColumns.Op}).");
-                    try { values[idx] = Values.FromJson(p.Value, schema.Fields[idx].Type); }
-                    catch (InvalidInputException e) { throw new InvalidInputException($"{source}: line {line}, field {p.Name}: {e.Message}"); }
-                }
-                yield return Validate(validator, kind, values, source, line);
+                var values = JsonRows.Read(doc.RootElement, schema, $"{source}: line {line}", out var op);
+                yield return Validate(validator, op ?? RowKind.Insert, values, source, line);
             }
         }
     }

@@ -120,7 +120,7 @@ public sealed class FileStoreTable
                     throw;
                 }
                 var messages = await write.PrepareCommitAsync(token).ConfigureAwait(false);
-                return messages.Count == 0 && options.Kind == CommitKind.Append ? null : messages;
+                return messages.Count == 0 && options.Kind == CommitKind.Append && options.LogOffsets is not { Count: > 0 } ? null : messages;
             },
             messages => new CommitRequest(messages, options.CommitIdentifier)
             {
@@ -128,6 +128,8 @@ public sealed class FileStoreTable
                 BaseSnapshotId = floor,
                 OverwriteSpec = options.OverwritePartitions,
                 RequireUnchangedSince = options.RequireUnchangedSince,
+                LogOffsets = options.LogOffsets,
+                ExpectedLogOffsets = options.ExpectedLogOffsets,
             },
             messages => write!.AbortAsync(messages, CancellationToken.None), ct).ConfigureAwait(false);
         if (committed is not { } outcome) return null;

@@ -22,6 +22,16 @@ public sealed record WriteOptions
     /// <summary>Fail with a conflict if anything but compactions was committed after this snapshot.</summary>
     public long? RequireUnchangedSince { get; init; }
 
+    /// <summary>
+    /// Positions in external logs this write consumed up to, recorded in the same snapshot as its rows (see
+    /// <see cref="Commit.CommitRequest.LogOffsets"/>). A write that records positions commits even without rows, so
+    /// that skipped input is not read again.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? LogOffsets { get; init; }
+
+    /// <summary>Fencing: commit only while the latest snapshot holds these positions (see <see cref="Commit.CommitRequest.ExpectedLogOffsets"/>).</summary>
+    public IReadOnlyDictionary<string, string?>? ExpectedLogOffsets { get; init; }
+
     /// <summary>The rows are merge results read from the table (a rewrite), stored as they are: not fed through the merge engine's input rules again.</summary>
     internal bool RowsAreMerged { get; init; }
 }

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using TableStore.Cli.Output;
+using TableStore.Core;
+using TableStore.Core.Api;
+using TableStore.Core.Ingest;
+using TableStore.Core.Table;
+using TableStore.Ingest.Kafka;
+
+namespace TableStore.Cli.Commands;
+
+/// <summary>
+/// <c>tablestore ingest kafka &lt;db&gt;.&lt;table&gt; --bootstrap HOST:PORT --topic T --format debezium-json|jsonl
+/// [--group G] [--max-messages N] [--until-idle SECONDS] [--on-error fail|skip|dead-letter] [--dead-letter-topic T]
+/// [-X key=value]…</c>: change events from every partition of a topic into a table, exactly once (the offsets are
+/// committed in the table's snapshots with the rows; a rerun resumes from them), until stopped.
+/// </summary>
+internal static class IngestCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var table = CommonOptions.TableArgument();
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka brokers, HOST:PORT[,HOST:PORT...]", HelpName = "HOST:PORT", Required = true };
+        var topic = new Option<string>("--topic") { Description = "The topic to read (all of its partitions)", HelpName = "TOPIC", Required = true };
+        var format = new Option<string>("--format") { Description = "How events are encoded: debezium-json (with or without the schema wrapper) or jsonl (one object per message, optional _op)", Required = true };
+        format.AcceptOnlyFromAmong([.. ChangeMessageDecoder.Formats]);
+        var group = new Option<string?>("--group") { Description = "Names this ingestion's offsets in the table, and the Kafka group that mirrors them for monitoring (default tablestore-ingest-<db>.<table>)", HelpName = "GROUP" };
+        var maxMessages = CommonOptions.WholeNumber<long>("--max-messages", "Stop after this many messages", "N");
+        var untilIdle = CommonOptions.WholeNumber<int>("--until-idle", "Stop after this many seconds without a message", "SECONDS");
+        var onError = new Option<string>("--on-error")
+        {
+            Description = "A malformed event: fail (commit what came before, stop and say where), skip (log and count it) or dead-letter (copy it to the dead-letter topic)",
+            DefaultValueFactory = _ => "fail",
+        };
+        onError.AcceptOnlyFromAmong("fail", "skip", "dead-letter");
+        var deadLetterTopic = new Option<string?>("--dead-letter-topic") { Description = "With --on-error dead-letter: where malformed events go (default <topic>.dead-letter)", HelpName = "TOPIC" };
+        var settings = new Option<string[]>("-X") { Description = "A librdkafka setting for the consumer, e.g. -X security.protocol=SASL_SSL (repeatable)", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
+        var kafka = new Command("kafka", "Ingest change events from a Kafka topic into a table, exactly once; a rerun resumes where the table's last snapshot left off")
+        {
+            table, bootstrap, topic, format, group, maxMessages, untilIdle, onError, deadLetterTopic, settings,
+        };
+        kafka.SetAction(async (pr, ct) =>
+        {
+            var id = Identifier.Parse(pr.GetValue(table));
+            var options = new KafkaIngestOptions
+            {
+                BootstrapServers = pr.GetValue(bootstrap)!,
+                Topic = pr.GetValue(topic)!,
+                Format = pr.GetValue(format)!,
+                Group = pr.GetValue(group),
+                MaxMessages = pr.GetValue(maxMessages),
+                UntilIdle = pr.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                OnError = pr.GetValue(onError) switch { "skip" => MalformedEventPolicy.Skip, "dead-letter" => MalformedEventPolicy.DeadLetter, _ => MalformedEventPolicy.Fail },
+                DeadLetterTopic = pr.GetValue(deadLetterTopic),
+            };
+            foreach (var setting in pr.GetValue(settings) ?? [])
+            {
+                int eq = setting.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0) throw new InvalidInputException($"Invalid -X '{setting}': expected key=value, e.g. -X security.protocol=SASL_SSL.");
+                options.Settings[setting[..eq].Trim()] = setting[(eq + 1)..];
+            }
+            options.Validate();
+            if (pr.GetValue(context.Cluster) is not null)
+                throw new InvalidInputException("'ingest kafka' runs in this process against a warehouse (--warehouse); it does not take --cluster.");
+
+            await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var embedded = (EmbeddedTableStore)store;
+            var fileTable = await embedded.Catalog.GetTableAsync(id, ct).ConfigureAwait(false);
+            var err = pr.Err();
+            var progress = context.ShowProgress ? new SyncProgress(p => err.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"({p.Messages:N0} messages, {p.Rows:N0} rows{(p.LastSnapshotId is { } s ? $", snapshot {s}" : "")})"))) : null;
+            var outcome = await new KafkaIngestion(fileTable, options, new StderrLogger(err, context.Debug)).RunAsync(progress, ct).ConfigureAwait(false);
+            var done = outcome.Progress;
+            var why = outcome.StoppedBecause switch
+            {
+                IngestStopReason.MaxMessages => $"read --max-messages {options.MaxMessages}",
+                IngestStopReason.Idle => $"no message for {options.UntilIdle!.Value.TotalSeconds:0} s",
+                _ => "stopped",
+            };
+            pr.Out().WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Ingested {done.Messages} messages from '{options.Topic}' into {id.FullName}: {done.Rows} rows in {done.Snapshots} snapshots{(done.LastSnapshotId is { } last ? $" (last {last})" : "")}; " +
+                $"{done.Tombstones} tombstones, {done.Skipped} skipped, {done.DeadLettered} dead-lettered ({why})."));
+            pr.Out().WriteLine("Offsets: " + (done.Positions.Count == 0 ? "(none)" : string.Join(", ", done.Positions.OrderBy(p => p.Key).Select(p => string.Create(CultureInfo.InvariantCulture, $"partition {p.Key} at {p.Value}")))));
+            return 0;
+        });
+        return new Command("ingest", "Ingest change events from an external log into a table") { kafka };
+    }
+
+    /// <summary>Reports on the caller's thread: progress lines in order, never after the summary.</summary>
+    private sealed class SyncProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value) => report(value);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Data;
+using TableStore.Core.Ingest;
+using TableStore.Core.Table;
+
+namespace TableStore.Ingest.Kafka;
+
+/// <summary>
+/// Reads change events from every partition of a Kafka topic and commits them to a table, exactly once: each batch
+/// of rows is committed in one snapshot together with the offsets it was read up to (<see cref="IngestCheckpoint"/>),
+/// and a restart resumes from the table's offsets, never from the consumer group's. A crash at any point loses
+/// nothing and repeats nothing; a second ingestion of the same topic and group cannot commit (it is fenced).
+/// </summary>
+/// <remarks>
+/// Partitions are assigned directly (no group rebalance): one ingestion reads the whole topic. Partitions added to
+/// the topic while it runs are read from the next start. A dead-lettered event is copied before the batch that
+/// passes over it commits, so none is lost; a crash between the two copies it again on restart (at least once in
+/// the dead-letter topic, exactly once in the table).
+/// </remarks>
+public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOptions options, ILogger? logger = null)
+{
+    /// <summary>How long one poll of the consumer blocks: bounds the delay of a stop request and of a due commit.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ILogger _log = logger ?? NullLogger.Instance;
+    private readonly KafkaIngestOptions _options = options;
+    private readonly FileStoreTable _table = table;
+
+    public async Task<IngestOutcome> RunAsync(IProgress<IngestProgress>? progress, CancellationToken ct)
+    {
+        _options.Validate();
+        var decoder = ChangeMessageDecoder.Create(_options.Format, _table.Schema);
+        var group = _options.GroupFor(_table.Identifier);
+        var checkpoint = new IngestCheckpoint(_table, $"kafka/{group}/{_options.Topic}");
+        var start = await checkpoint.LoadAsync(ct).ConfigureAwait(false);
+
+        using var consumer = BuildConsumer(group);
+        var partitions = Partitions(consumer);
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, start.TryGetValue(p, out var at) ? new Offset(at) : Offset.Beginning)));
+        var from = string.Join(", ", partitions.Select(p => start.TryGetValue(p, out var at) ? $"{p}@{at}" : $"{p}@beginning"));
+        LogStarting(_log, _options.Topic, _options.Format, _table.Identifier.FullName, group, from);
+        using var deadLetters = _options.OnError == MalformedEventPolicy.DeadLetter ? BuildProducer() : null;
+
+        var run = new Run(this, checkpoint, consumer, deadLetters, progress);
+        var reason = await run.ConsumeAsync(decoder, ct).ConfigureAwait(false);
+        var done = run.Progress();
+        LogStopped(_log, _options.Topic, _table.Identifier.FullName, reason, done.Messages, done.Rows, done.Tombstones, done.Skipped, done.DeadLettered);
+        return new IngestOutcome(done, reason);
+    }
+
+    /// <summary>The state of one run: the batch being gathered and the counts so far.</summary>
+    private sealed class Run(KafkaIngestion owner, IngestCheckpoint checkpoint, IConsumer<byte[]?, byte[]?> consumer, IProducer<byte[]?, byte[]?>? deadLetters, IProgress<IngestProgress>? progress)
+    {
+        private readonly KafkaIngestOptions _options = owner._options;
+        private readonly Dictionary<int, long> _next = new(checkpoint.Positions);
+        private readonly List<Task<DeliveryResult<byte[]?, byte[]?>>> _deadLettering = [];
+        private List<ChangeRow> _rows = [];
+        private int _batchMessages;
+        private long _batchStarted;
+        private long _messages, _rowCount, _tombstones, _skipped, _deadLettered, _snapshots;
+        private long? _lastSnapshot;
+
+        public async Task<IngestStopReason> ConsumeAsync(ChangeMessageDecoder decoder, CancellationToken ct)
+        {
+            long lastMessage = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                IngestStopReason? stop = ct.IsCancellationRequested ? IngestStopReason.Cancelled
+                    : _messages >= (_options.MaxMessages ?? long.MaxValue) ? IngestStopReason.MaxMessages
+                    : null;
+                if (stop is { } reason)
+                {
+                    // Stopping commits what was read: bounded by its own deadline, not by the cancelled token.
+                    using var deadline = new CancellationTokenSource(_options.MetadataTimeout);
+                    await CommitAsync(deadline.Token).ConfigureAwait(false);
+                    return reason;
+                }
+                if (_batchMessages > 0 && (_batchMessages >= _options.MaxBatchMessages || Stopwatch.GetElapsedTime(_batchStarted) >= _options.CommitInterval))
+                    await CommitAsync(ct).ConfigureAwait(false);
+
+                ConsumeResult<byte[]?, byte[]?>? record;
+                try { record = consumer.Consume(PollInterval); }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    if (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed)
+                        throw new InvalidInputException($"Kafka topic '{_options.Topic}' on {_options.BootstrapServers}: {e.Error.Reason}.");
+                    LogConsumerError(owner._log, _options.Topic, e.Error.Reason);
+                    continue;
+                }
+                if (record is null || record.IsPartitionEOF)
+                {
+                    if (_options.UntilIdle is { } idle && Stopwatch.GetElapsedTime(lastMessage) >= idle)
+                    {
+                        await CommitAsync(ct).ConfigureAwait(false);
+                        return IngestStopReason.Idle;
+                    }
+                    continue;
+                }
+                lastMessage = Stopwatch.GetTimestamp();
+                if (_batchMessages == 0) _batchStarted = lastMessage;
+                await TakeAsync(decoder, record, ct).ConfigureAwait(false);
+            }
+        }
+
+        private async Task TakeAsync(ChangeMessageDecoder decoder, ConsumeResult<byte[]?, byte[]?> record, CancellationToken ct)
+        {
+            int partition = record.Partition.Value;
+            long offset = record.Offset.Value;
+            int before = _rows.Count;
+            try
+            {
+                if (!decoder.Decode(record.Message.Value, _rows)) _tombstones++;
+            }
+            catch (InvalidInputException e)
+            {
+                switch (_options.OnError)
+                {
+                    case MalformedEventPolicy.Skip:
+                        LogSkipped(owner._log, _options.Topic, partition, offset, e.Message);
+                        _skipped++;
+                        break;
+                    case MalformedEventPolicy.DeadLetter:
+                        LogDeadLettered(owner._log, _options.Topic, partition, offset, _options.DeadLetterTopicOrDefault, e.Message);
+                        _deadLettering.Add(deadLetters!.ProduceAsync(_options.DeadLetterTopicOrDefault, DeadLetter(record, e.Message), ct));
+                        _deadLettered++;
+                        break;
+                    default:
+                        // The events before it are committed; this one stays unread, so a rerun meets it first.
+                        await CommitAsync(ct).ConfigureAwait(false);
+                        throw new InvalidInputException(
+                            $"Malformed event in Kafka topic '{_options.Topic}', partition {partition}, offset {offset}: {e.Message} " +
+                            $"Nothing from it was ingested; {_messages} messages before it are{(_lastSnapshot is { } s ? $" (up to snapshot {s})" : "")}. " +
+                            "Fix or remove the event, or rerun with --on-error skip or --on-error dead-letter to pass over such events.");
+                }
+            }
+            _rowCount += _rows.Count - before;
+            _messages++;
+            _batchMessages++;
+            _next[partition] = offset + 1;
+        }
+
+        private static Message<byte[]?, byte[]?> DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string error)
+        {
+            var headers = new Headers
+            {
+                { "tablestore.error", Encoding.UTF8.GetBytes(error) },
+                { "tablestore.source", Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}")) },
+            };
+            if (record.Message.Headers is { } original) foreach (var h in original) headers.Add(h.Key, h.GetValueBytes());
+            return new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers };
+        }
+
+        private async Task CommitAsync(CancellationToken ct)
+        {
+            if (_deadLettering.Count > 0)
+            {
+                // Offsets may pass a dead-lettered event only once its copy is durable in the dead-letter topic.
+                try { await Task.WhenAll(_deadLettering).ConfigureAwait(false); }
+                catch (ProduceException<byte[]?, byte[]?> e)
+                {
+                    throw new TableStoreException($"Could not copy a malformed event to the dead-letter topic '{_options.DeadLetterTopicOrDefault}': {e.Error.Reason}. Nothing after the last commit was ingested; rerun to try again.", e);
+                }
+                _deadLettering.Clear();
+            }
+            var result = await checkpoint.CommitAsync(_rows, _next, ct).ConfigureAwait(false);
+            if (result is not null)
+            {
+                _snapshots++;
+                _lastSnapshot = result.SnapshotId;
+                LogCommitted(owner._log, _batchMessages, _rows.Count, _options.Topic, owner._table.Identifier.FullName, result.SnapshotId);
+                try { consumer.Commit(_next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value))); }
+                catch (KafkaException e) { LogGroupCommitFailed(owner._log, e, _options.Topic); }
+            }
+            _rows = []; // the write owns the rows it was given
+            _batchMessages = 0;
+            progress?.Report(Progress());
+        }
+
+        public IngestProgress Progress() =>
+            new(_messages, _rowCount, _tombstones, _skipped, _deadLettered, _snapshots, _lastSnapshot, new Dictionary<int, long>(checkpoint.Positions));
+    }
+
+    private IConsumer<byte[]?, byte[]?> BuildConsumer(string group)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = group,
+            ClientId = "tablestore-ingest",
+            // The table holds the positions; the group's offsets are written after each commit, for lag monitoring only.
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            FetchWaitMaxMs = 100,
+        };
+        foreach (var (k, v) in _options.Settings) config.Set(k, v);
+        return new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetErrorHandler((_, e) => { if (!e.IsFatal) LogConsumerError(_log, _options.Topic, e.Reason); })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogConsumerError(_log, _options.Topic, m.Message); })
+            .Build();
+    }
+
+    private IProducer<byte[]?, byte[]?> BuildProducer()
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            ClientId = "tablestore-ingest-dead-letter",
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            MessageTimeoutMs = (int)_options.MetadataTimeout.TotalMilliseconds,
+        };
+        foreach (var (k, v) in _options.Settings) config.Set(k, v);
+        return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+    }
+
+    /// <summary>The topic's partitions, from the brokers' metadata: an unknown topic is an error, not a wait.</summary>
+    private int[] Partitions(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        Metadata metadata;
+        try { metadata = admin.GetMetadata(_options.Topic, _options.MetadataTimeout); }
+        catch (KafkaException e)
+        {
+            throw new TableStoreException($"Could not read the metadata of Kafka topic '{_options.Topic}' from {_options.BootstrapServers} within {_options.MetadataTimeout.TotalSeconds:0} s: {e.Error.Reason}. Check --bootstrap and that the brokers are reachable.", e);
+        }
+        var topic = metadata.Topics.SingleOrDefault(t => t.Topic == _options.Topic);
+        if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
+            throw new InvalidInputException($"Kafka topic '{_options.Topic}' does not exist on {_options.BootstrapServers}.");
+        if (topic.Error.Code != ErrorCode.NoError)
+            throw new TableStoreException($"Kafka topic '{_options.Topic}' on {_options.BootstrapServers}: {topic.Error.Reason}.");
+        return [.. topic.Partitions.Select(p => p.PartitionId).Order()];
+    }
+}

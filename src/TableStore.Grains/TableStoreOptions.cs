@@ -79,6 +79,12 @@ public sealed class TableStoreOptions
     /// <summary>On shutdown, how long the silo waits for the writes it accepted to be committed.</summary>
     public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How often each silo makes sure every stored ingestion job runs (<c>tablestore ingest kafka --cluster</c>): after a
+    /// silo dies, its jobs run again on another within about this long.
+    /// </summary>
+    public TimeSpan IngestJobCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How a cloud warehouse retries, times out, uploads and reads (<c>TableStore__ObjectStore__MaxRetries</c>, ...).</summary>
     public TableStore.Core.IO.ObjectStoreOptions ObjectStore { get; set; } = new();
 }

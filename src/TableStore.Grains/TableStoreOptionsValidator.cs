@@ -31,6 +31,7 @@ public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> optio
         Require(o.LookupLatestRefresh >= TimeSpan.Zero, $"{S}LookupLatestRefresh must not be negative, got {o.LookupLatestRefresh}.");
         Require(o.SchemaRefreshInterval >= TimeSpan.Zero, $"{S}SchemaRefreshInterval must not be negative, got {o.SchemaRefreshInterval}.");
         Require(o.ShutdownFlushTimeout >= TimeSpan.Zero, $"{S}ShutdownFlushTimeout must not be negative, got {o.ShutdownFlushTimeout}.");
+        Require(o.IngestJobCheckInterval > TimeSpan.Zero, $"{S}IngestJobCheckInterval must be positive, got {o.IngestJobCheckInterval}.");
         // Core's rules (ObjectStoreOptions.Validate, whose messages name ObjectStore:Key), under this section.
         try { o.ObjectStore.Validate(); }
         catch (TableStore.Core.InvalidInputException e) { Require(false, S + e.Message); }

@@ -10,3 +10,17 @@ public enum MalformedEventPolicy
     /// <summary>Copy it to the dead-letter topic (with the error and its origin in headers), count it and go on.</summary>
     DeadLetter,
 }
+
+/// <summary>The policies' names on the command line and in job definitions: <c>fail</c>, <c>skip</c>, <c>dead-letter</c>.</summary>
+public static class MalformedEventPolicyNames
+{
+    public static readonly IReadOnlyList<string> All = ["fail", "skip", "dead-letter"];
+
+    public static MalformedEventPolicy Parse(string name) => name switch
+    {
+        "fail" => MalformedEventPolicy.Fail,
+        "skip" => MalformedEventPolicy.Skip,
+        "dead-letter" => MalformedEventPolicy.DeadLetter,
+        _ => throw new TableStore.Core.InvalidInputException($"Unknown --on-error policy '{name}'; supported: {string.Join(", ", All)}."),
+    };
+}

@@ -16,20 +16,23 @@ internal static class BuiltPrograms
     }
 
     /// <summary>
-    /// <paramref name="dll"/> with its runtimeconfig next to the test assembly (a referenced project's output), else in
-    /// <c>src/&lt;project&gt;/bin/&lt;Configuration&gt;/&lt;tfm&gt;/</c> beside the test's own bin folder.
+    /// <paramref name="dll"/> in its own project's output, <c>src/&lt;project&gt;/bin/&lt;Configuration&gt;/&lt;tfm&gt;/</c> beside
+    /// the test's bin folder, else with its runtimeconfig next to the test assembly (a referenced project's copy). The
+    /// project's own output comes first: the copy in a test's folder may lack assemblies the test itself gets from a
+    /// shared framework (ASP.NET Core's logging, say), which the program then cannot load.
     /// </summary>
     public static string Find(string dll, string project)
     {
         var here = AppContext.BaseDirectory;
-        var local = Path.Combine(here, dll);
-        if (File.Exists(local) && File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json"))) return local;
         // tests/<TestProject>/bin/<Configuration>/<tfm>/ -> src/<project>/bin/<Configuration>/<tfm>/
         var tfm = new DirectoryInfo(here.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = tfm.Parent!;
         var repo = configuration.Parent!.Parent!.Parent!.Parent!;
-        var candidate = Path.Combine(repo.FullName, "src", project, "bin", configuration.Name, tfm.Name, dll);
-        return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"{dll} not found in {here} or at {candidate}: build the solution first.");
+        var own = Path.Combine(repo.FullName, "src", project, "bin", configuration.Name, tfm.Name, dll);
+        if (File.Exists(own)) return own;
+        var local = Path.Combine(here, dll);
+        if (File.Exists(local) && File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json"))) return local;
+        throw new FileNotFoundException($"{dll} not found at {own} or in {here}: build the solution first.");
     }
 
     public static string Cli() => Find("tablestore.dll", "TableStore.Cli");

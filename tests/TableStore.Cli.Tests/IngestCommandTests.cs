@@ -117,6 +117,14 @@ public sealed class IngestCommandTests : CliTestBase, IDisposable
         var usage = await RunAsync("ingest", "kafka", Orders, "--bootstrap", _kafka.BootstrapServers, "--format", "jsonl");
         Assert.Equal(CliApp.UsageExitCode, usage.ExitCode);
         Assert.Contains("--topic", usage.Stderr);
+        Assert.Contains("'ingest list' manages the jobs of a cluster: give --cluster HOST:PORT", (await FailAsync("ingest", "list")).Stderr);
+        Assert.Contains("'ingest stop' manages the jobs of a cluster", (await FailAsync("ingest", "stop", "x")).Stderr);
+        var jobWithoutCluster = await RunAsync(Ingest("--format", "jsonl", "--job", "j"));
+        Assert.Equal(CliApp.UsageExitCode, jobWithoutCluster.ExitCode);
+        Assert.Contains("--job names an ingestion job in the cluster: it needs --cluster.", jobWithoutCluster.Stderr);
+        var limitInCluster = await RunAsync([.. Ingest("--format", "jsonl", "--until-idle", "3"), "--cluster", "127.0.0.1:1"]);
+        Assert.Equal(CliApp.UsageExitCode, limitInCluster.ExitCode);
+        Assert.Contains("a job in the cluster (--cluster) runs until 'tablestore ingest stop'", limitInCluster.Stderr);
         Assert.Contains("Table 'shop.nothing' does not exist", (await FailAsync("ingest", "kafka", "shop.nothing", "--bootstrap", _kafka.BootstrapServers, "--topic", _topic, "--format", "jsonl")).Stderr);
     }
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using TableStore.Abstractions;
 using TableStore.Cli.Output;
+using TableStore.Client;
 using TableStore.Core;
 using TableStore.Core.Api;
 using TableStore.Core.Ingest;
@@ -34,11 +36,20 @@ internal static class IngestCommand
         };
         onError.AcceptOnlyFromAmong("fail", "skip", "dead-letter");
         var deadLetterTopic = new Option<string?>("--dead-letter-topic") { Description = "With --on-error dead-letter: where malformed events go (default <topic>.dead-letter)", HelpName = "TOPIC" };
+        var job = new Option<string?>("--job") { Description = "With --cluster: the job's name (default <db>.<table>.<topic>); starting a job of that name again replaces it", HelpName = "NAME" };
         var settings = new Option<string[]>("-X") { Description = "A librdkafka setting for the consumer, e.g. -X security.protocol=SASL_SSL (repeatable)", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
-        var kafka = new Command("kafka", "Ingest change events from a Kafka topic into a table, exactly once; a rerun resumes where the table's last snapshot left off")
+        var kafka = new Command("kafka", "Ingest change events from a Kafka topic into a table, exactly once; a rerun resumes where the table's last snapshot left off. With --cluster: start it as a job of the service, which runs until 'ingest stop'")
         {
-            table, bootstrap, topic, format, group, maxMessages, untilIdle, onError, deadLetterTopic, settings,
+            table, bootstrap, topic, format, group, maxMessages, untilIdle, onError, deadLetterTopic, job, settings,
         };
+        kafka.Validators.Add(result =>
+        {
+            bool cluster = result.GetValue(context.Cluster) is not null;
+            if (cluster && (result.GetResult(maxMessages) is not null || result.GetResult(untilIdle) is not null))
+                result.AddError("--max-messages and --until-idle stop an ingestion run by this process; a job in the cluster (--cluster) runs until 'tablestore ingest stop'.");
+            if (!cluster && result.GetResult(job) is not null)
+                result.AddError("--job names an ingestion job in the cluster: it needs --cluster.");
+        });
         kafka.SetAction(async (pr, ct) =>
         {
             var id = Identifier.Parse(pr.GetValue(table));
@@ -60,10 +71,15 @@ internal static class IngestCommand
                 options.Settings[setting[..eq].Trim()] = setting[(eq + 1)..];
             }
             options.Validate();
-            if (pr.GetValue(context.Cluster) is not null)
-                throw new InvalidInputException("'ingest kafka' runs in this process against a warehouse (--warehouse); it does not take --cluster.");
-
             await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            if (store is TableStoreClient client)
+            {
+                var spec = new IngestJobSpec(pr.GetValue(job) ?? $"{id.FullName}.{options.Topic}", id.FullName, options.BootstrapServers, options.Topic, options.Format,
+                    options.Group, pr.GetValue(onError)!, options.DeadLetterTopic, options.Settings);
+                var started = await client.StartIngestionAsync(spec, ct).ConfigureAwait(false);
+                pr.Out().WriteLine($"Started ingestion job '{spec.Name}': Kafka topic '{spec.Topic}' into {spec.Table}, on {started.Silo}. 'tablestore ingest list' shows it; 'tablestore ingest stop {spec.Name}' stops it.");
+                return 0;
+            }
             var embedded = (EmbeddedTableStore)store;
             var fileTable = await embedded.Catalog.GetTableAsync(id, ct).ConfigureAwait(false);
             var err = pr.Err();
@@ -83,8 +99,50 @@ internal static class IngestCommand
             pr.Out().WriteLine("Offsets: " + (done.Positions.Count == 0 ? "(none)" : string.Join(", ", done.Positions.OrderBy(p => p.Key).Select(p => string.Create(CultureInfo.InvariantCulture, $"partition {p.Key} at {p.Value}")))));
             return 0;
         });
-        return new Command("ingest", "Ingest change events from an external log into a table") { kafka };
+        return new Command("ingest", "Ingest change events from an external log into a table, here or as a job of the cluster") { kafka, List(context), Stop(context) };
     }
+
+    private static Command List(CliContext context)
+    {
+        var format = CommonOptions.Format(RowFormatter.Table, RowFormatter.Formats);
+        var command = new Command("list", "The cluster's ingestion jobs: state, counts since each last started, last error") { format };
+        command.SetAction(async (pr, ct) =>
+        {
+            await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var jobs = await ClusterOnly(store, "list").ListIngestionsAsync(ct).ConfigureAwait(false);
+            var outputFormat = pr.GetValue(format)!;
+            var formatter = RowFormatter.Create(outputFormat, pr.Out(),
+            [
+                new("job"), new("table"), new("topic"), new("format"), new("state"), new("messages", AlignRight: true), new("rows", AlignRight: true),
+                new("skipped", AlignRight: true), new("dead_lettered", AlignRight: true), new("last_snapshot", AlignRight: true), new("silo"), new("error"),
+            ]);
+            formatter.Begin();
+            foreach (var j in jobs)
+                formatter.Write([j.Spec.Name, j.Spec.Table, j.Spec.Topic, j.Spec.Format, j.State.ToString().ToLowerInvariant(), j.Messages, j.Rows, j.Skipped, j.DeadLettered, j.LastSnapshotId, j.Silo, j.Error]);
+            formatter.End();
+            if (outputFormat == RowFormatter.Table)
+                pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"({jobs.Count} job{(jobs.Count == 1 ? "" : "s")})"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Stop(CliContext context)
+    {
+        var name = new Argument<string>("job") { Description = "The job's name, as 'ingest list' shows it" };
+        var command = new Command("stop", "Stop a job of the cluster (it commits what it read) and delete it; its offsets stay in the table, so starting it again resumes") { name };
+        command.SetAction(async (pr, ct) =>
+        {
+            await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            await ClusterOnly(store, "stop").StopIngestionAsync(pr.GetValue(name)!, ct).ConfigureAwait(false);
+            pr.Out().WriteLine($"Stopped ingestion job '{pr.GetValue(name)}'.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static TableStoreClient ClusterOnly(ITableStore store, string verb) => store as TableStoreClient
+        ?? throw new InvalidInputException($"'ingest {verb}' manages the jobs of a cluster: give --cluster HOST:PORT (or ${CliContext.ClusterVariable}).");
 
     /// <summary>Reports on the caller's thread: progress lines in order, never after the summary.</summary>
     private sealed class SyncProgress(Action<IngestProgress> report) : IProgress<IngestProgress>

@@ -24,6 +24,7 @@ public static class TableStoreSiloBuilderExtensions
         services.TryAddSingleton<TableStoreRuntime>();
         services.AddSingleton<IConfigurationValidator, TableStoreOptionsValidator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShutdownFlush>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Ingest.IngestJobKeeper>();
         services.AddTableStoreExceptions();
         return builder;
     }

@@ -78,6 +78,27 @@ public sealed class ProcessCluster : IAsyncDisposable
         return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>Produces one message per line to a partition with kcat, a Kafka client of its own (not the provider's).</summary>
+    public static async Task ProduceWithKcatAsync(string bootstrapServers, string topic, int partition, IEnumerable<string> lines)
+    {
+        var kcat = FindOnPath("kcat") ?? throw new InvalidOperationException("kcat is not installed; run 'bash infra/kafka.sh install'.");
+        using var p = Process.Start(new ProcessStartInfo(kcat, ["-b", bootstrapServers, "-P", "-t", topic, "-p", partition.ToString(System.Globalization.CultureInfo.InvariantCulture), "-X", "acks=all"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+        })!;
+        var errors = p.StandardError.ReadToEndAsync();
+        foreach (var line in lines) await p.StandardInput.WriteLineAsync(line);
+        p.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(deadline.Token);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"kcat failed to produce ({p.ExitCode}): {await errors}");
+    }
+
+    /// <summary>Starts the CLI (<c>tablestore ARGS</c>) on this cluster's warehouse as a process of its own, e.g. to kill it.</summary>
+    public Process StartCli(params string[] args) =>
+        Start(BuiltPrograms.DotnetHost(), [BuiltPrograms.Cli(), .. args], new Dictionary<string, string> { ["TABLESTORE_WAREHOUSE"] = Warehouse });
+
     public async Task<Silo> StartSiloAsync(string commitInterval = "00:00:00.050", bool redis = true, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(Warehouse);
@@ -116,7 +137,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// The whole output of a process that has exited. HasExited turns true before the asynchronous readers have
     /// delivered the last lines; waiting for exit once more waits for both streams to reach their end.
     /// </summary>
-    private async Task<string> OutputAfterExitAsync(Process p)
+    public async Task<string> OutputAfterExitAsync(Process p)
     {
         using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try { await p.WaitForExitAsync(drained.Token); }
@@ -226,6 +247,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
 internal static partial class Posix
 {
+    public const int SIGKILL = 9;
     public const int SIGTERM = 15;
     public const int SIGSTOP = 19;
     public const int SIGCONT = 18;

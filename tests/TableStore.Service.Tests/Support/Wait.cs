@@ -14,4 +14,16 @@ internal static class Wait
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Polls an asynchronous check (e.g. a scan) every quarter second, for at most <paramref name="patience"/> (default <see cref="Patience"/>).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? patience = null)
+    {
+        var limit = patience ?? Patience;
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {limit.TotalSeconds} s for {what}.");
+            await Task.Delay(250);
+        }
+    }
 }

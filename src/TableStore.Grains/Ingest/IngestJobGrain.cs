@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using TableStore.Abstractions;
+
+namespace TableStore.Grains.Ingest;
+
+/// <summary>Owns the <see cref="IngestJobRun"/> of one stored job on the silo where it is active; stopping commits what it read.</summary>
+internal sealed class IngestJobGrain(TableStoreRuntime runtime, ILogger<IngestJobGrain> log) : Grain, IIngestJobGrain, IDisposable
+{
+    private IngestJobRun? _run;
+
+    public async Task<IngestJobStatus?> EnsureRunningAsync()
+    {
+        if (_run is null)
+        {
+            var spec = await IngestJobStore.LoadAsync(runtime.Store, this.GetPrimaryKeyString(), CancellationToken.None).ConfigureAwait(true);
+            if (spec is null)
+            {
+                DeactivateOnIdle();
+                return null;
+            }
+            _run = new IngestJobRun(spec, runtime, log, RuntimeIdentity);
+        }
+        return _run.Status();
+    }
+
+    public async Task<IngestJobStatus> RestartAsync(IngestJobSpec spec)
+    {
+        await StopRunAsync().ConfigureAwait(true);
+        _run = new IngestJobRun(spec, runtime, log, RuntimeIdentity);
+        return _run.Status();
+    }
+
+    public async Task StopAsync()
+    {
+        await StopRunAsync().ConfigureAwait(true);
+        DeactivateOnIdle();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StopRunAsync();
+
+    public void Dispose() => _run?.Dispose();
+
+    private async Task StopRunAsync()
+    {
+        if (_run is null) return;
+        var run = _run;
+        _run = null;
+        await run.StopAsync(runtime.Options.ShutdownFlushTimeout).ConfigureAwait(true);
+        run.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using TableStore.Abstractions;
+using TableStore.Core;
+using TableStore.Core.Ingest;
+
+namespace TableStore.Grains.Ingest;
+
+/// <summary>
+/// The registry of ingestion jobs: checks and stores a job, then hands it to its <see cref="IIngestJobGrain"/>.
+/// What runs is decided by the stored definitions, which <see cref="IngestJobKeeper"/> on every silo reads.
+/// </summary>
+internal sealed class IngestJobsGrain(TableStoreRuntime runtime) : Grain, IIngestJobsGrain
+{
+    public async Task<IngestJobStatus> StartAsync(IngestJobSpec spec)
+    {
+        try { IngestJobOptions.From(spec); }
+        catch (ArgumentException e) { throw new InvalidInputException(e.Message); }
+        var table = await runtime.GetExistingTableAsync(spec.Table).ConfigureAwait(true);
+        ChangeMessageDecoder.Create(spec.Format, table.Schema); // the format exists for this table
+        await IngestJobStore.SaveAsync(runtime.Store, spec, CancellationToken.None).ConfigureAwait(true);
+        return await GrainFactory.GetGrain<IIngestJobGrain>(spec.Name).RestartAsync(spec).ConfigureAwait(true);
+    }
+
+    public async Task<IReadOnlyList<IngestJobStatus>> ListAsync()
+    {
+        var names = await IngestJobStore.ListNamesAsync(runtime.Store, CancellationToken.None).ConfigureAwait(true);
+        var statuses = await Task.WhenAll(names.Select(n => GrainFactory.GetGrain<IIngestJobGrain>(n).EnsureRunningAsync())).ConfigureAwait(true);
+        return [.. statuses.OfType<IngestJobStatus>().OrderBy(s => s.Spec.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> StopAsync(string name)
+    {
+        try { IngestJobSpec.ValidateName(name); }
+        catch (ArgumentException e) { throw new InvalidInputException(e.Message); }
+        if (await IngestJobStore.LoadAsync(runtime.Store, name, CancellationToken.None).ConfigureAwait(true) is null) return false;
+        // The definition goes first, so no silo's keeper starts the job again while it stops.
+        await IngestJobStore.DeleteAsync(runtime.Store, name, CancellationToken.None).ConfigureAwait(true);
+        await GrainFactory.GetGrain<IIngestJobGrain>(name).StopAsync().ConfigureAwait(true);
+        return true;
+    }
+}

@@ -23,7 +23,7 @@ namespace TableStore.Ingest.Kafka;
 /// passes over it commits, so none is lost; a crash between the two copies it again on restart (at least once in
 /// the dead-letter topic, exactly once in the table).
 /// </remarks>
-public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOptions options, ILogger? logger = null)
+public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions options, ILogger? logger = null)
 {
     /// <summary>How long one poll of the consumer blocks: bounds the delay of a stop request and of a due commit.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -44,13 +44,13 @@ public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOpti
         var partitions = Partitions(consumer);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, start.TryGetValue(p, out var at) ? new Offset(at) : Offset.Beginning)));
         var from = string.Join(", ", partitions.Select(p => start.TryGetValue(p, out var at) ? $"{p}@{at}" : $"{p}@beginning"));
-        LogStarting(_log, _options.Topic, _options.Format, _table.Identifier.FullName, group, from);
+        _log.IngestionStarting(_options.Topic, _options.Format, _table.Identifier.FullName, group, from);
         using var deadLetters = _options.OnError == MalformedEventPolicy.DeadLetter ? BuildProducer() : null;
 
         var run = new Run(this, checkpoint, consumer, deadLetters, progress);
         var reason = await run.ConsumeAsync(decoder, ct).ConfigureAwait(false);
         var done = run.Progress();
-        LogStopped(_log, _options.Topic, _table.Identifier.FullName, reason, done.Messages, done.Rows, done.Tombstones, done.Skipped, done.DeadLettered);
+        _log.IngestionStopped(_options.Topic, _table.Identifier.FullName, reason, done.Messages, done.Rows, done.Tombstones, done.Skipped, done.DeadLettered);
         return new IngestOutcome(done, reason);
     }
 
@@ -90,7 +90,7 @@ public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOpti
                 {
                     if (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed)
                         throw new InvalidInputException($"Kafka topic '{_options.Topic}' on {_options.BootstrapServers}: {e.Error.Reason}.");
-                    LogConsumerError(owner._log, _options.Topic, e.Error.Reason);
+                    owner._log.IngestConsumerError(_options.Topic, e.Error.Reason);
                     continue;
                 }
                 if (record is null || record.IsPartitionEOF)
@@ -122,11 +122,11 @@ public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOpti
                 switch (_options.OnError)
                 {
                     case MalformedEventPolicy.Skip:
-                        LogSkipped(owner._log, _options.Topic, partition, offset, e.Message);
+                        owner._log.MalformedEventSkipped(_options.Topic, partition, offset, e.Message);
                         _skipped++;
                         break;
                     case MalformedEventPolicy.DeadLetter:
-                        LogDeadLettered(owner._log, _options.Topic, partition, offset, _options.DeadLetterTopicOrDefault, e.Message);
+                        owner._log.MalformedEventDeadLettered(_options.Topic, partition, offset, _options.DeadLetterTopicOrDefault, e.Message);
                         _deadLettering.Add(deadLetters!.ProduceAsync(_options.DeadLetterTopicOrDefault, DeadLetter(record, e.Message), ct));
                         _deadLettered++;
                         break;
@@ -173,9 +173,9 @@ public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOpti
             {
                 _snapshots++;
                 _lastSnapshot = result.SnapshotId;
-                LogCommitted(owner._log, _batchMessages, _rows.Count, _options.Topic, owner._table.Identifier.FullName, result.SnapshotId);
+                owner._log.IngestionCommitted(_batchMessages, _rows.Count, _options.Topic, owner._table.Identifier.FullName, result.SnapshotId);
                 try { consumer.Commit(_next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value))); }
-                catch (KafkaException e) { LogGroupCommitFailed(owner._log, e, _options.Topic); }
+                catch (KafkaException e) { owner._log.GroupOffsetsCommitFailed(e, _options.Topic); }
             }
             _rows = []; // the write owns the rows it was given
             _batchMessages = 0;
@@ -203,8 +203,8 @@ public sealed partial class KafkaIngestion(FileStoreTable table, KafkaIngestOpti
         };
         foreach (var (k, v) in _options.Settings) config.Set(k, v);
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetErrorHandler((_, e) => { if (!e.IsFatal) LogConsumerError(_log, _options.Topic, e.Reason); })
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogConsumerError(_log, _options.Topic, m.Message); })
+            .SetErrorHandler((_, e) => { if (!e.IsFatal) _log.IngestConsumerError(_options.Topic, e.Reason); })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) _log.IngestConsumerError(_options.Topic, m.Message); })
             .Build();
     }
 

@@ -7,7 +7,7 @@ namespace TableStore.Grains.Ingest;
 /// asks every job's grain to run. A job whose silo died is activated again on a live one by the next ask; several
 /// silos asking at once is harmless (one activation per job, and the table fences a second writer of its offsets).
 /// </summary>
-internal sealed partial class IngestJobKeeper(TableStoreRuntime runtime, IGrainFactory grains, ILogger<IngestJobKeeper> log) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+internal sealed class IngestJobKeeper(TableStoreRuntime runtime, IGrainFactory grains, ILogger<IngestJobKeeper> log) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -40,11 +40,11 @@ internal sealed partial class IngestJobKeeper(TableStoreRuntime runtime, IGrainF
                 foreach (var name in await IngestJobStore.ListNamesAsync(runtime.Store, ct).ConfigureAwait(false))
                 {
                     try { await grains.GetGrain<IIngestJobGrain>(name).EnsureRunningAsync().WaitAsync(interval, ct).ConfigureAwait(false); }
-                    catch (Exception e) when (e is not OperationCanceledException) { LogCheckFailed(log, e, name); }
+                    catch (Exception e) when (e is not OperationCanceledException) { log.IngestJobCheckFailed(e, name); }
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { LogListFailed(log, e); }
+            catch (Exception e) { log.IngestJobListFailed(e); }
         }
         while (await WaitAsync(timer, ct).ConfigureAwait(false));
     }
@@ -54,10 +54,4 @@ internal sealed partial class IngestJobKeeper(TableStoreRuntime runtime, IGrainF
         try { return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false); }
         catch (OperationCanceledException) { return false; }
     }
-
-    [LoggerMessage(EventId = 2710, Level = LogLevel.Warning, Message = "Could not check ingestion job {Job}; the next check tries again")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception, string job);
-
-    [LoggerMessage(EventId = 2711, Level = LogLevel.Warning, Message = "Could not list the ingestion jobs in the warehouse; the next check tries again")]
-    private static partial void LogListFailed(ILogger logger, Exception exception);
 }

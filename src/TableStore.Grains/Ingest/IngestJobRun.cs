@@ -11,7 +11,7 @@ namespace TableStore.Grains.Ingest;
 /// down, a store error, another activation that committed first), with a growing pause. Errors that need a person
 /// (a malformed event under <c>fail</c>, a missing topic or table) leave it failed.
 /// </summary>
-internal sealed partial class IngestJobRun : IDisposable
+internal sealed class IngestJobRun : IDisposable
 {
     private static readonly TimeSpan MaxRetryPause = TimeSpan.FromMinutes(1);
 
@@ -29,7 +29,7 @@ internal sealed partial class IngestJobRun : IDisposable
     public IngestJobRun(IngestJobSpec spec, TableStoreRuntime runtime, ILogger log, string silo)
     {
         (Spec, _runtime, _log, _silo) = (spec, runtime, log, silo);
-        LogJobStarted(log, spec.Name, spec.Topic, spec.Table, silo);
+        log.IngestJobStarted(spec.Name, spec.Topic, spec.Table, silo);
         _task = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -50,7 +50,7 @@ internal sealed partial class IngestJobRun : IDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _task.WaitAsync(timeout).ConfigureAwait(false); }
-        catch (TimeoutException) { LogJobStopSlow(_log, Spec.Name); }
+        catch (TimeoutException) { _log.IngestJobStopSlow(Spec.Name); }
     }
 
     /// <summary>Releases the stop signal once the run has ended (a run still stopping keeps it).</summary>
@@ -78,13 +78,13 @@ internal sealed partial class IngestJobRun : IDisposable
             catch (Exception e) when (e is InvalidInputException or TableNotFoundException)
             {
                 SetState(IngestJobState.Failed, e.Message);
-                LogJobFailed(_log, e, Spec.Name);
+                _log.IngestJobFailed(e, Spec.Name);
                 return;
             }
             catch (Exception e)
             {
                 SetState(IngestJobState.Retrying, e.Message);
-                LogJobRetrying(_log, e, Spec.Name, pause.TotalSeconds);
+                _log.IngestJobRetrying(e, Spec.Name, pause.TotalSeconds);
                 lock (_lock) (_earlier, _current) = (Sum(_earlier, _current), null);
                 try { await Task.Delay(pause, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
@@ -114,16 +114,4 @@ internal sealed partial class IngestJobRun : IDisposable
             lock (owner._lock) owner._current = value;
         }
     }
-
-    [LoggerMessage(EventId = 2700, Level = LogLevel.Information, Message = "Ingestion job {Job} started: Kafka topic {Topic} into {Table}, on {Silo}")]
-    private static partial void LogJobStarted(ILogger logger, string job, string topic, string table, string silo);
-
-    [LoggerMessage(EventId = 2701, Level = LogLevel.Error, Message = "Ingestion job {Job} failed and stays stopped until it is started again")]
-    private static partial void LogJobFailed(ILogger logger, Exception exception, string job);
-
-    [LoggerMessage(EventId = 2702, Level = LogLevel.Warning, Message = "Ingestion job {Job} stopped by an error; it resumes from the table's offsets in {PauseSeconds} s")]
-    private static partial void LogJobRetrying(ILogger logger, Exception exception, string job, double pauseSeconds);
-
-    [LoggerMessage(EventId = 2703, Level = LogLevel.Warning, Message = "Ingestion job {Job} did not stop within the shutdown timeout; its last batch is left uncommitted and is read again on restart")]
-    private static partial void LogJobStopSlow(ILogger logger, string job);
 }

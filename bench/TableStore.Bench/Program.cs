@@ -49,6 +49,12 @@ if (args.Length > 2 && args[2] == "freshness")
         (args.Length > 8 ? args[8] : "memory").Split(','));
     return;
 }
+if (args.Length > 2 && args[2] == "ingest")
+{
+    // Usage: ... -- [rows] [runs] ingest
+    await IngestBench.RunAsync(rows, runs);
+    return;
+}
 if (args.Length > 2 && args[2] == "compaction")
 {
     // Usage: ... -- [rows] [runs] compaction [input commits] [steady commits] [rows per commit] [keys] [csv]

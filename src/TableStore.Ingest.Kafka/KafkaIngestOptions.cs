@@ -39,7 +39,7 @@ public sealed class KafkaIngestOptions
     /// <summary>A commit at most this long after the first message of a batch arrived: the ingestion's added latency.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long to wait for the topic's metadata (and the final commit when stopping).</summary>
+    /// <summary>How long to wait for the topic's metadata, and for a dead-letter copy to be acknowledged.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>More librdkafka settings for the consumer and the dead-letter producer (SASL, SSL, …), as kcat's <c>-X</c>.</summary>

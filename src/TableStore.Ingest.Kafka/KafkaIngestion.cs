@@ -65,6 +65,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         private long _batchStarted;
         private long _messages, _rowCount, _tombstones, _skipped, _deadLettered, _snapshots;
         private long? _lastSnapshot;
+        private Task? _committing;
 
         public async Task<IngestStopReason> ConsumeAsync(ChangeMessageDecoder decoder, CancellationToken ct)
         {
@@ -76,13 +77,12 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                     : null;
                 if (stop is { } reason)
                 {
-                    // Stopping commits what was read: bounded by its own deadline, not by the cancelled token.
-                    using var deadline = new CancellationTokenSource(_options.MetadataTimeout);
-                    await CommitAsync(deadline.Token).ConfigureAwait(false);
+                    // Stopping commits what was read, whatever cancelled the reading (the store's timeouts bound it).
+                    await FlushAsync().ConfigureAwait(false);
                     return reason;
                 }
                 if (_batchMessages > 0 && (_batchMessages >= _options.MaxBatchMessages || Stopwatch.GetElapsedTime(_batchStarted) >= _options.CommitInterval))
-                    await CommitAsync(ct).ConfigureAwait(false);
+                    await CommitAsync().ConfigureAwait(false);
 
                 ConsumeResult<byte[]?, byte[]?>? record;
                 try { record = consumer.Consume(PollInterval); }
@@ -90,6 +90,12 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                 {
                     if (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed)
                         throw new InvalidInputException($"Kafka topic '{_options.Topic}' on {_options.BootstrapServers}: {e.Error.Reason}.");
+                    if (e.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
+                    {
+                        // Jumping to what the topic still holds would silently lose the messages in between.
+                        await FlushAsync().ConfigureAwait(false);
+                        throw new InvalidInputException(LostMessages(e));
+                    }
                     owner._log.IngestConsumerError(_options.Topic, e.Error.Reason);
                     continue;
                 }
@@ -97,7 +103,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                 {
                     if (_options.UntilIdle is { } idle && Stopwatch.GetElapsedTime(lastMessage) >= idle)
                     {
-                        await CommitAsync(ct).ConfigureAwait(false);
+                        await FlushAsync().ConfigureAwait(false);
                         return IngestStopReason.Idle;
                     }
                     continue;
@@ -132,7 +138,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                         break;
                     default:
                         // The events before it are committed; this one stays unread, so a rerun meets it first.
-                        await CommitAsync(ct).ConfigureAwait(false);
+                        await FlushAsync().ConfigureAwait(false);
                         throw new InvalidInputException(
                             $"Malformed event in Kafka topic '{_options.Topic}', partition {partition}, offset {offset}: {e.Message} " +
                             $"Nothing from it was ingested; {_messages} messages before it are{(_lastSnapshot is { } s ? $" (up to snapshot {s})" : "")}. " +
@@ -143,6 +149,17 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             _messages++;
             _batchMessages++;
             _next[partition] = offset + 1;
+        }
+
+        private string LostMessages(ConsumeException e)
+        {
+            var at = e.ConsumerRecord?.TopicPartitionOffset;
+            var where = at is null ? "" : $", partition {at.Partition.Value}";
+            var offset = at is null || at.Offset.IsSpecial ? "" : $" ({at.Offset.Value})";
+            return $"Kafka topic '{_options.Topic}'{where}: the next offset to ingest{offset} is no longer in the topic ({e.Error.Reason}): " +
+                "its retention deleted messages before this ingestion read them, and they cannot be ingested. What was read before is committed. " +
+                "To go on without them, ingest with a new --group, which starts at the earliest message the topic holds " +
+                "(rows ingested before are read again: a primary-key table absorbs them, an append-only table gets them twice).";
         }
 
         private static Message<byte[]?, byte[]?> DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string error)
@@ -156,7 +173,11 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             return new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers };
         }
 
-        private async Task CommitAsync(CancellationToken ct)
+        /// <summary>
+        /// Hands the batch to a commit that runs while the next batch is read: at most one commit in flight, and each
+        /// starts after the one before it ended, so positions advance in order. A failed commit fails the next call.
+        /// </summary>
+        private async Task CommitAsync()
         {
             if (_deadLettering.Count > 0)
             {
@@ -168,17 +189,32 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                 }
                 _deadLettering.Clear();
             }
-            var result = await checkpoint.CommitAsync(_rows, _next, ct).ConfigureAwait(false);
-            if (result is not null)
-            {
-                _snapshots++;
-                _lastSnapshot = result.SnapshotId;
-                owner._log.IngestionCommitted(_batchMessages, _rows.Count, _options.Topic, owner._table.Identifier.FullName, result.SnapshotId);
-                try { consumer.Commit(_next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value))); }
-                catch (KafkaException e) { owner._log.GroupOffsetsCommitFailed(e, _options.Topic); }
-            }
+            if (_committing is { } previous) await previous.ConfigureAwait(false);
+            // Not cancelled with the reading: a stop lets the commit under way finish (the store's own timeouts bound it).
+            _committing = CommitBatchAsync(_rows, new Dictionary<int, long>(_next), _batchMessages);
             _rows = []; // the write owns the rows it was given
             _batchMessages = 0;
+        }
+
+        /// <summary>Commits what was read and waits for it: before stopping, and before an error is reported.</summary>
+        private async Task FlushAsync()
+        {
+            await CommitAsync().ConfigureAwait(false);
+            await _committing!.ConfigureAwait(false);
+        }
+
+        private async Task CommitBatchAsync(List<ChangeRow> rows, Dictionary<int, long> next, int messages)
+        {
+            await Task.Yield(); // the reading goes on while this commits
+            var result = await checkpoint.CommitAsync(rows, next, CancellationToken.None).ConfigureAwait(false);
+            if (result is not null)
+            {
+                Interlocked.Increment(ref _snapshots);
+                _lastSnapshot = result.SnapshotId;
+                owner._log.IngestionCommitted(messages, rows.Count, _options.Topic, owner._table.Identifier.FullName, result.SnapshotId);
+                try { consumer.Commit(next.Select(p => new TopicPartitionOffset(_options.Topic, p.Key, p.Value))); }
+                catch (KafkaException e) { owner._log.GroupOffsetsCommitFailed(e, _options.Topic); }
+            }
             progress?.Report(Progress());
         }
 
@@ -196,7 +232,8 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             // The table holds the positions; the group's offsets are written after each commit, for lag monitoring only.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // A position the topic no longer holds is an error, never a silent jump (new partitions start at Offset.Beginning).
+            AutoOffsetReset = AutoOffsetReset.Error,
             EnablePartitionEof = false,
             IsolationLevel = IsolationLevel.ReadCommitted,
             FetchWaitMaxMs = 100,

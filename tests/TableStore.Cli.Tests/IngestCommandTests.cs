@@ -108,6 +108,33 @@ public sealed class IngestCommandTests : CliTestBase, IDisposable
     }
 
     [Fact]
+    public async Task A_position_the_topic_no_longer_holds_is_an_error_not_a_silent_jump()
+    {
+        if (Environment.GetEnvironmentVariable(KafkaMockCluster.BrokerVariable) is { Length: > 0 }) return; // retention is forced on the mock only
+        await CreateOrdersAsync();
+        await ProduceAsync(_topic, (0, """{"id":1,"customer":"alice","qty":1}"""));
+        await OkAsync(Ingest("--format", "jsonl", "--max-messages", "1"));
+        // The mock cluster keeps only the last few megabytes of a partition: 25 MB more push offset 1 out, as retention would.
+        var customer = new string('x', 400);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            for (int i = 0; i < 60_000; i++)
+            {
+                while (true)
+                {
+                    try { producer.Produce(new TopicPartition(_topic, 0), new Message<Null, string> { Value = $$"""{"id":{{i + 2}},"customer":"{{customer}}","qty":1}""" }); break; }
+                    catch (ProduceException<Null, string> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(20)); }
+                }
+            }
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
+        }
+        var failed = await FailAsync(Ingest("--format", "jsonl", "--until-idle", "10"));
+        Assert.Contains($"Kafka topic '{_topic}', partition 0: the next offset to ingest (1) is no longer in the topic", failed.Stderr);
+        Assert.Contains("ingest with a new --group", failed.Stderr);
+        Assert.Equal("id,customer,amount,qty,day\n1,alice,,1,\n", (await OkAsync("scan", Orders, "--format", "csv")).Stdout);
+    }
+
+    [Fact]
     public async Task Bad_arguments_and_a_missing_topic_are_refused_with_the_reason()
     {
         await CreateOrdersAsync();

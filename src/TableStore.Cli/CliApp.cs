@@ -32,7 +32,9 @@ public static class CliApp
         {
             var parse = BuildRootCommand(context).Parse(args);
             if (parse.Errors.Count > 0) return ReportUsageErrors(parse, stderr);
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // Ctrl-C and SIGTERM cancel the command; it then gets this long to finish cleanly (an ingestion commits what it
+            // read, a write deletes its files) before the process ends anyway. System.CommandLine's default is 2 s.
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
             return await parse.InvokeAsync(config, ct).ConfigureAwait(false);
         }
         catch (Exception e)

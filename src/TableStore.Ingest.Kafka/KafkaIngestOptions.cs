@@ -55,7 +55,8 @@ public sealed class KafkaIngestOptions
         if (string.IsNullOrWhiteSpace(BootstrapServers)) throw new InvalidInputException("Kafka ingestion needs the brokers' addresses (--bootstrap HOST:PORT).");
         if (string.IsNullOrWhiteSpace(Topic)) throw new InvalidInputException("Kafka ingestion needs a topic (--topic NAME).");
         if (!ChangeMessageDecoder.Formats.Contains(Format)) throw new InvalidInputException($"Unknown change message format '{Format}' (--format); supported: {string.Join(", ", ChangeMessageDecoder.Formats)}.");
-        if (Group is { } g && string.IsNullOrWhiteSpace(g)) throw new InvalidInputException("The consumer group (--group) must not be blank.");
+        if (Group is { } g && (string.IsNullOrWhiteSpace(g) || g.Contains('/', StringComparison.Ordinal)))
+            throw new InvalidInputException($"The consumer group (--group) '{g}' must not be blank or contain '/' (it names the ingestion's offsets in the table, kafka/GROUP/TOPIC/PARTITION).");
         if (MaxMessages is < 1) throw new InvalidInputException($"--max-messages must be at least 1, not {MaxMessages}.");
         if (UntilIdle is { } idle && idle <= TimeSpan.Zero) throw new InvalidInputException($"--until-idle must be positive, not {idle.TotalSeconds} seconds.");
         if (DeadLetterTopic is not null && OnError != MalformedEventPolicy.DeadLetter) throw new InvalidInputException("A dead-letter topic (--dead-letter-topic) needs --on-error dead-letter.");

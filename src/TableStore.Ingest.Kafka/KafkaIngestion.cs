@@ -40,15 +40,22 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         var checkpoint = new IngestCheckpoint(_table, $"kafka/{group}/{_options.Topic}");
         var start = await checkpoint.LoadAsync(ct).ConfigureAwait(false);
 
-        using var consumer = BuildConsumer(group);
+        using var consumer = BuildConsumer(_options, group, _log);
         var partitions = Partitions(consumer);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_options.Topic, p, start.TryGetValue(p, out var at) ? new Offset(at) : Offset.Beginning)));
         var from = string.Join(", ", partitions.Select(p => start.TryGetValue(p, out var at) ? $"{p}@{at}" : $"{p}@beginning"));
         _log.IngestionStarting(_options.Topic, _options.Format, _table.Identifier.FullName, group, from);
-        using var deadLetters = _options.OnError == MalformedEventPolicy.DeadLetter ? BuildProducer() : null;
+        using var deadLetters = _options.OnError == MalformedEventPolicy.DeadLetter ? BuildProducer(_options) : null;
 
         var run = new Run(this, checkpoint, consumer, deadLetters, progress);
-        var reason = await run.ConsumeAsync(decoder, ct).ConfigureAwait(false);
+        IngestStopReason reason;
+        try { reason = await run.ConsumeAsync(decoder, ct).ConfigureAwait(false); }
+        catch
+        {
+            // Whatever stopped the reading, the commit under way ends before the error is reported and the clients go.
+            await run.SettleAsync().ConfigureAwait(false);
+            throw;
+        }
         var done = run.Progress();
         _log.IngestionStopped(_options.Topic, _table.Identifier.FullName, reason, done.Messages, done.Rows, done.Tombstones, done.Skipped, done.DeadLettered);
         return new IngestOutcome(done, reason);
@@ -66,6 +73,14 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         private long _messages, _rowCount, _tombstones, _skipped, _deadLettered, _snapshots;
         private long? _lastSnapshot;
         private Task? _committing;
+
+        /// <summary>Waits for the commit under way, if any, without failing: the caller is already failing.</summary>
+        public async Task SettleAsync()
+        {
+            if (_committing is null) return;
+            try { await _committing.ConfigureAwait(false); }
+            catch (Exception e) { owner._log.IngestConsumerError(_options.Topic, $"the last commit failed too: {e.Message}"); }
+        }
 
         public async Task<IngestStopReason> ConsumeAsync(ChangeMessageDecoder decoder, CancellationToken ct)
         {
@@ -133,7 +148,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                         break;
                     case MalformedEventPolicy.DeadLetter:
                         owner._log.MalformedEventDeadLettered(_options.Topic, partition, offset, _options.DeadLetterTopicOrDefault, e.Message);
-                        _deadLettering.Add(deadLetters!.ProduceAsync(_options.DeadLetterTopicOrDefault, DeadLetter(record, e.Message), ct));
+                        _deadLettering.Add(deadLetters!.ProduceAsync(_options.DeadLetterTopicOrDefault, DeadLetter(record, e.Message), CancellationToken.None));
                         _deadLettered++;
                         break;
                     default:
@@ -141,7 +156,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                         await FlushAsync().ConfigureAwait(false);
                         throw new InvalidInputException(
                             $"Malformed event in Kafka topic '{_options.Topic}', partition {partition}, offset {offset}: {e.Message} " +
-                            $"Nothing from it was ingested; {_messages} messages before it are{(_lastSnapshot is { } s ? $" (up to snapshot {s})" : "")}. " +
+                            $"Nothing from it was ingested; the {_messages} messages this run read before it were{(_lastSnapshot is { } s ? $" (up to snapshot {s})" : "")}. " +
                             "Fix or remove the event, or rerun with --on-error skip or --on-error dead-letter to pass over such events.");
                 }
             }
@@ -156,8 +171,8 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             var at = e.ConsumerRecord?.TopicPartitionOffset;
             var where = at is null ? "" : $", partition {at.Partition.Value}";
             var offset = at is null || at.Offset.IsSpecial ? "" : $" ({at.Offset.Value})";
-            return $"Kafka topic '{_options.Topic}'{where}: the next offset to ingest{offset} is no longer in the topic ({e.Error.Reason}): " +
-                "its retention deleted messages before this ingestion read them, and they cannot be ingested. What was read before is committed. " +
+            return $"Kafka topic '{_options.Topic}'{where}: the next offset to ingest{offset} is not in the topic ({e.Error.Reason}): " +
+                "its retention deleted messages before this ingestion read them (or the topic was deleted and created again), and they cannot be ingested. What was read before is committed. " +
                 "To go on without them, ingest with a new --group, which starts at the earliest message the topic holds " +
                 "(rows ingested before are read again: a primary-key table absorbs them, an append-only table gets them twice).";
         }
@@ -179,17 +194,21 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         /// </summary>
         private async Task CommitAsync()
         {
+            if (_committing is { } previous) await previous.ConfigureAwait(false);
             if (_deadLettering.Count > 0)
             {
                 // Offsets may pass a dead-lettered event only once its copy is durable in the dead-letter topic.
                 try { await Task.WhenAll(_deadLettering).ConfigureAwait(false); }
                 catch (ProduceException<byte[]?, byte[]?> e)
                 {
-                    throw new TableStoreException($"Could not copy a malformed event to the dead-letter topic '{_options.DeadLetterTopicOrDefault}': {e.Error.Reason}. Nothing after the last commit was ingested; rerun to try again.", e);
+                    var message = $"Could not copy a malformed event to the dead-letter topic '{_options.DeadLetterTopicOrDefault}': {e.Error.Reason}. " +
+                        $"Nothing read after snapshot {_lastSnapshot?.ToString(CultureInfo.InvariantCulture) ?? "(none of this run)"} was ingested";
+                    if (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.TopicAuthorizationFailed)
+                        throw new InvalidInputException(message + "; create the topic, or allow this client to write to it, then rerun.");
+                    throw new TableStoreException(message + "; rerun to try again.", e);
                 }
                 _deadLettering.Clear();
             }
-            if (_committing is { } previous) await previous.ConfigureAwait(false);
             // Not cancelled with the reading: a stop lets the commit under way finish (the store's own timeouts bound it).
             _committing = CommitBatchAsync(_rows, new Dictionary<int, long>(_next), _batchMessages);
             _rows = []; // the write owns the rows it was given
@@ -222,11 +241,19 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             new(_messages, _rowCount, _tombstones, _skipped, _deadLettered, _snapshots, _lastSnapshot, new Dictionary<int, long>(checkpoint.Positions));
     }
 
-    private IConsumer<byte[]?, byte[]?> BuildConsumer(string group)
+    /// <summary>Builds (and drops) the clients the options describe: settings librdkafka rejects fail here, with its reason.</summary>
+    public static void CheckSettings(KafkaIngestOptions options)
     {
-        var config = new ConsumerConfig
+        BuildConsumer(options, "tablestore-settings-check", NullLogger.Instance).Dispose();
+        if (options.OnError == MalformedEventPolicy.DeadLetter) BuildProducer(options).Dispose();
+    }
+
+    private static IConsumer<byte[]?, byte[]?> BuildConsumer(KafkaIngestOptions options, string group, ILogger log)
+    {
+        // The user's settings first: the ones exactly-once depends on are set after them and win.
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Settings))
         {
-            BootstrapServers = _options.BootstrapServers,
+            BootstrapServers = options.BootstrapServers,
             GroupId = group,
             ClientId = "tablestore-ingest",
             // The table holds the positions; the group's offsets are written after each commit, for lag monitoring only.
@@ -238,25 +265,32 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
             IsolationLevel = IsolationLevel.ReadCommitted,
             FetchWaitMaxMs = 100,
         };
-        foreach (var (k, v) in _options.Settings) config.Set(k, v);
-        return new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetErrorHandler((_, e) => { if (!e.IsFatal) _log.IngestConsumerError(_options.Topic, e.Reason); })
-            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) _log.IngestConsumerError(_options.Topic, m.Message); })
-            .Build();
+        return Build(() => new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetErrorHandler((_, e) => { if (!e.IsFatal) log.IngestConsumerError(options.Topic, e.Reason); })
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) log.IngestConsumerError(options.Topic, m.Message); })
+            .Build());
     }
 
-    private IProducer<byte[]?, byte[]?> BuildProducer()
+    private static IProducer<byte[]?, byte[]?> BuildProducer(KafkaIngestOptions options)
     {
-        var config = new ProducerConfig
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Settings))
         {
-            BootstrapServers = _options.BootstrapServers,
+            BootstrapServers = options.BootstrapServers,
             ClientId = "tablestore-ingest-dead-letter",
             Acks = Acks.All,
             EnableIdempotence = true,
-            MessageTimeoutMs = (int)_options.MetadataTimeout.TotalMilliseconds,
+            MessageTimeoutMs = (int)options.MetadataTimeout.TotalMilliseconds,
         };
-        foreach (var (k, v) in _options.Settings) config.Set(k, v);
-        return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+        return Build(() => new ProducerBuilder<byte[]?, byte[]?>(config).Build());
+    }
+
+    private static T Build<T>(Func<T> build)
+    {
+        try { return build(); }
+        catch (Exception e) when (e is ArgumentException or KafkaException or InvalidOperationException)
+        {
+            throw new InvalidInputException($"Kafka settings (-X) rejected: {e.Message}");
+        }
     }
 
     /// <summary>The topic's partitions, from the brokers' metadata: an unknown topic is an error, not a wait.</summary>

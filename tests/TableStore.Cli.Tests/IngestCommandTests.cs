@@ -129,7 +129,7 @@ public sealed class IngestCommandTests : CliTestBase, IDisposable
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
         }
         var failed = await FailAsync(Ingest("--format", "jsonl", "--until-idle", "10"));
-        Assert.Contains($"Kafka topic '{_topic}', partition 0: the next offset to ingest (1) is no longer in the topic", failed.Stderr);
+        Assert.Contains($"Kafka topic '{_topic}', partition 0: the next offset to ingest (1) is not in the topic", failed.Stderr);
         Assert.Contains("ingest with a new --group", failed.Stderr);
         Assert.Equal("id,customer,amount,qty,day\n1,alice,,1,\n", (await OkAsync("scan", Orders, "--format", "csv")).Stdout);
     }

@@ -58,6 +58,17 @@ public sealed class ChangeMessageDecoderTests
         Assert.Equal("+I 5,e,-1.23,2024-05-02,2024-05-01 00:00:01.123", Show(Decode("debezium-json", Keyed, json)));
     }
 
+    [Fact]
+    public void A_decimal_with_a_negative_scale_multiplies_by_a_power_of_ten()
+    {
+        const string json = """
+            {"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[
+                {"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"-2"},"field":"amount"}]}]},
+             "payload":{"after":{"id":1,"name":"a","amount":"BQ=="},"op":"c"}}
+            """;
+        Assert.Equal("+I 1,a,500.00,,", Show(Decode("debezium-json", Keyed, json)));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("null")]
@@ -81,6 +92,7 @@ public sealed class ChangeMessageDecoderTests
     [InlineData("""{"after":{"id":1},"op":"c"}""", "Column 'name' is NOT NULL")]
     [InlineData("""{"after":{"id":1,"name":"a"},"op":"c" """, "malformed JSON at line 1")]
     [InlineData("[1,2]", "expected a Debezium change event (a JSON object), found array")]
+    [InlineData("""{"schema":{"type":"struct","fields":[{"field":5}]},"payload":{"after":{"id":1,"name":"a"},"op":"c"}}""", "unreadable event:")]
     public void Malformed_or_refused_events_say_why_and_give_nothing(string json, string reason)
     {
         var rows = new List<ChangeRow> { new(RowKind.Insert, [9L, "kept", null, null, null]) };

@@ -34,7 +34,7 @@ internal static class IngestCommand
             Description = "A malformed event: fail (commit what came before, stop and say where), skip (log and count it) or dead-letter (copy it to the dead-letter topic)",
             DefaultValueFactory = _ => "fail",
         };
-        onError.AcceptOnlyFromAmong("fail", "skip", "dead-letter");
+        onError.AcceptOnlyFromAmong([.. MalformedEventPolicyNames.All]);
         var deadLetterTopic = new Option<string?>("--dead-letter-topic") { Description = "With --on-error dead-letter: where malformed events go (default <topic>.dead-letter)", HelpName = "TOPIC" };
         var job = new Option<string?>("--job") { Description = "With --cluster: the job's name (default <db>.<table>.<topic>); starting a job of that name again replaces it", HelpName = "NAME" };
         var settings = new Option<string[]>("-X") { Description = "A librdkafka setting for the consumer, e.g. -X security.protocol=SASL_SSL (repeatable)", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
@@ -61,7 +61,7 @@ internal static class IngestCommand
                 Group = pr.GetValue(group),
                 MaxMessages = pr.GetValue(maxMessages),
                 UntilIdle = pr.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                OnError = pr.GetValue(onError) switch { "skip" => MalformedEventPolicy.Skip, "dead-letter" => MalformedEventPolicy.DeadLetter, _ => MalformedEventPolicy.Fail },
+                OnError = MalformedEventPolicyNames.Parse(pr.GetValue(onError)!),
                 DeadLetterTopic = pr.GetValue(deadLetterTopic),
             };
             foreach (var setting in pr.GetValue(settings) ?? [])
@@ -83,8 +83,11 @@ internal static class IngestCommand
             var embedded = (EmbeddedTableStore)store;
             var fileTable = await embedded.Catalog.GetTableAsync(id, ct).ConfigureAwait(false);
             var err = pr.Err();
-            var progress = context.ShowProgress ? new SyncProgress(p => err.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"({p.Messages:N0} messages, {p.Rows:N0} rows{(p.LastSnapshotId is { } s ? $", snapshot {s}" : "")})"))) : null;
+            var progress = context.ShowProgress ? new SyncProgress(p =>
+            {
+                var line = string.Create(CultureInfo.InvariantCulture, $"({p.Messages:N0} messages, {p.Rows:N0} rows{(p.LastSnapshotId is { } s ? $", snapshot {s}" : "")})");
+                lock (err) err.WriteLine(line); // the logger writes to it too, from the same threads
+            }) : null;
             var outcome = await new KafkaIngestion(fileTable, options, new StderrLogger(err, context.Debug)).RunAsync(progress, ct).ConfigureAwait(false);
             var done = outcome.Progress;
             var why = outcome.StoppedBecause switch
@@ -144,7 +147,7 @@ internal static class IngestCommand
     private static TableStoreClient ClusterOnly(ITableStore store, string verb) => store as TableStoreClient
         ?? throw new InvalidInputException($"'ingest {verb}' manages the jobs of a cluster: give --cluster HOST:PORT (or ${CliContext.ClusterVariable}).");
 
-    /// <summary>Reports on the caller's thread: progress lines in order, never after the summary.</summary>
+    /// <summary>Reports at once on the committing thread (Progress&lt;T&gt; would post them, and they could come after the summary).</summary>
     private sealed class SyncProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
     {
         public void Report(IngestProgress value) => report(value);

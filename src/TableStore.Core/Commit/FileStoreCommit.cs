@@ -151,7 +151,7 @@ public sealed class FileStoreCommit(
             string? actual = latest is not null && latest.LogOffsets.TryGetValue(key, out var v) ? v : null;
             if (!string.Equals(actual, value, StringComparison.Ordinal))
                 throw new CommitConflictException(
-                    $"Commit to {paths.TableName} expected log position {key} at {value ?? "(none)"}, but snapshot {latest?.Id} records {actual ?? "(none)"}: " +
+                    $"Commit to {paths.TableName} expected log position {key} at {value ?? "(none)"}, but {(latest is null ? "the table has no snapshot" : $"snapshot {latest.Id} records {actual ?? "(none)"}")}: " +
                     "another ingestion of the same log committed meanwhile; stop it, or restart this one to resume from the table's positions.");
         }
     }

@@ -38,19 +38,28 @@ public abstract class ChangeMessageDecoder
     /// Appends the message's rows to <paramref name="rows"/>; false for a tombstone (a message without a value,
     /// which carries no change: Kafka compaction's delete marker), which adds nothing.
     /// </summary>
-    public bool Decode(ReadOnlySpan<byte> value, List<ChangeRow> rows)
+    public bool Decode(ReadOnlyMemory<byte> value, List<ChangeRow> rows)
     {
         if (value.IsEmpty) return false;
         _scratch.Clear();
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(value.ToArray()); }
+        try { doc = JsonDocument.Parse(value); }
         catch (JsonException e)
         {
             throw new InvalidInputException($"malformed JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {e.Message}");
         }
         using (doc)
         {
-            if (!DecodeDocument(doc.RootElement, _scratch)) return false;
+            try
+            {
+                if (!DecodeDocument(doc.RootElement, _scratch)) return false;
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+            {
+                // A JSON value of an unexpected kind where the format has a fixed shape (a schema's "field" that is a
+                // number, a string with a lone surrogate): the event is malformed, not the ingestion broken.
+                throw new InvalidInputException($"unreadable event: {e.Message}");
+            }
         }
         rows.AddRange(_scratch);
         return true;

@@ -165,7 +165,9 @@ internal sealed class DebeziumJsonDecoder(TableSchema schema) : ChangeMessageDec
             try { bytes = System.Convert.FromBase64String(base64); }
             catch (FormatException) { throw new InvalidInputException($"'{base64}' is not a base64 decimal (Connect's Decimal encoding)."); }
             var unscaled = new BigInteger(bytes, isUnsigned: false, isBigEndian: true);
-            var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture).PadLeft(scale + 1, '0');
+            var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture);
+            // A negative scale (Oracle's NUMBER(p,-s)) multiplies by a power of ten.
+            digits = scale >= 0 ? digits.PadLeft(scale + 1, '0') : digits + new string('0', Math.Min(-scale, 64));
             var text = (unscaled.Sign < 0 ? "-" : "") + (scale > 0 ? digits[..^scale] + "." + digits[^scale..] : digits);
             return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m)
                 ? m

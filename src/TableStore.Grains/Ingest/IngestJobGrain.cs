@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TableStore.Abstractions;
+using TableStore.Core;
 
 namespace TableStore.Grains.Ingest;
 
@@ -45,7 +46,12 @@ internal sealed class IngestJobGrain(TableStoreRuntime runtime, ILogger<IngestJo
         if (_run is null) return;
         var run = _run;
         _run = null;
-        await run.StopAsync(runtime.Options.ShutdownFlushTimeout).ConfigureAwait(true);
+        if (!await run.StopAsync(runtime.Options.ShutdownFlushTimeout).ConfigureAwait(true))
+        {
+            // Two runs of one job would fence each other; the caller may try again once this one has ended.
+            _run = run;
+            throw new TableStoreException($"Ingestion job '{run.Spec.Name}' is still stopping: its commit under way did not end within {runtime.Options.ShutdownFlushTimeout.TotalSeconds:0} s. Try again shortly.");
+        }
         run.Dispose();
     }
 }

@@ -45,18 +45,31 @@ internal sealed class IngestJobRun : IDisposable
         }
     }
 
-    /// <summary>Asks the ingestion to stop and waits for it to commit what it read, at most <paramref name="timeout"/>.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    /// <summary>Asks the ingestion to stop and waits for it to commit what it read, at most <paramref name="timeout"/>; false if it is still stopping.</summary>
+    public async Task<bool> StopAsync(TimeSpan timeout)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        try { await _task.WaitAsync(timeout).ConfigureAwait(false); }
-        catch (TimeoutException) { _log.IngestJobStopSlow(Spec.Name); }
+        try
+        {
+            await _task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            _log.IngestJobStopSlow(Spec.Name, timeout.TotalSeconds);
+            return false;
+        }
     }
 
-    /// <summary>Releases the stop signal once the run has ended (a run still stopping keeps it).</summary>
+    /// <summary>Cancels the run, if it still goes (an activation disposed without deactivating), and releases the stop signal once it has ended.</summary>
     public void Dispose()
     {
-        if (_task.IsCompleted) _stop.Dispose();
+        if (!_task.IsCompleted)
+        {
+            _stop.Cancel();
+            return; // the run still holds the token; it ends on its own
+        }
+        _stop.Dispose();
     }
 
     private async Task RunAsync(CancellationToken ct)

@@ -14,8 +14,8 @@ internal static partial class IngestJobsLog
     [LoggerMessage(EventId = 2802, Level = LogLevel.Warning, Message = "Ingestion job {Job} stopped by an error; it resumes from the table's offsets in {PauseSeconds} s")]
     public static partial void IngestJobRetrying(this ILogger logger, Exception exception, string job, double pauseSeconds);
 
-    [LoggerMessage(EventId = 2803, Level = LogLevel.Warning, Message = "Ingestion job {Job} did not stop within the shutdown timeout; its last batch is left uncommitted and is read again on restart")]
-    public static partial void IngestJobStopSlow(this ILogger logger, string job);
+    [LoggerMessage(EventId = 2803, Level = LogLevel.Warning, Message = "Ingestion job {Job} did not stop within {TimeoutSeconds} s; it ends once the commit under way does (a later run is fenced until then)")]
+    public static partial void IngestJobStopSlow(this ILogger logger, string job, double timeoutSeconds);
 
     [LoggerMessage(EventId = 2804, Level = LogLevel.Warning, Message = "Could not check ingestion job {Job}; the next check tries again")]
     public static partial void IngestJobCheckFailed(this ILogger logger, Exception exception, string job);

@@ -1,6 +1,7 @@
 using TableStore.Abstractions;
 using TableStore.Core;
 using TableStore.Core.Ingest;
+using TableStore.Ingest.Kafka;
 
 namespace TableStore.Grains.Ingest;
 
@@ -16,6 +17,15 @@ internal sealed class IngestJobsGrain(TableStoreRuntime runtime) : Grain, IInges
         catch (ArgumentException e) { throw new InvalidInputException(e.Message); }
         var table = await runtime.GetExistingTableAsync(spec.Table).ConfigureAwait(true);
         ChangeMessageDecoder.Create(spec.Format, table.Schema); // the format exists for this table
+        KafkaIngestion.CheckSettings(IngestJobOptions.From(spec)); // bad -X settings fail here, not in an endless retry
+        // Two jobs on one table, topic and group would fence each other forever.
+        var group = IngestJobOptions.From(spec).GroupFor(table.Identifier);
+        foreach (var other in await IngestJobStore.ListNamesAsync(runtime.Store, CancellationToken.None).ConfigureAwait(true))
+        {
+            if (other == spec.Name || await IngestJobStore.LoadAsync(runtime.Store, other, CancellationToken.None).ConfigureAwait(true) is not { } existing) continue;
+            if (existing.Table == spec.Table && existing.Topic == spec.Topic && IngestJobOptions.From(existing).GroupFor(table.Identifier) == group)
+                throw new InvalidInputException($"Ingestion job '{other}' already ingests topic '{spec.Topic}' into {spec.Table} as group {group}; stop it first, or give this one another --group.");
+        }
         await IngestJobStore.SaveAsync(runtime.Store, spec, CancellationToken.None).ConfigureAwait(true);
         return await GrainFactory.GetGrain<IIngestJobGrain>(spec.Name).RestartAsync(spec).ConfigureAwait(true);
     }

@@ -30,13 +30,30 @@ internal static class FreshnessBench
         Console.WriteLine("| CommitInterval | streams | writes | p50 ms | p90 ms | p99 ms | max ms | commits | level-0 files written |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         using var kafka = providers.Contains("kafka") ? new KafkaMockCluster() : null;
+        var breakdowns = new List<string>();
         foreach (var interval in intervals)
             foreach (var provider in providers)
-                await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), provider == "kafka" ? kafka!.BootstrapServers : null, seconds, writers, rowsPerWrite, pauseMs);
+                breakdowns.Add(await OneAsync(TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), provider == "kafka" ? kafka!.BootstrapServers : null, seconds, writers, rowsPerWrite, pauseMs));
+        Console.WriteLine();
+        Console.WriteLine("Where the time goes (p50 ms). The snapshot's commit time splits each latency in two: write call → snapshot commit " +
+            "(waiting for the commit interval, writing the files, writing manifests and the snapshot) and snapshot commit → subscriber " +
+            "(the rest of the snapshot put, reading its changes back, publishing, delivery). Group commit and snapshot put are the silo's " +
+            "metrics (tablestore.service.commit.batch.duration, tablestore.commit.duration), publish read and send its tablestore.service.publish.* ones.");
+        Console.WriteLine("| CommitInterval | streams | write → subscriber | write → snapshot | snapshot → subscriber | group commit (seal, flush, commit) | of it, snapshot put (manifests, snapshot) | publish: read changes | publish: send, acknowledged |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var line in breakdowns) Console.WriteLine(line);
     }
 
-    private static async Task OneAsync(TimeSpan interval, string? kafka, int seconds, int writers, int rowsPerWrite, int pauseMs)
+    private static async Task<string> OneAsync(TimeSpan interval, string? kafka, int seconds, int writers, int rowsPerWrite, int pauseMs)
     {
+        // The silo's own step timings, from its metrics (the silo runs in this process).
+        var steps = new ConcurrentDictionary<string, ConcurrentBag<double>>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        string[] wanted = ["tablestore.service.commit.batch.duration", "tablestore.commit.duration", "tablestore.service.publish.read.duration", "tablestore.service.publish.send.duration"];
+        listener.InstrumentPublished = (instrument, l) => { if (wanted.Contains(instrument.Name)) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => steps.GetOrAdd(instrument.Name, _ => []).Add(value));
+        listener.Start();
+        var sinceCommit = new ConcurrentBag<double>();
         var warehouse = Directory.CreateTempSubdirectory("tablestore-freshness-").FullName;
         var builder = new TestClusterBuilder(1);
         builder.Properties["TableStore:Warehouse"] = warehouse;
@@ -59,7 +76,12 @@ internal static class FreshnessBench
             await using var subscription = await client.SubscribeAsync(table, batch =>
             {
                 long now = Stopwatch.GetTimestamp();
-                foreach (var r in batch.Rows) latencies.Add(Stopwatch.GetElapsedTime((long)r.Values[1]!, now).TotalMilliseconds);
+                double fromCommit = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - batch.TimeMillis;
+                foreach (var r in batch.Rows)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime((long)r.Values[1]!, now).TotalMilliseconds);
+                    sinceCommit.Add(fromCommit);
+                }
                 return Task.CompletedTask;
             }, new SubscriptionOptions { Start = "latest" });
 
@@ -93,6 +115,15 @@ internal static class FreshnessBench
             }
             Console.WriteLine($"| {interval.TotalMilliseconds:N0} ms | {(kafka is null ? "in memory" : "Kafka")} | {writes:N0} | {P(0.5):N0} | {P(0.9):N0} | {P(0.99):N0} | {sorted[^1]:N0} | {commits:N0} | {files:N0} |");
             if (sorted.Count < expected) Console.WriteLine($"(only {sorted.Count:N0} of {expected:N0} rows arrived)");
+            static double Median(IEnumerable<double> values)
+            {
+                var v = values.Order().ToList();
+                return v.Count == 0 ? double.NaN : v[v.Count / 2];
+            }
+            double total = P(0.5), afterCommit = Median(sinceCommit);
+            double Step(string name) => Median(steps.GetValueOrDefault(name) ?? []);
+            return $"| {interval.TotalMilliseconds:N0} ms | {(kafka is null ? "in memory" : "Kafka")} | {total:N0} | {total - afterCommit:N0} | {afterCommit:N0} | " +
+                $"{Step("tablestore.service.commit.batch.duration"):N1} | {Step("tablestore.commit.duration"):N1} | {Step("tablestore.service.publish.read.duration"):N1} | {Step("tablestore.service.publish.send.duration"):N1} |";
         }
         finally
         {

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using TableStore.Abstractions;
 using TableStore.Core.Streaming;
 using TableStore.Core.Table;
+using TableStore.Grains.Diagnostics;
 
 namespace TableStore.Grains.Commit;
 
@@ -44,9 +46,13 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
                 await _stream.OnNextAsync(ChangeEvent.InLake(table, snapshotId, snapshot.CommitKind, snapshot.TimeMillis)).ConfigureAwait(true);
                 return;
             }
+            long started = Stopwatch.GetTimestamp();
             var batch = await new SnapshotChanges(at).ReadAsync(snapshot).ConfigureAwait(true);
+            long read = Stopwatch.GetTimestamp();
             foreach (var part in ChangeEvent.From(table, batch).Split(maxEventBytes))
                 await _stream.OnNextAsync(part).ConfigureAwait(true);
+            ServiceMetrics.PublishReadDuration.Record(Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, ServiceMetrics.Table(table));
+            ServiceMetrics.PublishSendDuration.Record(Stopwatch.GetElapsedTime(read).TotalMilliseconds, ServiceMetrics.Table(table));
         }
         catch (Exception e)
         {

@@ -13,6 +13,10 @@ internal static class ServiceMetrics
     public static readonly Counter<long> Rows = Meter.CreateCounter<long>("tablestore.service.rows", description: "Rows acknowledged");
     public static readonly Histogram<long> BatchWrites = Meter.CreateHistogram<long>("tablestore.service.commit.batch.writes", description: "Writes sharing one group commit");
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("tablestore.service.commit.batch.duration", "ms", "Seal, flush and commit of one group commit");
+    public static readonly Histogram<double> PublishReadDuration = Meter.CreateHistogram<double>("tablestore.service.publish.read.duration", "ms",
+        "Reading a committed snapshot's changes back from its files, to publish them");
+    public static readonly Histogram<double> PublishSendDuration = Meter.CreateHistogram<double>("tablestore.service.publish.send.duration", "ms",
+        "Handing a snapshot's change event (all its parts) to the stream provider until it acknowledged them (over Kafka: the brokers)");
     public static readonly Counter<long> Lookups = Meter.CreateCounter<long>("tablestore.service.lookups", description: "Point lookups served");
 
     public static readonly UpDownCounter<int> CompactionBacklog = Meter.CreateUpDownCounter<int>("tablestore.service.compaction.backlog",

@@ -305,7 +305,8 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         }
         var topic = metadata.Topics.SingleOrDefault(t => t.Topic == _options.Topic);
         if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
-            throw new InvalidInputException($"Kafka topic '{_options.Topic}' does not exist on {_options.BootstrapServers}.");
+            // Not bad input for good: Debezium creates its topics with the first change, so a job keeps trying.
+            throw new TableStoreException($"Kafka topic '{_options.Topic}' does not exist on {_options.BootstrapServers} (yet?).");
         if (topic.Error.Code != ErrorCode.NoError)
             throw new TableStoreException($"Kafka topic '{_options.Topic}' on {_options.BootstrapServers}: {topic.Error.Reason}.");
         return [.. topic.Partitions.Select(p => p.PartitionId).Order()];

@@ -90,10 +90,10 @@ public sealed partial class KafkaIngestProcessTests(ITestOutputHelper output)
                 await ProcessCluster.ProduceWithKcatAsync(kafka, topic, p, batch.Select(e => $$"""{"p":{{e.P}},"n":{{e.N}}}"""));
             }
         }
-        await ProduceAsync(1000);
-
+        // Started before its topic exists (Debezium creates topics with the first change): the job waits for it.
         var started = await CliAsync(first.Gateway, "ingest", "kafka", Table, "--bootstrap", kafka, "--topic", topic, "--format", "jsonl", "--job", "events");
         Assert.StartsWith($"Started ingestion job 'events': Kafka topic '{topic}' into {Table}, on ", started);
+        await ProduceAsync(1000);
         await Wait.UntilAsync(async () => await CountAsync(cluster) == produced.Count, "the job to ingest the first events");
 
         var listed = (await CliAsync(first.Gateway, "ingest", "list", "--format", "csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -9,7 +9,7 @@ namespace TableStore.Grains.Ingest;
 /// One run of a job: a <see cref="KafkaIngestion"/> on the thread pool (its consume loop blocks on the broker, so it
 /// stays off the grain's scheduler), restarted from the table's offsets after errors a retry may get past (brokers
 /// down, a store error, another activation that committed first), with a growing pause. Errors that need a person
-/// (a malformed event under <c>fail</c>, a missing topic or table) leave it failed.
+/// (a malformed event under <c>fail</c>, a dropped table) leave it failed; a topic that does not exist yet is waited for.
 /// </summary>
 internal sealed class IngestJobRun : IDisposable
 {

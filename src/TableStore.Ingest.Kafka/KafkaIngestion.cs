@@ -50,10 +50,10 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         var run = new Run(this, checkpoint, consumer, deadLetters, progress);
         IngestStopReason reason;
         try { reason = await run.ConsumeAsync(decoder, ct).ConfigureAwait(false); }
-        catch
+        catch (Exception e)
         {
             // Whatever stopped the reading, the commit under way ends before the error is reported and the clients go.
-            await run.SettleAsync().ConfigureAwait(false);
+            await run.SettleAsync(e).ConfigureAwait(false);
             throw;
         }
         var done = run.Progress();
@@ -74,12 +74,16 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
         private long? _lastSnapshot;
         private Task? _committing;
 
-        /// <summary>Waits for the commit under way, if any, without failing: the caller is already failing.</summary>
-        public async Task SettleAsync()
+        /// <summary>Waits for the commit under way, if any, without failing: the caller is already failing with <paramref name="failure"/>.</summary>
+        public async Task SettleAsync(Exception failure)
         {
             if (_committing is null) return;
             try { await _committing.ConfigureAwait(false); }
-            catch (Exception e) { owner._log.IngestConsumerError(_options.Topic, $"the last commit failed too: {e.Message}"); }
+            catch (Exception e) when (!ReferenceEquals(e, failure))
+            {
+                owner._log.IngestConsumerError(_options.Topic, $"the last commit failed too: {e.Message}");
+            }
+            catch (Exception) { } // the failure being reported
         }
 
         public async Task<IngestStopReason> ConsumeAsync(ChangeMessageDecoder decoder, CancellationToken ct)
@@ -125,11 +129,11 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
                 }
                 lastMessage = Stopwatch.GetTimestamp();
                 if (_batchMessages == 0) _batchStarted = lastMessage;
-                await TakeAsync(decoder, record, ct).ConfigureAwait(false);
+                await TakeAsync(decoder, record).ConfigureAwait(false);
             }
         }
 
-        private async Task TakeAsync(ChangeMessageDecoder decoder, ConsumeResult<byte[]?, byte[]?> record, CancellationToken ct)
+        private async Task TakeAsync(ChangeMessageDecoder decoder, ConsumeResult<byte[]?, byte[]?> record)
         {
             int partition = record.Partition.Value;
             long offset = record.Offset.Value;

@@ -41,11 +41,7 @@ internal static class IngestBench
             {
                 // Keyed by primary key, as Debezium does: one key's changes in one partition, in order.
                 var key = Encoding.UTF8.GetBytes(line[5..line.IndexOf(',', StringComparison.Ordinal)]);
-                while (true)
-                {
-                    try { producer.Produce(topic, new Message<byte[], byte[]> { Key = key, Value = Encoding.UTF8.GetBytes(line) }, Delivered); break; }
-                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(50)); }
-                }
+                KafkaMockCluster.Produce(producer, new TopicPartition(topic, Partition.Any), new Message<byte[], byte[]> { Key = key, Value = Encoding.UTF8.GetBytes(line) }, Delivered);
             }
             if (producer.Flush(TimeSpan.FromMinutes(2)) > 0 || failed > 0)
                 throw new InvalidOperationException($"{failed} messages failed delivery; more not delivered within 2 minutes");

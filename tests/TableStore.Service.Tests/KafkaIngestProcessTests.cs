@@ -26,18 +26,10 @@ public sealed partial class KafkaIngestProcessTests(ITestOutputHelper output)
         var kafka = await cluster.StartKafkaAsync();
         var topic = KafkaMock.Unique("events");
         await CreateTableAsync(cluster);
-        var produced = new List<(int P, long N)>();
+        var events = new EventLog(kafka, topic, Partitions: 3);
+        var produced = events.Produced;
         var random = new Random(7);
-        long next = 0;
-        async Task ProduceAsync(int count)
-        {
-            for (int p = 0; p < 3; p++)
-            {
-                var batch = Enumerable.Range(0, count).Select(_ => (P: p, N: next++)).ToList();
-                produced.AddRange(batch);
-                await ProcessCluster.ProduceWithKcatAsync(kafka, topic, p, batch.Select(e => $$"""{"p":{{e.P}},"n":{{e.N}},"note":"event {{e.N}}"}"""));
-            }
-        }
+        Task ProduceAsync(int count) => events.ProduceAsync(count);
 
         await ProduceAsync(3000);
         for (int round = 0; round < 6; round++)
@@ -79,17 +71,9 @@ public sealed partial class KafkaIngestProcessTests(ITestOutputHelper output)
         var first = await cluster.StartSiloAsync(settings: settings);
         var second = await cluster.StartSiloAsync(settings: settings);
         await CreateTableAsync(cluster);
-        var produced = new List<(int P, long N)>();
-        long next = 0;
-        async Task ProduceAsync(int count)
-        {
-            for (int p = 0; p < 2; p++)
-            {
-                var batch = Enumerable.Range(0, count).Select(_ => (P: p, N: next++)).ToList();
-                produced.AddRange(batch);
-                await ProcessCluster.ProduceWithKcatAsync(kafka, topic, p, batch.Select(e => $$"""{"p":{{e.P}},"n":{{e.N}}}"""));
-            }
-        }
+        var events = new EventLog(kafka, topic, Partitions: 2);
+        var produced = events.Produced;
+        Task ProduceAsync(int count) => events.ProduceAsync(count);
         // Started before its topic exists (Debezium creates topics with the first change): the job waits for it.
         var started = await CliAsync(first.Gateway, "ingest", "kafka", Table, "--bootstrap", kafka, "--topic", topic, "--format", "jsonl", "--job", "events");
         Assert.StartsWith($"Started ingestion job 'events': Kafka topic '{topic}' into {Table}, on ", started);
@@ -118,6 +102,25 @@ public sealed partial class KafkaIngestProcessTests(ITestOutputHelper output)
         var missing = await BuiltPrograms.RunCliAsync(null, ["ingest", "stop", "events", "--cluster", survivor.Gateway], new Dictionary<string, string?>());
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("There is no ingestion job 'events'", missing.Stderr);
+    }
+
+    /// <summary>The model: every event produced, in order, as (partition, unique number); kcat produces them as JSON Lines.</summary>
+    private sealed record EventLog(string Kafka, string Topic, int Partitions)
+    {
+        private long _next;
+
+        public List<(int P, long N)> Produced { get; } = [];
+
+        /// <summary>Produces <paramref name="perPartition"/> more events to each partition.</summary>
+        public async Task ProduceAsync(int perPartition)
+        {
+            for (int p = 0; p < Partitions; p++)
+            {
+                var batch = Enumerable.Range(0, perPartition).Select(_ => (P: p, N: _next++)).ToList();
+                Produced.AddRange(batch);
+                await ProcessCluster.ProduceWithKcatAsync(Kafka, Topic, p, batch.Select(e => $$"""{"p":{{e.P}},"n":{{e.N}},"note":"event {{e.N}}"}"""));
+            }
+        }
     }
 
     private static async Task<string> CliAsync(string gateway, params string[] args)

@@ -13,13 +13,14 @@ internal sealed class IngestJobsGrain(TableStoreRuntime runtime) : Grain, IInges
 {
     public async Task<IngestJobStatus> StartAsync(IngestJobSpec spec)
     {
-        try { IngestJobOptions.From(spec); }
+        KafkaIngestOptions options;
+        try { options = IngestJobOptions.From(spec); }
         catch (ArgumentException e) { throw new InvalidInputException(e.Message); }
         var table = await runtime.GetExistingTableAsync(spec.Table).ConfigureAwait(true);
         ChangeMessageDecoder.Create(spec.Format, table.Schema); // the format exists for this table
-        KafkaIngestion.CheckSettings(IngestJobOptions.From(spec)); // bad -X settings fail here, not in an endless retry
+        KafkaIngestion.CheckSettings(options); // bad -X settings fail here, not in an endless retry
         // Two jobs on one table, topic and group would fence each other forever.
-        var group = IngestJobOptions.From(spec).GroupFor(table.Identifier);
+        var group = options.GroupFor(table.Identifier);
         foreach (var other in await IngestJobStore.ListNamesAsync(runtime.Store, CancellationToken.None).ConfigureAwait(true))
         {
             if (other == spec.Name || await IngestJobStore.LoadAsync(runtime.Store, other, CancellationToken.None).ConfigureAwait(true) is not { } existing) continue;

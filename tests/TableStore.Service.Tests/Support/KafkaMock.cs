@@ -29,33 +29,7 @@ public sealed class KafkaMock : IDisposable
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 
     /// <summary>Every message of the topic's partitions up to now, read by a plain Kafka consumer (independent of the provider).</summary>
-    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        int partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = BootstrapServers,
-            GroupId = Unique("reader"),
-            EnableAutoCommit = false,
-        }).Build();
-        var read = new List<ConsumeResult<byte[], byte[]>>();
-        for (int p = 0; p < partitions; p++)
-        {
-            var partition = new TopicPartition(topic, p);
-            var end = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High;
-            if (end.Value == 0) continue;
-            consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-            while (true)
-            {
-                var r = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{partition} did not give its messages up to {end}.");
-                read.Add(r);
-                if (r.Offset.Value + 1 >= end.Value) break;
-            }
-            consumer.Unassign();
-        }
-        return read;
-    }
+    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic) => KafkaMockCluster.ReadAll(BootstrapServers, topic);
 
     /// <summary>The offset the group committed for a partition (the checkpoint), or null.</summary>
     public long? Committed(string group, string topic, int partition)

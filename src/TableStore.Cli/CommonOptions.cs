@@ -48,6 +48,25 @@ internal static class CommonOptions
         return items;
     }
 
+    /// <summary><c>-X key=value</c> (repeatable): librdkafka settings, as kcat takes them.</summary>
+    public static Option<string[]> KafkaSettings(string forWhat) => new("-X")
+    {
+        Description = $"A librdkafka setting for the {forWhat}, e.g. -X security.protocol=SASL_SSL (repeatable)",
+        HelpName = "key=value",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Adds each <c>key=value</c> of <see cref="KafkaSettings"/> to <paramref name="into"/>.</summary>
+    public static void AddKafkaSettings(string[]? settings, IDictionary<string, string> into)
+    {
+        foreach (var setting in settings ?? [])
+        {
+            int eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new InvalidInputException($"Invalid -X '{setting}': expected key=value, e.g. -X security.protocol=SASL_SSL.");
+            into[setting[..eq].Trim()] = setting[(eq + 1)..];
+        }
+    }
+
     public static TextWriter Out(this ParseResult pr) => pr.InvocationConfiguration.Output;
 
     public static TextWriter Err(this ParseResult pr) => pr.InvocationConfiguration.Error;

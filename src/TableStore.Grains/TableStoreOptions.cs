@@ -42,6 +42,12 @@ public sealed class TableStoreOptions
     public int MaxPublishedEventBytes { get; set; } = 768 * 1024;
 
     /// <summary>
+    /// A snapshot whose publish fails (the stream's brokers unreachable) is published again, before any later one,
+    /// up to this many attempts in all (1 s, 2 s… apart); then it is given up and subscribers read it from the lake.
+    /// </summary>
+    public int PublishAttempts { get; set; } = 5;
+
+    /// <summary>
     /// A write staged in parts (too large for one message) that got no part and no commit for this long is given up:
     /// its staged rows are deleted by the table's maintenance (never visible; see docs/architecture.md, "Writes larger than one request").
     /// </summary>

@@ -1,7 +1,13 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
+using TableStore.Abstractions;
 using TableStore.Client;
+using TableStore.Core.Api;
+using TableStore.Core.Table;
+using TableStore.Streaming.Kafka;
+using TableStore.Tests.Shared;
 using TableStore.Core.Data;
 using TableStore.Core.Streaming;
 using TableStore.Service.Tests.Support;
@@ -101,5 +107,88 @@ public sealed class KafkaStreamTests(KafkaClusterFixture fixture)
         await Wait.UntilAsync(() => batches.Count >= 2, "the snapshot too large to publish");
         var second = batches.Last();
         Assert.Equal((marked, KafkaClusterFixture.MaxPublishedChangeRows + 500), (second.SnapshotId, second.Rows.Count));
+    }
+
+    [Fact]
+    public async Task Snapshots_record_where_their_changes_are_published_and_a_hybrid_read_from_the_lake_then_Kafka_equals_the_lake_read()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("kafka_hybrid");
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, note STRING", ["id"], [], 2));
+        var random = new Random(7);
+        async Task WriteAsync(int step, int rows) => await client.WriteAsync(table, [.. Enumerable.Range(0, rows).Select(_ => random.Next(6) == 0
+            ? new ChangeRow(RowKind.Delete, [(long)random.Next(5000), null])
+            : new ChangeRow(RowKind.Insert, [(long)random.Next(5000), $"step {step} note"]))]);
+        for (int step = 0; step < 12; step++)
+            // Mostly small writes; one in parts (over 4 KiB), one only a marker (over 3,000 rows): read from the lake.
+            await WriteAsync(step, step == 5 ? 400 : step == 8 ? KafkaClusterFixture.MaxPublishedChangeRows + 100 : random.Next(1, 20));
+
+        await using var store = new EmbeddedTableStore(fixture.Warehouse);
+        var lakeTable = await store.Catalog.GetTableAsync(Identifier.Parse(table));
+        var latest = (await lakeTable.Snapshots.LatestAsync())!;
+        var position = Assert.Single(latest.LogOffsets, p => p.Key.StartsWith(ChangeStreams.KafkaPositionPrefix, StringComparison.Ordinal));
+        Assert.True(ChangeStreams.TryParseKafkaPositionKey(position.Key, out var topic, out _) && topic == fixture.ChangesTopic, position.Key);
+        // The first snapshots may predate the table's first acknowledged publish: they record no position (the reader
+        // polls the lake until it meets one that does).
+        long recorded = 1;
+        while (!(await lakeTable.Snapshots.GetAsync(recorded)).LogOffsets.ContainsKey(position.Key)) recorded++;
+
+        var kafka = new KafkaStreamOptions { BootstrapServers = fixture.Kafka.BootstrapServers, Topic = fixture.ChangesTopic };
+        foreach (var start in new[] { $"snapshot:{recorded}", $"snapshot:{(recorded + latest.Id) / 2}", "earliest" })
+        {
+            // The lake is checked only if Kafka stays quiet for long (it is read first from the start snapshot's positions).
+            var options = new StreamingOptions { Start = StreamStart.Parse(start), LakeCheckInterval = TimeSpan.FromSeconds(10), IdleTimeout = TimeSpan.FromMinutes(1) };
+            var logged = new RecordingLogger();
+            await using var log = new KafkaChangeLog(table, kafka, logged);
+            var reader = new StreamingReader(lakeTable, log);
+            var hybrid = new List<ChangeBatch>();
+            await foreach (var batch in reader.ReadAsync(options))
+            {
+                hybrid.Add(batch);
+                if (batch.SnapshotId == latest.Id) break;
+            }
+            var lake = await new StreamingReader(lakeTable).ReadAsync(options with { IdleTimeout = TimeSpan.Zero }).ToListAsync();
+            Assert.Equal(lake.Select(Show), hybrid.Select(Show));
+            Assert.True(reader.FromChangeLog > 0, $"from {start}: {reader.FromChangeLog} of {hybrid.Count} snapshots came from Kafka; log: {logged}");
+        }
+
+        // Live: a reader caught up with the lake gets new snapshots from Kafka; the CLI's "stream --bootstrap" prints
+        // the same as its read of the lake.
+        var cliArgs = new[] { "stream", table, "--warehouse", fixture.Warehouse, "--from", "snapshot:2", "--max-snapshots", "", "--format", "jsonl" };
+        await using (var log = new KafkaChangeLog(table, kafka))
+        {
+            var reader = new StreamingReader(lakeTable, log);
+            await using var live = reader.ReadAsync(new StreamingOptions { LakeCheckInterval = TimeSpan.FromMinutes(5) }).GetAsyncEnumerator();
+            var moving = live.MoveNextAsync().AsTask();
+            await WriteAsync(100, 3);
+            Assert.True(await moving);
+            Assert.Equal(1, reader.FromChangeLog);
+        }
+        var last = (await lakeTable.Snapshots.LatestIdAsync())!.Value;
+        cliArgs[7] = (last - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var plain = await BuiltPrograms.RunCliAsync(null, cliArgs, new Dictionary<string, string?>());
+        var hybridCli = await BuiltPrograms.RunCliAsync(null, [.. cliArgs, "--bootstrap", fixture.Kafka.BootstrapServers, "--topic", fixture.ChangesTopic],
+            new Dictionary<string, string?> { ["TABLESTORE_DEBUG"] = "1" });
+        Assert.True(hybridCli.ExitCode == 0, hybridCli.Stderr);
+        Assert.Contains($"Reading the changes of {table} from Kafka at {fixture.ChangesTopic}", hybridCli.Stderr);
+        Assert.Equal(plain.Stdout, hybridCli.Stdout);
+        Assert.Contains($"\"_snapshot\":{last},", plain.Stdout); // the live write, printed by both
+    }
+
+    private static string Show(ChangeBatch b) =>
+        $"{b.SnapshotId} {b.Kind} full={b.IsFullSnapshot}: " + string.Join(" ", b.Rows.Select(r => $"{r.Kind.ToShortString()}({string.Join(",", r.Values)})"));
+
+    private sealed class RecordingLogger : ILogger
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{logLevel} {formatter(state, exception)} {exception}");
+
+        public override string ToString() => string.Join("\n", _lines);
     }
 }

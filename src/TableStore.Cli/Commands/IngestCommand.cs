@@ -37,7 +37,7 @@ internal static class IngestCommand
         onError.AcceptOnlyFromAmong([.. MalformedEventPolicyNames.All]);
         var deadLetterTopic = new Option<string?>("--dead-letter-topic") { Description = "With --on-error dead-letter: where malformed events go (default <topic>.dead-letter)", HelpName = "TOPIC" };
         var job = new Option<string?>("--job") { Description = "With --cluster: the job's name (default <db>.<table>.<topic>); starting a job of that name again replaces it", HelpName = "NAME" };
-        var settings = new Option<string[]>("-X") { Description = "A librdkafka setting for the consumer, e.g. -X security.protocol=SASL_SSL (repeatable)", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
+        var settings = CommonOptions.KafkaSettings("consumer");
         var kafka = new Command("kafka", "Ingest change events from a Kafka topic into a table, exactly once; a rerun resumes where the table's last snapshot left off. With --cluster: start it as a job of the service, which runs until 'ingest stop'")
         {
             table, bootstrap, topic, format, group, maxMessages, untilIdle, onError, deadLetterTopic, job, settings,
@@ -64,12 +64,7 @@ internal static class IngestCommand
                 OnError = MalformedEventPolicyNames.Parse(pr.GetValue(onError)!),
                 DeadLetterTopic = pr.GetValue(deadLetterTopic),
             };
-            foreach (var setting in pr.GetValue(settings) ?? [])
-            {
-                int eq = setting.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0) throw new InvalidInputException($"Invalid -X '{setting}': expected key=value, e.g. -X security.protocol=SASL_SSL.");
-                options.Settings[setting[..eq].Trim()] = setting[(eq + 1)..];
-            }
+            CommonOptions.AddKafkaSettings(pr.GetValue(settings), options.Settings);
             options.Validate();
             await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
             if (store is TableStoreClient client)

@@ -15,6 +15,12 @@ public sealed record StreamingOptions
     /// <summary>How often the snapshot list is checked while waiting for the next commit.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// With a change log (a hybrid read): how long the log may stay quiet before the lake is checked for snapshots it
+    /// did not bring (compactions, which are never published, and publishes that were lost).
+    /// </summary>
+    public TimeSpan LakeCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>End the read when no new snapshot arrives for this long; null: follow until cancelled.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 }

@@ -12,10 +12,16 @@ namespace TableStore.Core.Streaming;
 /// + 1; a caller that stops early records its last batch with <see cref="ConsumerManager.SetAsync"/>), so a reader
 /// that crashes mid-batch gets that batch again (at least once; exactly once per snapshot id for a reader that
 /// keeps the ids it applied). A snapshot that expired before it was read is an error, never a silent gap.
+/// Without a <paramref name="changeLog"/> new snapshots are found by polling the lake; with one (the service's Kafka
+/// topic), a hybrid read: the start from the lake, then the log from the positions that snapshot records, and the
+/// lake again for whatever the log lacks, so the batches are the same either way.
 /// </summary>
-public sealed class StreamingReader(FileStoreTable table)
+public sealed class StreamingReader(FileStoreTable table, IChangeLog? changeLog = null)
 {
     private readonly SnapshotChanges _changes = new(table);
+
+    /// <summary>Batches delivered from the change log rather than read from the lake (0 without a log).</summary>
+    public long FromChangeLog { get; private set; }
 
     public async IAsyncEnumerable<ChangeBatch> ReadAsync(StreamingOptions options, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -27,20 +33,42 @@ public sealed class StreamingReader(FileStoreTable table)
             if (options.ConsumerId is { } c) await table.Consumers.SetAsync(c, next, ct).ConfigureAwait(false);
         }
 
+        var log = changeLog is null ? null : new ChangeLogFollower(changeLog);
+        // A snapshot's positions are at or before where its own changes and all later ones are published.
+        log?.Follow(await snapshots.TryGetAsync(next, ct).ConfigureAwait(false) ?? await snapshots.LatestAsync(ct).ConfigureAwait(false));
         var idleSince = table.Time.GetTimestamp();
+        // Without a log, the lake is read for every snapshot. With one, from its positions on, the log comes first;
+        // the lake is read for what the log lacks (a gap, a marker) and, once the log is quiet for a while, until it
+        // has nothing new: compactions are never published, and a publish can be lost.
+        bool checkLake = log is not { Following: true };
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var snapshot = await snapshots.TryGetAsync(next, ct).ConfigureAwait(false);
-            if (snapshot is null)
+            var batch = log?.Take(next);
+            if (batch is not null) FromChangeLog++;
+            else if (log is null || checkLake || log.LakeNeeded)
             {
-                if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } earliest && earliest > next)
-                    throw new SnapshotNotFoundException($"The stream of {table.Identifier} fell behind: snapshot {next} expired before it was read (the earliest retained is {earliest}). Use a consumer id (it protects the snapshots it needs) and restart from earliest.");
+                var snapshot = await snapshots.TryGetAsync(next, ct).ConfigureAwait(false);
+                if (snapshot is not null)
+                {
+                    batch = await _changes.ReadAsync(snapshot, ct).ConfigureAwait(false);
+                    // The first snapshot that records where the log is (older ones predate publishing there): from here the log comes first.
+                    if (log?.Follow(snapshot) == true) checkLake = false;
+                }
+                else
+                {
+                    if (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) is { } earliest && earliest > next)
+                        throw new SnapshotNotFoundException($"The stream of {table.Identifier} fell behind: snapshot {next} expired before it was read (the earliest retained is {earliest}). Use a consumer id (it protects the snapshots it needs) and restart from earliest.");
+                    checkLake = false;
+                }
+            }
+            if (batch is null)
+            {
                 if (options.IdleTimeout is { } idle && table.Time.GetElapsedTime(idleSince) >= idle) yield break;
-                await Task.Delay(options.PollInterval, table.Time, ct).ConfigureAwait(false);
+                if (log is null) await Task.Delay(options.PollInterval, table.Time, ct).ConfigureAwait(false);
+                else checkLake = !await log.WaitAsync(log.Following ? options.LakeCheckInterval : options.PollInterval, table.Time, ct).ConfigureAwait(false);
                 continue;
             }
-            var batch = await _changes.ReadAsync(snapshot, ct).ConfigureAwait(false);
             yield return batch;
             next++;
             idleSince = table.Time.GetTimestamp();

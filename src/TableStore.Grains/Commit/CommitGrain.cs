@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using TableStore.Core.Api;
@@ -6,6 +7,7 @@ using TableStore.Core;
 using TableStore.Core.Commit.GroupCommit;
 using TableStore.Grains.Diagnostics;
 using TableStore.Grains.Maintenance;
+using TableStore.Streaming.Kafka;
 
 namespace TableStore.Grains.Commit;
 
@@ -33,8 +35,10 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 DeduplicationSnapshots = options.WriteDeduplicationSnapshots,
             },
             runtime.Time, WakeAfter, log, cancellationToken).ConfigureAwait(true);
-        var publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows, options.MaxPublishedEventBytes, log);
+        var publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows,
+            options.MaxPublishedEventBytes, options.PublishAttempts, ServiceProvider.GetKeyedService<KafkaPublishedOffsets>(options.StreamProvider), log);
         _committer.Committed += publisher.Publish;
+        _committer.LogPositions = () => publisher.Position;
         _committer.BatchEnded += RecordMetrics;
         runtime.TrackWrites(TableName);
         var maintenance = new MaintenanceSchedule(runtime.Time, runtime.Options.AbandonedUploadTimeout, log);

@@ -15,7 +15,7 @@ public sealed class ClusterClientKafkaStreamConfigurator : ClusterClientPersiste
 {
     public ClusterClientKafkaStreamConfigurator(string name, IClientBuilder builder) : base(name, builder, KafkaAdapterFactory.Create)
     {
-        builder.ConfigureServices(services => KafkaStreamOptionsValidator.AddFor(services, name));
+        builder.ConfigureServices(services => KafkaStreamOptionsValidator.AddFor(services, name).AddKeyedSingleton<KafkaPublishedOffsets>(name));
     }
 
     public ClusterClientKafkaStreamConfigurator ConfigureKafka(Action<OptionsBuilder<KafkaStreamOptions>> configure)

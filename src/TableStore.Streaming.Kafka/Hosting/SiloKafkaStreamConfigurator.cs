@@ -13,7 +13,7 @@ public sealed class SiloKafkaStreamConfigurator : SiloPersistentStreamConfigurat
     public SiloKafkaStreamConfigurator(string name, Action<Action<IServiceCollection>> configureServicesDelegate)
         : base(name, configureServicesDelegate, KafkaAdapterFactory.Create)
     {
-        ConfigureDelegate(services => KafkaStreamOptionsValidator.AddFor(services, name).ConfigureNamedOptionForLogging<SimpleQueueCacheOptions>(name));
+        ConfigureDelegate(services => KafkaStreamOptionsValidator.AddFor(services, name).ConfigureNamedOptionForLogging<SimpleQueueCacheOptions>(name).AddKeyedSingleton<KafkaPublishedOffsets>(name));
     }
 
     public SiloKafkaStreamConfigurator ConfigureKafka(Action<OptionsBuilder<KafkaStreamOptions>> configure)

@@ -11,7 +11,7 @@ namespace TableStore.Streaming.Kafka.Providers;
 /// Writes a stream's events as one message to the partition its queue maps to, and makes a receiver per queue.
 /// A publish returns once the brokers acknowledged the message (<c>acks=all</c>), or fails: nothing is dropped silently.
 /// </summary>
-internal sealed class KafkaAdapter(string name, KafkaClients clients, IProducer<byte[], byte[]> producer, KafkaQueues queues, Serializer serializer, ILoggerFactory loggers)
+internal sealed class KafkaAdapter(string name, KafkaClients clients, IProducer<byte[], byte[]> producer, KafkaQueues queues, Serializer serializer, KafkaPublishedOffsets published, ILoggerFactory loggers)
     : IQueueAdapter, IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer = producer;
@@ -37,6 +37,7 @@ internal sealed class KafkaAdapter(string name, KafkaClients clients, IProducer<
         try
         {
             var delivered = await _producer.ProduceAsync(new TopicPartition(topic, partition), new Message<byte[], byte[]> { Key = streamId.FullKey.ToArray(), Value = payload }).ConfigureAwait(false);
+            published.Record(streamId, delivered.TopicPartitionOffset);
             _log.Published(streamId, delivered.TopicPartitionOffset, payload.Length);
         }
         catch (ProduceException<byte[], byte[]> e)

@@ -12,7 +12,7 @@ namespace TableStore.Streaming.Kafka.Providers;
 /// Makes the provider's adapter (after reading the topic's partitions, which fix the stream queues), its cache (the
 /// silo's recent messages per queue, which is how far a subscriber can rewind) and its failure handler.
 /// </summary>
-internal sealed class KafkaAdapterFactory(string name, KafkaStreamOptions options, SimpleQueueCacheOptions cacheOptions, Serializer serializer, ILoggerFactory loggers)
+internal sealed class KafkaAdapterFactory(string name, KafkaStreamOptions options, SimpleQueueCacheOptions cacheOptions, Serializer serializer, KafkaPublishedOffsets published, ILoggerFactory loggers)
     : IQueueAdapterFactory, IDisposable
 {
     private readonly SimpleQueueAdapterCache _cache = new(cacheOptions, name, loggers);
@@ -22,7 +22,7 @@ internal sealed class KafkaAdapterFactory(string name, KafkaStreamOptions option
 
     public static KafkaAdapterFactory Create(IServiceProvider services, string name) =>
         ActivatorUtilities.CreateInstance<KafkaAdapterFactory>(services, name,
-            services.GetOptionsByName<KafkaStreamOptions>(name), services.GetOptionsByName<SimpleQueueCacheOptions>(name));
+            services.GetOptionsByName<KafkaStreamOptions>(name), services.GetOptionsByName<SimpleQueueCacheOptions>(name), services.GetRequiredKeyedService<KafkaPublishedOffsets>(name));
 
     [Obsolete("Orleans calls the overload with a cancellation token.")]
     public Task<IQueueAdapter> CreateAdapter() => CreateAdapter(CancellationToken.None);
@@ -41,7 +41,7 @@ internal sealed class KafkaAdapterFactory(string name, KafkaStreamOptions option
             producer.Dispose();
             throw;
         }
-        return _adapter = new KafkaAdapter(name, _clients, producer, _queues, serializer, loggers);
+        return _adapter = new KafkaAdapter(name, _clients, producer, _queues, serializer, published, loggers);
     }
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;

@@ -25,15 +25,16 @@ internal sealed class KafkaClients(KafkaStreamOptions options)
             LingerMs = 2,
         })), (b, h) => b.SetOAuthBearerTokenRefreshHandler(h)).Build();
 
-    public IConsumer<byte[], byte[]> CreateConsumer(string clientId) =>
+    /// <summary>A consumer of the silos' group, or of <paramref name="groupId"/> (a reader that commits nothing), that starts where <paramref name="reset"/> says when it has no valid offset.</summary>
+    public IConsumer<byte[], byte[]> CreateConsumer(string clientId, string? groupId = null, AutoOffsetReset? reset = null) =>
         WithToken(new ConsumerBuilder<byte[], byte[]>(Configure(new ConsumerConfig
         {
             ClientId = clientId,
-            GroupId = options.ConsumerGroup,
+            GroupId = groupId ?? options.ConsumerGroup,
             // Offsets are committed by the receiver once messages are delivered, never by librdkafka on its own.
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
-            AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
+            AutoOffsetReset = reset ?? (options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest),
             // Partitions are assigned by Orleans' queue balancer, not by a group rebalance; the group only keeps offsets.
             EnablePartitionEof = false,
             // How long a broker may hold a fetch when the partition has nothing new: the delay a quiet partition adds

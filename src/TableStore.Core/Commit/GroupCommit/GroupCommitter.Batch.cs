@@ -89,6 +89,7 @@ public sealed partial class GroupCommitter
                 {
                     BaseSnapshotId = _latest ?? 0,
                     Properties = new Dictionary<string, string> { [WriteIds.SnapshotProperty] = WriteIds.Encode(ids) },
+                    LogOffsets = LogPositions?.Invoke(),
                 },
                 AbortAsync).ConfigureAwait(true);
             var snapshotId = committed!.Value.Result.SnapshotId; // a flush always returns messages

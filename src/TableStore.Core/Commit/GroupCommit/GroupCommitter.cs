@@ -58,6 +58,12 @@ public sealed partial class GroupCommitter
     /// <summary>A batch committed: its snapshot id and the table it was committed with (e.g. to publish its changes).</summary>
     public event Action<long, FileStoreTable>? Committed;
 
+    /// <summary>
+    /// Positions to record in each snapshot's <see cref="Manifest.Snapshot.LogOffsets"/>, asked for as the commit is
+    /// made (where the table's changes are published: a hybrid reader starts there); null or empty: none new.
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, string>?>? LogPositions { get; set; }
+
     /// <summary>A batch ended, committed or not (for metrics).</summary>
     public event Action<GroupCommitStats>? BatchEnded;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using TableStore.Abstractions;
+using TableStore.Core;
 using TableStore.Core.Streaming;
 using TableStore.Streaming.Kafka;
 using TableStore.Streaming.Kafka.Reading;
@@ -36,9 +37,6 @@ public sealed class KafkaChangeLog : IChangeLog
         _reader = new KafkaStreamReader(options, "tablestore-hybrid-reader", _log, typeof(ChangeEvent).Assembly);
     }
 
-    /// <summary>Entries handed to the reader (whole snapshots and markers).</summary>
-    public long Entries { get; private set; }
-
     public bool Seek(IReadOnlyDictionary<string, string> logOffsets)
     {
         var positions = new List<TopicPartitionOffset>();
@@ -46,7 +44,13 @@ public sealed class KafkaChangeLog : IChangeLog
             if (ChangeStreams.TryParseKafkaPositionKey(key, out var topic, out var partition) && topic == _reader.Topic
                 && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
                 positions.Add(new TopicPartitionOffset(topic, partition, offset));
-        if (positions.Count == 0) return false;
+        if (positions.Count == 0)
+        {
+            // Positions on another topic only: this reader was pointed at the wrong one, and would poll the lake for good.
+            var elsewhere = logOffsets.Keys.Where(k => ChangeStreams.TryParseKafkaPositionKey(k, out var t, out _) && t != _reader.Topic).ToList();
+            if (elsewhere.Count > 0) _log.ChangeLogOtherTopic(_table, _reader.Topic, string.Join(", ", elsewhere));
+            return false;
+        }
         _reader.Assign(positions);
         if (_log.IsEnabled(LogLevel.Information)) _log.ChangeLogSeek(_table, string.Join(", ", positions.Select(p => p.ToString())));
         return true;
@@ -63,19 +67,35 @@ public sealed class KafkaChangeLog : IChangeLog
             try { message = await Task.Run(() => _reader.Read(_stream, TimeSpan.FromMilliseconds(left), ct), ct).ConfigureAwait(false); }
             catch (KafkaException e)
             {
-                // The lake has everything: a log that cannot be read only makes the reader look there.
+                // The lake has everything: a log that cannot be read only makes the reader look there, once per wait.
                 _log.ChangeLogUnreadable(e, _table, e.Error.Reason);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)), ct).ConfigureAwait(false);
                 return null;
             }
             if (message is null) return null;
             if (_log.IsEnabled(LogLevel.Debug)) _log.ChangeLogRead(_table, message.Events.Count, message.Position.ToString());
             foreach (var e in message.Events.OfType<ChangeEvent>())
-                if (_parts.Add(e) is { } whole) _ready.Enqueue(whole);
+            {
+                ChangeEvent? whole;
+                try { whole = _parts.Add(e); }
+                catch (ArgumentException ex)
+                {
+                    _log.ChangeLogEntryUnreadable(ex, _table, e.SnapshotId); // parts that do not fit together: the lake has it
+                    whole = e with { ReadFromLake = true, Rows = [], Part = 0, Parts = 1 };
+                }
+                if (whole is not null) _ready.Enqueue(whole);
+            }
         }
         var next = _ready.Dequeue();
         _parts.DropBefore(next.SnapshotId);
-        Entries++;
-        return new ChangeLogEntry(next.SnapshotId, next.ReadFromLake ? null : next.ToBatch());
+        if (next.ReadFromLake) return new ChangeLogEntry(next.SnapshotId, null, next.SchemaId);
+        try { return new ChangeLogEntry(next.SnapshotId, next.ToBatch(), next.SchemaId); }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or TableStoreException)
+        {
+            // Rows this client cannot decode (another version's encoding): the lake serves that snapshot.
+            _log.ChangeLogEntryUnreadable(e, _table, next.SnapshotId);
+            return new ChangeLogEntry(next.SnapshotId, null, next.SchemaId);
+        }
     }
 
     public ValueTask DisposeAsync()

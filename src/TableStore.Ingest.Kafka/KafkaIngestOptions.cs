@@ -42,8 +42,45 @@ public sealed class KafkaIngestOptions
     /// <summary>How long to wait for the topic's metadata, and for a dead-letter copy to be acknowledged.</summary>
     public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>More librdkafka settings for the consumer and the dead-letter producer (SASL, SSL, …), as kcat's <c>-X</c>.</summary>
+    /// <summary>
+    /// More librdkafka settings for the consumer and the dead-letter producer (SASL, SSL, …), as kcat's <c>-X</c>. A
+    /// value <c>env:NAME</c> is read from environment variable NAME where the ingestion runs (<see cref="ResolvedSettings"/>).
+    /// </summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The prefix of a setting value that names an environment variable holding the value.</summary>
+    public const string EnvironmentReference = "env:";
+
+    /// <summary>
+    /// Settings whose values are secrets (passwords, keys, tokens, JAAS configs). A job of the service is stored in the
+    /// warehouse, so it takes these only as <see cref="EnvironmentReference"/>s, resolved on the silo that runs it.
+    /// </summary>
+    public static bool IsSecret(string key) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("jaas", StringComparison.OrdinalIgnoreCase) || key.Contains("oauthbearer.config", StringComparison.OrdinalIgnoreCase)
+        || key.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || key.Equals("ssl.key.pem", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <see cref="Settings"/> with each <c>env:NAME</c> replaced by that variable's value; a variable that is not set
+    /// is an <see cref="InvalidInputException"/> naming it.
+    /// </summary>
+    public Dictionary<string, string> ResolvedSettings(Func<string, string?>? getEnvironment = null)
+    {
+        getEnvironment ??= Environment.GetEnvironmentVariable;
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in Settings)
+        {
+            if (!value.StartsWith(EnvironmentReference, StringComparison.Ordinal))
+            {
+                resolved[key] = value;
+                continue;
+            }
+            var variable = value[EnvironmentReference.Length..];
+            resolved[key] = getEnvironment(variable) ?? throw new InvalidInputException(
+                $"Kafka setting {key} is to be read from environment variable {variable} (-X {key}={value}), which is not set where the ingestion runs ({Environment.MachineName}).");
+        }
+        return resolved;
+    }
 
     public string DeadLetterTopicOrDefault => DeadLetterTopic ?? Topic + ".dead-letter";
 

@@ -255,7 +255,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
     private static IConsumer<byte[]?, byte[]?> BuildConsumer(KafkaIngestOptions options, string group, ILogger log)
     {
         // The user's settings first: the ones exactly-once depends on are set after them and win.
-        var config = new ConsumerConfig(new Dictionary<string, string>(options.Settings))
+        var config = new ConsumerConfig(options.ResolvedSettings())
         {
             BootstrapServers = options.BootstrapServers,
             GroupId = group,
@@ -277,7 +277,7 @@ public sealed class KafkaIngestion(FileStoreTable table, KafkaIngestOptions opti
 
     private static IProducer<byte[]?, byte[]?> BuildProducer(KafkaIngestOptions options)
     {
-        var config = new ProducerConfig(new Dictionary<string, string>(options.Settings))
+        var config = new ProducerConfig(options.ResolvedSettings())
         {
             BootstrapServers = options.BootstrapServers,
             ClientId = "tablestore-ingest-dead-letter",

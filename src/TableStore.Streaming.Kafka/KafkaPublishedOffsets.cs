@@ -20,10 +20,13 @@ public sealed class KafkaPublishedOffsets
     /// <summary>The partition and offset after the last publish on <paramref name="stream"/> acknowledged here; false if none is known.</summary>
     public bool TryGetNext(StreamId stream, out TopicPartitionOffset next) => _next.TryGetValue(stream, out next!);
 
+    private int _recorded;
+
+    /// <summary>A stream's publishes are acknowledged one after the other (its publisher waits for each), so the last one recorded is the latest.</summary>
     internal void Record(StreamId stream, TopicPartitionOffset delivered)
     {
-        if (_next.Count >= MaxStreams && !_next.ContainsKey(stream)) _next.Clear();
-        var next = new TopicPartitionOffset(delivered.TopicPartition, delivered.Offset.Value + 1);
-        _next.AddOrUpdate(stream, next, (_, known) => known.TopicPartition == next.TopicPartition && known.Offset.Value > next.Offset.Value ? known : next);
+        // Counting the map takes all its locks: look only now and then.
+        if (Interlocked.Increment(ref _recorded) % 1024 == 0 && _next.Count >= MaxStreams) _next.Clear();
+        _next[stream] = new TopicPartitionOffset(delivered.TopicPartition, delivered.Offset.Value + 1);
     }
 }

@@ -135,6 +135,9 @@ public sealed class IngestCommandTests : CliTestBase, IDisposable
         Assert.Contains($"Kafka topic '{_topic}' does not exist", (await FailAsync(Ingest("--format", "jsonl", "--until-idle", "1"))).Stderr);
         Assert.Contains("needs --on-error dead-letter", (await FailAsync(Ingest("--format", "jsonl", "--dead-letter-topic", "x"))).Stderr);
         Assert.Contains("Invalid -X 'nonsense'", (await FailAsync(Ingest("--format", "jsonl", "-X", "nonsense"))).Stderr);
+        // A secret may come from the environment (env:NAME); one that is not set is named.
+        Assert.Contains("Kafka setting sasl.password is to be read from environment variable TABLESTORE_TEST_UNSET_SECRET (-X sasl.password=env:TABLESTORE_TEST_UNSET_SECRET), which is not set",
+            (await FailAsync(Ingest("--format", "jsonl", "-X", "sasl.password=env:TABLESTORE_TEST_UNSET_SECRET"))).Stderr);
         var usage = await RunAsync("ingest", "kafka", Orders, "--bootstrap", _kafka.BootstrapServers, "--format", "jsonl");
         Assert.Equal(CliApp.UsageExitCode, usage.ExitCode);
         Assert.Contains("--topic", usage.Stderr);

@@ -12,7 +12,7 @@ namespace TableStore.Core.Tests;
 /// <summary>
 /// A hybrid read (the start from the lake, then a change log from the positions a snapshot records, the lake for
 /// whatever the log lacks) delivers exactly what a read of the lake alone delivers, while the log loses publishes,
-/// sends them late, twice, or only as a marker, and compactions are never published at all.
+/// sends them late, twice, only as a marker or with rows of another schema, and compactions are never published at all.
 /// </summary>
 public sealed class HybridStreamingTests(ITestOutputHelper output)
 {
@@ -23,7 +23,7 @@ public sealed class HybridStreamingTests(ITestOutputHelper output)
     [InlineData(2, "latest-full")]
     [InlineData(3, "earliest")]
     [InlineData(4, "snapshot:9")]
-    public async Task A_hybrid_read_equals_the_lake_read_through_lost_late_duplicated_and_marked_publishes(int seed, string start) =>
+    public async Task A_hybrid_read_equals_the_lake_read_through_lost_late_duplicated_marked_and_reshaped_publishes(int seed, string start) =>
         await Seeded.RunAsync(output, $"seed {seed}, from {start}", () => RunModel(seed, start));
 
     private static async Task RunModel(int seed, string start)
@@ -47,13 +47,14 @@ public sealed class HybridStreamingTests(ITestOutputHelper output)
             {
                 LogOffsets = new Dictionary<string, string> { [PositionKey] = log.End.ToString(CultureInfo.InvariantCulture) },
             }))!;
-            var entry = new ChangeLogEntry(committed.SnapshotId, await changes.ReadAsync(await table.Snapshots.GetAsync(committed.SnapshotId)));
-            switch (random.Next(8))
+            var entry = new ChangeLogEntry(committed.SnapshotId, await changes.ReadAsync(await table.Snapshots.GetAsync(committed.SnapshotId)), table.Schema.Id);
+            switch (random.Next(9))
             {
                 case 0: break; // lost
                 case 1: late.Add(entry); break;
                 case 2: log.Append(entry with { Batch = null }); break; // too large: read it from the lake
                 case 3: log.Append(entry); log.Append(entry); break;
+                case 4: log.Append(entry with { SchemaId = table.Schema.Id + 1 }); break; // rows of another shape than the reader's
                 default:
                     log.Append(entry);
                     if (late.Count > 0 && random.Next(3) == 0)
@@ -104,7 +105,7 @@ public sealed class HybridStreamingTests(ITestOutputHelper output)
         {
             var committed = (await table.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [id, 1])],
                 new WriteOptions { LogOffsets = record ? new Dictionary<string, string> { [PositionKey] = log.End.ToString(CultureInfo.InvariantCulture) } : null }))!;
-            log.Append(new ChangeLogEntry(committed.SnapshotId, await changes.ReadAsync(await table.Snapshots.GetAsync(committed.SnapshotId))));
+            log.Append(new ChangeLogEntry(committed.SnapshotId, await changes.ReadAsync(await table.Snapshots.GetAsync(committed.SnapshotId)), table.Schema.Id));
             return committed.SnapshotId;
         }
         await Write(1, record: false);

@@ -333,4 +333,22 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
         await Assert.ThrowsAsync<TableNotFoundException>(() => client.DescribeAsync(table));
         await Assert.ThrowsAsync<TableNotFoundException>(() => client.DropTableAsync(table));
     }
+
+    [Fact]
+    public async Task An_ingestion_job_takes_secrets_only_as_environment_references_since_its_definition_is_stored_in_the_warehouse()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("ingest_secret");
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT, v INT", ["id"], [], 1));
+        IngestJobSpec Job(string password) => new("secret-job", table, "127.0.0.1:1", "events", "jsonl", null, "fail", null,
+            new Dictionary<string, string> { ["security.protocol"] = "SASL_PLAINTEXT", ["sasl.mechanism"] = "PLAIN", ["sasl.username"] = "u", ["sasl.password"] = password });
+
+        var plain = await Assert.ThrowsAsync<InvalidInputException>(() => client.StartIngestionAsync(Job("hunter2")));
+        Assert.Contains("Kafka setting sasl.password of job 'secret-job' is a secret", plain.Message);
+        Assert.Contains("-X sasl.password=env:VARIABLE", plain.Message);
+        Assert.DoesNotContain("hunter2", plain.Message);
+        var unset = await Assert.ThrowsAsync<InvalidInputException>(() => client.StartIngestionAsync(Job("env:TABLESTORE_TEST_UNSET_SECRET")));
+        Assert.Contains("environment variable TABLESTORE_TEST_UNSET_SECRET", unset.Message);
+        Assert.DoesNotContain(await client.ListIngestionsAsync(), j => j.Spec.Name == "secret-job");
+    }
 }

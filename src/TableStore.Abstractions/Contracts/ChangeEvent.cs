@@ -30,6 +30,9 @@ public sealed record ChangeEvent(
     /// <summary>No rows here: the snapshot is too large to publish, and subscribers read it from the lake.</summary>
     [Id(8)] public bool ReadFromLake { get; init; }
 
+    /// <summary>The schema the rows were read with (their columns); -1: not said (a publisher from before this was added).</summary>
+    [Id(9)] public long SchemaId { get; init; } = -1;
+
     public bool IsPart => Parts > 1;
 
     /// <summary>The marker published instead of a snapshot too large to send (<see cref="ReadFromLake"/>).</summary>

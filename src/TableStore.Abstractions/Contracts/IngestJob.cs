@@ -10,7 +10,7 @@ namespace TableStore.Abstractions;
 /// <param name="Name">The job's name: letters, digits, '.', '_' and '-', at most 100.</param>
 /// <param name="Table">The table, <c>db.table</c>.</param>
 /// <param name="OnError"><c>fail</c>, <c>skip</c> or <c>dead-letter</c>.</param>
-/// <param name="Settings">More librdkafka settings (SASL, SSL); stored with the job in the warehouse.</param>
+/// <param name="Settings">More librdkafka settings (SASL, SSL); stored with the job in the warehouse, so secrets only as <c>env:VARIABLE</c>, read on the silo that runs it.</param>
 [GenerateSerializer, Immutable, Alias("TableStore.IngestJobSpec")]
 public sealed partial record IngestJobSpec(
     [property: Id(0)] string Name,

@@ -16,5 +16,9 @@ public interface IChangeLog : IAsyncDisposable
     ValueTask<ChangeLogEntry?> ReadAsync(TimeSpan wait, CancellationToken ct);
 }
 
-/// <summary>A snapshot's changes as published; <see cref="Batch"/> null: not published whole (too large), read it from the lake.</summary>
-public sealed record ChangeLogEntry(long SnapshotId, ChangeBatch? Batch);
+/// <summary>
+/// A snapshot's changes as published, with the id of the schema their rows were read with (a reader whose table has
+/// another schema reads that snapshot from the lake, so its rows keep one shape); <see cref="Batch"/> null: not
+/// published whole (too large, or unreadable here), read it from the lake.
+/// </summary>
+public sealed record ChangeLogEntry(long SnapshotId, ChangeBatch? Batch, long SchemaId);

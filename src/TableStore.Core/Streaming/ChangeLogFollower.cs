@@ -10,7 +10,7 @@ namespace TableStore.Core.Streaming;
 /// </summary>
 internal sealed class ChangeLogFollower(IChangeLog log)
 {
-    private readonly SortedDictionary<long, ChangeBatch?> _received = [];
+    private readonly SortedDictionary<long, ChangeLogEntry> _received = [];
 
     /// <summary>Whether the log is being read (a snapshot with positions in it has been seen).</summary>
     public bool Following { get; private set; }
@@ -22,20 +22,24 @@ internal sealed class ChangeLogFollower(IChangeLog log)
         return Following = log.Seek(snapshot.LogOffsets);
     }
 
-    /// <summary>The published changes of snapshot <paramref name="next"/>, if they came; what is older is dropped.</summary>
-    public ChangeBatch? Take(long next)
+    /// <summary>
+    /// The published changes of snapshot <paramref name="next"/>, if they came with rows of schema
+    /// <paramref name="schemaId"/> (the reader's); what is older is dropped.
+    /// </summary>
+    public ChangeBatch? Take(long next, long schemaId)
     {
         while (_received.Count > 0 && _received.First().Key < next) _received.Remove(_received.First().Key);
-        if (_received.TryGetValue(next, out var batch) && batch is not null)
+        if (_received.TryGetValue(next, out var entry) && entry.Batch is not null && entry.SchemaId == schemaId)
         {
             _received.Remove(next);
-            return batch;
+            return entry.Batch;
         }
         return null;
     }
 
     /// <summary>
-    /// The reader must read snapshot <c>next</c> from the lake now: its entry said so (too large to publish), or a later
+    /// The reader must read snapshot <c>next</c> from the lake now: its entry said so (too large to publish, another
+    /// schema), or a later
     /// snapshot's came first (its publish was lost, or it was never published). Call after <see cref="Take"/>.
     /// </summary>
     public bool LakeNeeded => _received.Count > 0;
@@ -49,7 +53,7 @@ internal sealed class ChangeLogFollower(IChangeLog log)
             return false;
         }
         if (await log.ReadAsync(wait, ct).ConfigureAwait(false) is not { } entry) return false;
-        _received[entry.SnapshotId] = entry.Batch;
+        _received[entry.SnapshotId] = entry;
         return true;
     }
 }

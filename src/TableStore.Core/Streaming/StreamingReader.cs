@@ -44,7 +44,7 @@ public sealed class StreamingReader(FileStoreTable table, IChangeLog? changeLog 
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = log?.Take(next);
+            var batch = log?.Take(next, table.Schema.Id);
             if (batch is not null) FromChangeLog++;
             else if (log is null || checkLake || log.LakeNeeded)
             {

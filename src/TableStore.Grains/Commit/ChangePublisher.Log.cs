@@ -8,7 +8,7 @@ internal static partial class ChangePublisherLog
     [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Stream provider {Provider} is not available on this silo: changes of {Table} are not published (subscribers read them from the lake)")]
     public static partial void StreamProviderUnavailable(this ILogger logger, Exception exception, string provider, string table);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Publishing snapshot {SnapshotId} of {Table} failed; it is tried again, and subscribers catch up from the lake meanwhile")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Publishing snapshot {SnapshotId} of {Table} failed; it is tried again while attempts remain, and subscribers catch up from the lake meanwhile")]
     public static partial void PublishFailed(this ILogger logger, Exception exception, long snapshotId, string table);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Snapshot {SnapshotId} of {Table} changed {Rows} rows, more than {MaxRows} (TableStore:MaxPublishedChangeRows): not published; subscribers are told to read it from the lake")]

@@ -41,6 +41,20 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
     /// <summary>Completes when every snapshot handed over so far is published or given up.</summary>
     public Task Idle => _running;
 
+    /// <summary>
+    /// Stops publishing (the grain deactivates): what still waits is given up, logged, and read from the lake by
+    /// subscribers; a publish under way finishes. A new activation must not race an old one's retries.
+    /// </summary>
+    public void Close()
+    {
+        lock (_backlog)
+        {
+            _disabled = true;
+            if (_backlog.Count > 0) log.PublishGivenUp(_backlog.First().Key, table, string.Create(CultureInfo.InvariantCulture, $"the commit grain deactivates with {_backlog.Count} snapshot(s) from this one on unpublished"));
+            _backlog.Clear();
+        }
+    }
+
     public void Publish(long snapshotId, FileStoreTable at)
     {
         if (_disabled) return;
@@ -87,7 +101,8 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
             lock (_backlog)
             {
                 if (done) _backlog.Remove(id);
-                else _backlog[id] = (at, failures);
+                else if (_backlog.ContainsKey(id)) _backlog[id] = (at, failures); // not given up meanwhile (the backlog's bound)
+                else done = true;
             }
             // Later snapshots wait behind a failed one: subscribers then see them in order, and a failure is likely the brokers'.
             if (!done) await Task.Delay(TimeSpan.FromSeconds(failures)).ConfigureAwait(true);
@@ -120,7 +135,7 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
                 long started = Stopwatch.GetTimestamp();
                 var batch = await new SnapshotChanges(at).ReadAsync(snapshot).ConfigureAwait(true);
                 long read = Stopwatch.GetTimestamp();
-                foreach (var part in ChangeEvent.From(table, batch).Split(maxEventBytes))
+                foreach (var part in (ChangeEvent.From(table, batch) with { SchemaId = at.Schema.Id }).Split(maxEventBytes))
                     await _stream.OnNextAsync(part).ConfigureAwait(true);
                 ServiceMetrics.PublishReadDuration.Record(Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, ServiceMetrics.Table(table));
                 ServiceMetrics.PublishSendDuration.Record(Stopwatch.GetElapsedTime(read).TotalMilliseconds, ServiceMetrics.Table(table));
@@ -135,7 +150,7 @@ internal sealed class ChangePublisher(Func<IStreamProvider> provider, string pro
         catch (SnapshotNotFoundException e)
         {
             // Expired before it went out: nobody can read it any more, from the stream or the lake.
-            log.PublishFailed(e, snapshotId, table);
+            log.PublishGivenUp(snapshotId, table, e.Message);
             return true;
         }
         catch (Exception e)

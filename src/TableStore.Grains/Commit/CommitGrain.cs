@@ -21,6 +21,7 @@ namespace TableStore.Grains.Commit;
 internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain> log) : Grain, ICommitGrain
 {
     private GroupCommitter _committer = null!;
+    private ChangePublisher? _publisher;
 
     private string TableName => this.GetPrimaryKeyString();
 
@@ -35,7 +36,7 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
                 DeduplicationSnapshots = options.WriteDeduplicationSnapshots,
             },
             runtime.Time, WakeAfter, log, cancellationToken).ConfigureAwait(true);
-        var publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows,
+        var publisher = _publisher = new ChangePublisher(() => this.GetStreamProvider(options.StreamProvider), options.StreamProvider, TableName, options.MaxPublishedChangeRows,
             options.MaxPublishedEventBytes, options.PublishAttempts, ServiceProvider.GetKeyedService<KafkaPublishedOffsets>(options.StreamProvider), log);
         _committer.Committed += publisher.Publish;
         _committer.LogPositions = () => publisher.Position;
@@ -58,6 +59,11 @@ internal sealed class CommitGrain(TableStoreRuntime runtime, ILogger<CommitGrain
             log.CommittingBeforeDeactivation(TableName, reason.Description);
             await _committer.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(true);
         }
+        if (_publisher is null) return;
+        // The last snapshots get a moment to go out; retries beyond it would race the next activation's publishes.
+        try { await _publisher.Idle.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(true); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+        _publisher.Close();
     }
 
     public async Task<WriteOutcome> CompleteAsync(WriteTicket ticket)

@@ -16,6 +16,10 @@ internal sealed class IngestJobsGrain(TableStoreRuntime runtime) : Grain, IInges
         KafkaIngestOptions options;
         try { options = IngestJobOptions.From(spec); }
         catch (ArgumentException e) { throw new InvalidInputException(e.Message); }
+        // The definition is stored in the warehouse (and returned by 'ingest list'): no secret goes in it.
+        foreach (var (key, value) in spec.Settings)
+            if (KafkaIngestOptions.IsSecret(key) && !value.StartsWith(KafkaIngestOptions.EnvironmentReference, StringComparison.Ordinal))
+                throw new InvalidInputException($"Kafka setting {key} of job '{spec.Name}' is a secret, and a job's settings are stored in the warehouse: give it as -X {key}=env:VARIABLE and set VARIABLE on the silos.");
         var table = await runtime.GetExistingTableAsync(spec.Table).ConfigureAwait(true);
         ChangeMessageDecoder.Create(spec.Format, table.Schema); // the format exists for this table
         KafkaIngestion.CheckSettings(options); // bad -X settings fail here, not in an endless retry

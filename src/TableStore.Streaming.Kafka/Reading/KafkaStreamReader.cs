@@ -39,9 +39,17 @@ public sealed class KafkaStreamReader : IDisposable
             b.AddAssembly(typeof(KafkaBatchContainer).Assembly).AddAssembly(typeof(StreamId).Assembly);
             foreach (var a in eventAssemblies) b.AddAssembly(a);
         }).BuildServiceProvider();
-        _serializer = _services.GetRequiredService<Serializer>();
-        // A group id is required by librdkafka; nothing is ever committed under it.
-        _consumer = new KafkaClients(options).CreateConsumer(clientId, $"{clientId}-{Guid.NewGuid():N}", AutoOffsetReset.Earliest);
+        try
+        {
+            _serializer = _services.GetRequiredService<Serializer>();
+            // A group id is required by librdkafka; nothing is ever committed under it.
+            _consumer = new KafkaClients(options).CreateConsumer(clientId, $"{clientId}-{Guid.NewGuid():N}", AutoOffsetReset.Earliest);
+        }
+        catch
+        {
+            _services.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The topic the provider writes (<see cref="KafkaStreamOptions.TopicName"/>).</summary>
@@ -72,7 +80,7 @@ public sealed class KafkaStreamReader : IDisposable
                 _log.MessageSkipped(e, _clientId, result.TopicPartitionOffset, result.Message.Value?.Length ?? 0);
                 continue;
             }
-            if (container is not null) return new KafkaStreamMessage(container.StreamId, container.Events, result.TopicPartitionOffset);
+            if (container is not null) return new KafkaStreamMessage(container.Events, result.TopicPartitionOffset);
         }
         ct.ThrowIfCancellationRequested();
         return null;
@@ -80,11 +88,15 @@ public sealed class KafkaStreamReader : IDisposable
 
     public void Dispose()
     {
-        _consumer.Close();
-        _consumer.Dispose();
-        _services.Dispose();
+        try { _consumer.Close(); }
+        catch (KafkaException) { } // nothing to hand back: it joined no group and committed nothing
+        finally
+        {
+            _consumer.Dispose();
+            _services.Dispose();
+        }
     }
 }
 
 /// <summary>One publish on a stream: its events, and where in the topic it was read.</summary>
-public sealed record KafkaStreamMessage(StreamId Stream, IReadOnlyList<object> Events, TopicPartitionOffset Position);
+public sealed record KafkaStreamMessage(IReadOnlyList<object> Events, TopicPartitionOffset Position);

@@ -61,6 +61,7 @@ public static class CliApp
             StreamCommand.Build(context),
             ConsumerCommands.Build(context),
             IngestCommand.Build(context),
+            SqlCommand.Build(context),
         };
         return root;
     }

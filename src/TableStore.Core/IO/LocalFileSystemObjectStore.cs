@@ -21,6 +21,9 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
 
     public string Location => new Uri(_root.EndsWith('/') ? _root : _root + "/").AbsoluteUri.TrimEnd('/');
 
+    /// <summary>Where object <paramref name="path"/> lives on this machine (engines that read files themselves: DuckDB).</summary>
+    public string LocalPath(string path) => FullPath(path);
+
     private string FullPath(string path) => Path.Combine(_root, ObjectPaths.Validate(path));
 
     public async Task<byte[]> GetAsync(string path, CancellationToken cancellationToken = default)

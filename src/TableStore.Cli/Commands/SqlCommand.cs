@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using TableStore.Cli.Output;
+using TableStore.Core;
+using TableStore.Core.Api;
+using TableStore.Sql;
+
+namespace TableStore.Cli.Commands;
+
+/// <summary>
+/// <c>tablestore sql "&lt;query&gt;" | --file q.sql [--format table|csv|jsonl|parquet] [--out FILE] [--system-columns]
+/// [--memory-limit SIZE] [--threads N]</c>: a query in an embedded DuckDB over pinned snapshots of the warehouse's
+/// tables (<c>db.table</c>, <c>db."table$snapshot_N"</c>, <c>$tag_X</c>, <c>$as_of_T</c>, system tables <c>$snapshots</c>…).
+/// </summary>
+internal static class SqlCommand
+{
+    public const string Parquet = "parquet";
+
+    public static Command Build(CliContext context)
+    {
+        var query = new Argument<string?>("query") { Description = "The query (one statement), e.g. \"SELECT region, count(*) FROM shop.orders GROUP BY region\"", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Option<string?>("--file") { Description = "Read the query from this file instead", HelpName = "FILE" };
+        var format = CommonOptions.Format(RowFormatter.Table, [.. RowFormatter.Formats, Parquet]);
+        var output = new Option<string?>("--out") { Description = "Write the result to this file (needed for parquet)", HelpName = "FILE" };
+        var systemColumns = new Option<bool>("--system-columns") { Description = "Primary-key tables also show _SEQUENCE_NUMBER and _VALUE_KIND of each key's row" };
+        var memory = new Option<string>("--memory-limit") { Description = "DuckDB's memory limit for the query", DefaultValueFactory = _ => new SqlOptions().MemoryLimit, HelpName = "SIZE" };
+        var threads = CommonOptions.WholeNumber<int>("--threads", "DuckDB's worker threads (default: one per core)", "N");
+        var command = new Command("sql", "Query tables with SQL (embedded DuckDB) over pinned snapshots: db.table, db.\"table$snapshot_N\", $tag_NAME, $as_of_TIME, and system tables $snapshots, $schemas, $tags, $files, $consumers")
+        {
+            query, file, format, output, systemColumns, memory, threads,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(query) is null) == (result.GetValue(file) is null)) result.AddError("Give the query as an argument or with --file, not both or neither.");
+            if (result.GetValue(format) == Parquet && result.GetValue(output) is null) result.AddError("--format parquet writes a file: give --out FILE.");
+            if (result.GetValue(context.Cluster) is not null)
+                result.AddError("sql runs in this process over the warehouse (--warehouse); it does not run in a cluster yet.");
+        });
+        command.SetAction(async (pr, ct) =>
+        {
+            var sql = pr.GetValue(query) ?? await ReadQueryAsync(pr.GetValue(file)!, ct).ConfigureAwait(false);
+            var options = new SqlOptions { MemoryLimit = pr.GetValue(memory)!, Threads = pr.GetValue(threads), SystemColumns = pr.GetValue(systemColumns) };
+            var outFile = pr.GetValue(output);
+            var outputFormat = pr.GetValue(format)!;
+            await using var store = (EmbeddedTableStore)await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            await using var session = await SqlSession.OpenAsync(store.Catalog, sql, options, outputFormat == Parquet ? outFile : null, ct).ConfigureAwait(false);
+            using var ticker = context.ShowProgress ? new Timer(_ => pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"(running, {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)")), null, 2000, 2000) : null;
+            long rows;
+            if (outputFormat == Parquet)
+                rows = session.CopyTo(sql, outFile!);
+            else
+            {
+                var writer = outFile is null ? pr.Out() : new StreamWriter(outFile);
+                try { rows = Write(session.ExecuteReader(sql), outputFormat, writer, ticker); }
+                finally
+                {
+                    if (outFile is not null) await writer.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            if (outputFormat == RowFormatter.Table || outFile is not null || context.ShowProgress)
+                pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"({rows} row{(rows == 1 ? "" : "s")}{(outFile is null ? "" : $" to {outFile}")}; {session.FilesRead} data file{(session.FilesRead == 1 ? "" : "s")} in {session.Tables.Count} table{(session.Tables.Count == 1 ? "" : "s")}; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.###} s)"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<string> ReadQueryAsync(string path, CancellationToken ct)
+    {
+        try { return await File.ReadAllTextAsync(path, ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"Cannot read the query file {path}: {e.Message}");
+        }
+    }
+
+    private static long Write(DbDataReader reader, string format, TextWriter writer, Timer? ticker)
+    {
+        using (reader)
+        {
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new OutputColumn(reader.GetName(i), IsNumber(reader.GetFieldType(i)))).ToList();
+            var formatter = RowFormatter.Create(format, writer, columns);
+            formatter.Begin();
+            ticker?.Change(Timeout.Infinite, Timeout.Infinite); // the first rows are here
+            var row = new object?[reader.FieldCount];
+            while (reader.Read())
+            {
+                for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i));
+                formatter.Write(row);
+            }
+            formatter.End();
+            // DuckDB runs the statements after the first only when asked for their results; none is shown.
+            if (reader.NextResult())
+                throw new InvalidInputException("sql runs one statement, and this query has more after the first (only the first ran and was printed): run them one at a time.");
+            return formatter.RowCount;
+        }
+    }
+
+    private static bool IsNumber(Type t) =>
+        t == typeof(int) || t == typeof(long) || t == typeof(short) || t == typeof(sbyte) || t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong)
+        || t == typeof(float) || t == typeof(double) || t == typeof(decimal) || t == typeof(BigInteger) || t == typeof(Int128) || t == typeof(UInt128);
+
+    /// <summary>DuckDB's values as the engine's, so the formatters print them as <c>scan</c> does.</summary>
+    private static object? Normalize(object value) => value switch
+    {
+        Stream blob => ReadAll(blob),
+        BigInteger big => big.ToString(CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    private static byte[] ReadAll(Stream blob)
+    {
+        using var copy = new MemoryStream();
+        blob.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using TableStore.Core;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.Scan;
+using TableStore.Core.Table;
+
+namespace TableStore.Sql;
+
+/// <summary>
+/// One SQL query over a warehouse, in an embedded DuckDB: each table the query names becomes a view over the Parquet
+/// files of one pinned snapshot (latest, or the one its <c>$snapshot_N</c>/<c>$tag_X</c>/<c>$as_of_T</c> names), merged
+/// like the table merges; system tables (<c>$snapshots</c>…) are filled from the table's metadata. Then the session
+/// is locked down: DuckDB may read those files and nothing else (no other file, no network, no extension, no
+/// settings change), and write only <c>--out</c>.
+/// </summary>
+public sealed class SqlSession : IAsyncDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly string? _staging;
+
+    private SqlSession(DuckDBConnection connection, string? staging, IReadOnlyList<SqlTableReference> tables, int files)
+    {
+        _connection = connection;
+        _staging = staging;
+        Tables = tables;
+        FilesRead = files;
+    }
+
+    /// <summary>The tables the query names, as views or system tables.</summary>
+    public IReadOnlyList<SqlTableReference> Tables { get; }
+
+    /// <summary>Data files behind the views: what DuckDB may open (after pruning, when there is some).</summary>
+    public int FilesRead { get; }
+
+    /// <summary>Prepares the tables <paramref name="sql"/> names; <paramref name="outFile"/> is the one file it may write (a <c>COPY … TO</c> of <see cref="CopyTo"/>).</summary>
+    public static async Task<SqlSession> OpenAsync(Catalog catalog, string sql, SqlOptions options, string? outFile = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        options.Validate();
+        var existing = (await catalog.ListTablesAsync(ct).ConfigureAwait(false)).ToHashSet();
+        var references = SqlTableReference.Find(sql, existing.Contains);
+        string? staging = null;
+        var connection = new DuckDBConnection("Data Source=:memory:");
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            var local = catalog.Store as LocalFileSystemObjectStore;
+            var allowed = new List<string>();
+            Task<string> LocalPath(string key, CancellationToken token)
+            {
+                if (local is not null) return Task.FromResult(local.LocalPath(key));
+                staging ??= options.StagingDirectory ?? Directory.CreateTempSubdirectory("tablestore-sql-").FullName;
+                return StageAsync(catalog.Store, key, Path.Combine(staging, key), token);
+            }
+            foreach (var schema in references.Select(r => r.Id.Database).Distinct())
+                Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {SqlViews.Quote(schema)}");
+            foreach (var reference in references)
+            {
+                var table = await catalog.GetTableAsync(reference.Id, ct).ConfigureAwait(false);
+                var name = $"{SqlViews.Quote(reference.Id.Database)}.{SqlViews.Quote(reference.ViewName)}";
+                if (reference.IsSystemTable)
+                {
+                    await SqlSystemTables.CreateAsync(connection, reference.Id.Database, reference.ViewName, reference.Suffix, table, ct).ConfigureAwait(false);
+                    continue;
+                }
+                var (snapshotId, tag, asOf) = reference.TimeTravel();
+                var snapshot = await table.NewScan().ResolveSnapshotAsync(new ScanOptions { SnapshotId = snapshotId, Tag = tag, AsOf = asOf }, ct).ConfigureAwait(false);
+                var (view, files) = await SqlViews.DataAsync(table, snapshot, options.SystemColumns, LocalPath, ct).ConfigureAwait(false);
+                Execute(connection, $"CREATE VIEW {name} AS {view}");
+                allowed.AddRange(files);
+            }
+            if (outFile is not null) allowed.Add(Path.GetFullPath(outFile));
+            Lockdown(connection, allowed, options);
+            return new SqlSession(connection, options.StagingDirectory is null ? staging : null, references, allowed.Count - (outFile is null ? 0 : 1));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (staging is not null && options.StagingDirectory is null) TryDelete(staging);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the query; DuckDB's errors (with the position in the query) come back as <see cref="InvalidInputException"/>.</summary>
+    public DbDataReader ExecuteReader(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        try { return command.ExecuteReader(); }
+        catch (DuckDBException e)
+        {
+            command.Dispose();
+            throw new InvalidInputException($"SQL error: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes the query's result to <paramref name="outFile"/> as Parquet (the file given to <see cref="OpenAsync"/>); returns the rows written.</summary>
+    public long CopyTo(string sql, string outFile)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"COPY ({TrimStatement(sql)}) TO {SqlViews.Literal(Path.GetFullPath(outFile))} (FORMAT parquet)";
+        try { return command.ExecuteNonQuery(); }
+        catch (DuckDBException e) { throw new InvalidInputException($"SQL error: {e.Message}", e); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_staging is not null) TryDelete(_staging);
+    }
+
+    private static string TrimStatement(string sql) => sql.Trim().TrimEnd(';').Trim();
+
+    /// <summary>
+    /// After this, DuckDB reads only <paramref name="allowed"/> (the views' files and the output), installs and loads
+    /// no extension, and refuses any SET: a query cannot undo it (<c>lock_configuration</c>).
+    /// </summary>
+    private static void Lockdown(DuckDBConnection connection, List<string> allowed, SqlOptions options)
+    {
+        Execute(connection, "SET autoinstall_known_extensions = false");
+        Execute(connection, "SET autoload_known_extensions = false");
+        Execute(connection, $"SET memory_limit = {SqlViews.Literal(options.MemoryLimit)}");
+        if (options.Threads is { } threads) Execute(connection, $"SET threads = {threads}");
+        if (allowed.Count > 0) Execute(connection, $"SET allowed_paths = [{string.Join(", ", allowed.Select(SqlViews.Literal))}]");
+        Execute(connection, "SET enable_external_access = false");
+        Execute(connection, "SET lock_configuration = true");
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task<string> StageAsync(IObjectStore store, string key, string path, CancellationToken ct)
+    {
+        if (File.Exists(path)) return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var stream = await store.OpenReadAsync(key, ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var file = File.Create(path);
+            await using (file.ConfigureAwait(false)) await stream.CopyToAsync(file, ct).ConfigureAwait(false);
+        }
+        return path;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try { Directory.Delete(directory, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

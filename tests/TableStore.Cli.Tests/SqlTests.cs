@@ -1,0 +1,231 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using TableStore.Cli.Tests.Support;
+using TableStore.Core;
+using TableStore.Core.Data;
+using TableStore.Core.IO;
+using TableStore.Core.Maintenance;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+using TableStore.Sql;
+
+namespace TableStore.Cli.Tests;
+
+/// <summary>
+/// SQL over pinned snapshots (embedded DuckDB): every snapshot of a randomly written, compacted and altered table
+/// equals the model at that snapshot, aggregates equal the model's, system tables equal the engine's listings, and
+/// the sandbox refuses everything but the pinned files.
+/// </summary>
+public sealed class SqlTests : CliTestBase
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Select_star_at_every_snapshot_and_aggregates_equal_the_model_through_deletes_compactions_and_a_schema_change(int seed)
+    {
+        var random = new Random(seed);
+        var catalog = new Catalog(new LocalFileSystemObjectStore(Warehouse));
+        var id = Identifier.Parse("db.kv");
+        var table = await catalog.CreateTableAsync(id, new TableDefinition(
+            SchemaParser.ParseColumns("k BIGINT NOT NULL, region STRING NOT NULL, v INT"), ["k", "region"], ["region"], 2,
+            new Dictionary<string, string> { [CoreOptions.CompactionTriggerKey] = "3" }));
+        var model = new Dictionary<(long, string), (int? V, string? Note)>();
+        var states = new Dictionary<long, Dictionary<(long, string), (int? V, string? Note)>>();
+        bool altered = false;
+        for (int step = 0; step < 14; step++)
+        {
+            if (step == 7)
+            {
+                // Files written before this keep the old names: the view maps them by field id.
+                table = await catalog.AlterTableAsync(id, [new SchemaChange.RenameColumn("v", "value"), new SchemaChange.AddColumn("note", DataType.Parse("STRING"))]);
+                altered = true;
+            }
+            var rows = new List<ChangeRow>();
+            foreach (var _ in Enumerable.Range(0, random.Next(1, 12)))
+            {
+                var key = ((long)random.Next(25), random.Next(2) == 0 ? "eu" : "us");
+                if (random.Next(4) == 0)
+                {
+                    rows.Add(new ChangeRow(RowKind.Delete, altered ? [key.Item1, key.Item2, null, null] : [key.Item1, key.Item2, null]));
+                    model.Remove(key);
+                }
+                else
+                {
+                    int? v = random.Next(5) == 0 ? null : random.Next(1000);
+                    var note = altered ? $"n{step}" : null;
+                    rows.Add(new ChangeRow(RowKind.Insert, altered ? [key.Item1, key.Item2, v, note] : [key.Item1, key.Item2, v]));
+                    model[key] = (v, note);
+                }
+            }
+            // One write per snapshot: the model's state after it (a key written twice keeps its last row).
+            var committed = (await table.WriteAndCommitAsync(rows.GroupBy(r => ((long)r.Values[0]!, (string)r.Values[1]!)).Select(g => g.Last()).ToList()))!;
+            states[committed.SnapshotId] = new(model);
+            if (committed.Compaction?.SnapshotId is { } c) states[c] = new(model);
+            if (random.Next(4) == 0 && (await table.CompactAsync(new CompactOptions { Full = true })).SnapshotId is { } full) states[full] = new(model);
+        }
+
+        foreach (var (snapshot, state) in states)
+        {
+            var query = $"SELECT * FROM db.\"kv$snapshot_{snapshot}\"";
+            var rows = await QueryAsync(catalog, query);
+            var expected = state.Select(kv => Row(kv.Key, kv.Value, snapshot, states, table)).Order().ToList();
+            Assert.Equal(expected, rows.Select(r => string.Join("|", r.Select(Values.Format))).Order().ToList());
+        }
+        var aggregates = await QueryAsync(catalog, "SELECT region, count(*), sum(value), count(note) FROM db.kv GROUP BY region ORDER BY region");
+        var expectedAggregates = model.GroupBy(kv => kv.Key.Item2).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}|{g.Count()}|{(g.Any(x => x.Value.V is not null) ? g.Sum(x => (long)(x.Value.V ?? 0)).ToString(CultureInfo.InvariantCulture) : "")}|{g.Count(x => x.Value.Note is not null)}");
+        Assert.Equal(expectedAggregates, aggregates.Select(r => string.Join("|", r.Select(Values.Format))));
+    }
+
+    private static string Row((long K, string Region) key, (int? V, string? Note) value, long snapshot, Dictionary<long, Dictionary<(long, string), (int? V, string? Note)>> states, FileStoreTable table)
+    {
+        // Snapshots before the ALTER have three columns; later ones four.
+        bool four = table.Schemas.GetAsync(table.Snapshots.GetAsync(snapshot).Result.SchemaId).Result.Fields.Length == 4;
+        var cells = new List<object?> { key.K, key.Region, value.V };
+        if (four) cells.Add(value.Note);
+        return string.Join("|", cells.Select(Values.Format));
+    }
+
+    [Fact]
+    public async Task First_row_and_append_only_tables_are_read_as_the_engine_reads_them_and_partial_update_is_refused()
+    {
+        var catalog = new Catalog(new LocalFileSystemObjectStore(Warehouse));
+        var first = await catalog.CreateTableAsync(Identifier.Parse("db.first"), new TableDefinition(SchemaParser.ParseColumns("k BIGINT NOT NULL, v STRING"), ["k"], null, 1,
+            new Dictionary<string, string> { [CoreOptions.MergeEngineKey] = "first-row" }));
+        await first.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, "a"]), new ChangeRow(RowKind.Insert, [2L, "b"])]);
+        await first.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, "later"]), new ChangeRow(RowKind.Insert, [3L, "c"])]);
+        var engine = (await (await first.ScanAsync(new Core.Scan.ScanOptions())).ToListAsync()).Select(r => $"{r[0]}|{r[1]}").Order();
+        Assert.Equal(engine, (await QueryAsync(catalog, "SELECT * FROM db.first")).Select(r => $"{r[0]}|{r[1]}").Order());
+
+        var log = await catalog.CreateTableAsync(Identifier.Parse("db.log"), new TableDefinition(SchemaParser.ParseColumns("n INT, s STRING"), null, null, 2));
+        await log.WriteAndCommitAsync([.. Enumerable.Range(0, 50).Select(i => new ChangeRow(RowKind.Insert, [i, $"s{i}"]))]);
+        await log.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [7, "again"])]);
+        Assert.Equal("51|1232", string.Join("|", (await QueryAsync(catalog, "SELECT count(*), sum(n) FROM db.log")).Single().Select(Values.Format)));
+
+        await catalog.CreateTableAsync(Identifier.Parse("db.partial"), new TableDefinition(SchemaParser.ParseColumns("k BIGINT NOT NULL, a INT, b INT"), ["k"], null, 1,
+            new Dictionary<string, string> { [CoreOptions.MergeEngineKey] = "partial-update" }));
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => QueryAsync(catalog, "SELECT * FROM db.partial"));
+        Assert.Contains("merge-engine=partial-update, which SQL does not reproduce yet", refused.Message);
+    }
+
+    [Fact]
+    public async Task The_sandbox_reads_only_the_pinned_files_writes_only_the_out_file_and_cannot_be_unlocked()
+    {
+        var catalog = new Catalog(new LocalFileSystemObjectStore(Warehouse));
+        var t = await catalog.CreateTableAsync(Identifier.Parse("db.t"), new TableDefinition(SchemaParser.ParseColumns("k BIGINT NOT NULL, v INT"), ["k"], null, 1));
+        await t.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [1L, 1])]);
+        await t.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [2L, 2])]);
+        var secret = Path.Combine(Root, "secret.csv");
+        await File.WriteAllTextAsync(secret, "a,b\n1,2\n");
+        foreach (var attack in new[]
+        {
+            $"SELECT * FROM read_csv('{secret}')",
+            "SELECT * FROM read_csv('/etc/passwd')",
+            $"COPY (SELECT 1) TO '{Path.Combine(Root, "out.csv")}'",
+            "SET enable_external_access = true",
+            "INSTALL httpfs",
+            $"ATTACH '{Path.Combine(Root, "x.duckdb")}'",
+        })
+        {
+            var e = await Record.ExceptionAsync(() => QueryAsync(catalog, attack));
+            Assert.True(e is InvalidInputException, $"{attack}: {e?.GetType().Name} {e?.Message}");
+            Assert.StartsWith("SQL error:", e!.Message);
+        }
+        Assert.False(File.Exists(Path.Combine(Root, "out.csv")));
+        Assert.False(File.Exists(Path.Combine(Root, "x.duckdb")));
+
+        // A data file of the table that the query's snapshot does not use is not readable either.
+        var plan = await t.NewScan().PlanAsync(await t.Snapshots.GetAsync(2), null);
+        var file = plan.Splits.SelectMany(s => s.Files.Select(f => t.Paths.DataFile([], s.Partition, s.Bucket, f.FileName))).First();
+        var path = new LocalFileSystemObjectStore(Warehouse).LocalPath(file);
+        Assert.Equal("1", string.Join("|", (await QueryAsync(catalog, "SELECT count(*) FROM db.\"t$snapshot_1\"")).Single().Select(Values.Format)));
+        var sneaky = $"SELECT * FROM db.\"t$snapshot_1\", read_parquet('{path}')";
+        var plan1 = await t.NewScan().PlanAsync(await t.Snapshots.GetAsync(1), null);
+        if (!plan1.Splits.SelectMany(s => s.Files).Any(f => path.EndsWith(f.FileName, StringComparison.Ordinal)))
+            await Assert.ThrowsAsync<InvalidInputException>(() => QueryAsync(catalog, sneaky));
+    }
+
+    [Fact]
+    public async Task System_tables_match_the_engines_listings_and_time_travel_takes_tags_and_times()
+    {
+        var catalog = new Catalog(new LocalFileSystemObjectStore(Warehouse));
+        var t = await catalog.CreateTableAsync(Identifier.Parse("db.t"), new TableDefinition(SchemaParser.ParseColumns("k BIGINT NOT NULL, v INT"), ["k"], null, 2));
+        for (int i = 1; i <= 4; i++) await t.WriteAndCommitAsync([new ChangeRow(RowKind.Insert, [(long)i, i])]);
+        await t.Tags.CreateAsync("two", 2);
+        await t.Consumers.SetAsync("billing", 3);
+        var snapshots = await QueryAsync(catalog, "SELECT id, kind, total_records, schema_id FROM db.\"t$snapshots\" ORDER BY id");
+        var expected = new List<string>();
+        foreach (var sid in await t.Snapshots.ListIdsAsync())
+        {
+            var s = await t.Snapshots.GetAsync(sid);
+            expected.Add($"{s.Id}|{s.CommitKind.ToString().ToUpperInvariant()}|{s.TotalRecordCount}|{s.SchemaId}");
+        }
+        Assert.Equal(expected, snapshots.Select(r => string.Join("|", r.Select(Values.Format))));
+        Assert.Equal("two|2|2", string.Join("|", (await QueryAsync(catalog, "SELECT tag, snapshot_id, total_records FROM db.t$tags")).Single().Select(Values.Format)));
+        Assert.Equal("billing|3", string.Join("|", (await QueryAsync(catalog, "SELECT * FROM db.t$consumers")).Single().Select(Values.Format)));
+        var live = (await t.NewScan().PlanAsync(await t.Snapshots.LatestAsync(), null)).Splits.Sum(s => s.Files.Count);
+        Assert.Equal(live.ToString(CultureInfo.InvariantCulture), Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.t$files")).Single()[0]));
+        Assert.Equal("0|k BIGINT NOT NULL, v INT|k", string.Join("|", (await QueryAsync(catalog, "SELECT schema_id, fields, primary_keys FROM db.t$schemas")).Single().Select(Values.Format)));
+
+        Assert.Equal("2", Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.t$tag_two")).Single()[0]));
+        var third = await t.Snapshots.GetAsync(3);
+        var at = third.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        Assert.Equal("3", Values.Format((await QueryAsync(catalog, $"SELECT count(*) FROM db.\"t$as_of_{at}\"")).Single()[0]));
+        var unknown = await Assert.ThrowsAsync<InvalidInputException>(() => QueryAsync(catalog, "SELECT * FROM db.t$yesterday"));
+        Assert.Contains("Unknown table suffix $yesterday", unknown.Message);
+        var missing = await Assert.ThrowsAsync<SnapshotNotFoundException>(() => QueryAsync(catalog, "SELECT * FROM db.t$snapshot_99"));
+        Assert.Contains("99", missing.Message);
+    }
+
+    [Fact]
+    public async Task The_cli_prints_tables_csv_and_jsonl_writes_parquet_and_reports_errors_with_their_position()
+    {
+        await CreateSeededOrdersAsync();
+        var csv = await OkAsync("sql", "SELECT id, customer, amount FROM shop.orders WHERE id <= 2 ORDER BY id", "--format", "csv");
+        var scan = await OkAsync("scan", Orders, "--format", "csv", "--select", "id,customer,amount", "--where", "id <= 2");
+        Assert.Equal(scan.Stdout, csv.Stdout);
+        var jsonl = await OkAsync("sql", "SELECT count(*) AS n FROM shop.orders", "--format", "jsonl");
+        Assert.Matches("^\\{\"n\":\\d+\\}\n$", jsonl.Stdout);
+        var grid = await OkAsync("sql", "SELECT count(*) AS n FROM shop.orders");
+        Assert.Contains("data file", grid.Stderr);
+
+        var queryFile = Path.Combine(Root, "q.sql");
+        await File.WriteAllTextAsync(queryFile, "SELECT id FROM shop.orders ORDER BY id");
+        var output = Path.Combine(Root, "out.parquet");
+        var parquet = await OkAsync("sql", "--file", queryFile, "--format", "parquet", "--out", output);
+        Assert.Contains($"to {output}", parquet.Stderr);
+        using (var duck = new DuckDBConnection("Data Source=:memory:"))
+        {
+            duck.Open();
+            using var count = duck.CreateCommand();
+            count.CommandText = $"SELECT count(*) FROM read_parquet('{output}')";
+            Assert.Equal((await OkAsync("scan", Orders, "--format", "csv")).StdoutLines.Length - 1, Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+
+        var syntax = await FailAsync("sql", "SELEC id FROM shop.orders");
+        Assert.Contains("error: SQL error:", syntax.Stderr);
+        Assert.Contains("LINE 1", syntax.Stderr);
+        Assert.Contains("Give the query as an argument or with --file", (await FailAsync("sql")).Stderr);
+        Assert.Contains("sql runs one statement", (await FailAsync("sql", "SELECT 1; SELECT 2")).Stderr);
+        Assert.Contains("--format parquet writes a file: give --out FILE.", (await FailAsync("sql", "SELECT 1", "--format", "parquet")).Stderr);
+        Assert.Contains("does not run in a cluster yet", (await FailAsync("sql", "SELECT 1", "--cluster", "127.0.0.1:1")).Stderr);
+    }
+
+    private static async Task<List<object?[]>> QueryAsync(Catalog catalog, string sql)
+    {
+        await using var session = await SqlSession.OpenAsync(catalog, sql, new SqlOptions { Threads = 1, MemoryLimit = "512MB" });
+        using var reader = session.ExecuteReader(sql);
+        var rows = new List<object?[]>();
+        do
+        {
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+        }
+        while (reader.NextResult());
+        return rows;
+    }
+}

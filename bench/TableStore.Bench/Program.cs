@@ -55,6 +55,12 @@ if (args.Length > 2 && args[2] == "ingest")
     await IngestBench.RunAsync(rows, runs);
     return;
 }
+if (args.Length > 2 && args[2] == "sql")
+{
+    // Usage: ... -- [upsert rows] [runs] sql [append-only rows]
+    await SqlBench.RunAsync(rows, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : rows * 10, runs);
+    return;
+}
 if (args.Length > 2 && args[2] == "compaction")
 {
     // Usage: ... -- [rows] [runs] compaction [input commits] [steady commits] [rows per commit] [keys] [csv]

@@ -46,11 +46,10 @@ public sealed class SqlSession : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            var local = catalog.Store as LocalFileSystemObjectStore;
             var allowed = new List<string>();
             Task<string> LocalPath(string key, CancellationToken token)
             {
-                if (local is not null) return Task.FromResult(local.LocalPath(key));
+                if (catalog.Store.LocalPath(key) is { } local) return Task.FromResult(local);
                 staging ??= options.StagingDirectory ?? Directory.CreateTempSubdirectory("tablestore-sql-").FullName;
                 return StageAsync(catalog.Store, key, Path.Combine(staging, key), token);
             }
@@ -62,7 +61,7 @@ public sealed class SqlSession : IAsyncDisposable
                 var name = $"{SqlViews.Quote(reference.Id.Database)}.{SqlViews.Quote(reference.ViewName)}";
                 if (reference.IsSystemTable)
                 {
-                    await SqlSystemTables.CreateAsync(connection, reference.Id.Database, reference.ViewName, reference.Suffix, table, ct).ConfigureAwait(false);
+                    await SqlSystemTables.CreateAsync(connection, reference.Id.Database, reference.ViewName, reference, table, ct).ConfigureAwait(false);
                     continue;
                 }
                 var (snapshotId, tag, asOf) = reference.TimeTravel();
@@ -94,6 +93,15 @@ public sealed class SqlSession : IAsyncDisposable
             command.Dispose();
             throw new InvalidInputException($"SQL error: {e.Message}", e);
         }
+    }
+
+    /// <summary>DuckDB's plan for the query (<c>EXPLAIN</c>, or with <paramref name="analyze"/> <c>EXPLAIN ANALYZE</c>: run, with what each operator read).</summary>
+    public string Explain(string sql, bool analyze)
+    {
+        using var reader = ExecuteReader($"EXPLAIN {(analyze ? "ANALYZE " : "")}{TrimStatement(sql)}");
+        var text = new System.Text.StringBuilder();
+        while (reader.Read()) text.AppendLine(reader.GetString(reader.FieldCount - 1));
+        return text.ToString();
     }
 
     /// <summary>Writes the query's result to <paramref name="outFile"/> as Parquet (the file given to <see cref="OpenAsync"/>); returns the rows written.</summary>

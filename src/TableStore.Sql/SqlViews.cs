@@ -15,7 +15,8 @@ namespace TableStore.Sql;
 /// </summary>
 internal static class SqlViews
 {
-    public const string RowNumber = "__tablestore_rn";
+    /// <summary>Files of one partition read by a branch each (so their key ranges prune them); more share one branch.</summary>
+    private const int MaxFileBranches = 64;
 
     /// <summary>The view's SELECT, and the data files it reads (local paths, which the sandbox allows and nothing else).</summary>
     public static async Task<(string Sql, IReadOnlyList<string> Files)> DataAsync(FileStoreTable table, Snapshot? snapshot, bool systemColumns,
@@ -30,35 +31,114 @@ internal static class SqlViews
         var shown = string.Join(", ", systemColumns ? [.. columns, .. system] : columns);
 
         var files = new List<string>();
-        var parts = new List<string>();
-        foreach (var group in plan.Splits.SelectMany(s => s.Files.Select(f => (Split: s, File: f))).GroupBy(x => x.File.SchemaId).OrderBy(g => g.Key))
+        var merging = new List<string>(); // branches whose keys may have versions in other files: merged per key
+        var alone = new List<string>();   // a primary-key file whose key range overlaps no other file's: its rows need no merge
+        var single = keyed ? Unshared(plan.Splits) : [];
+        // One branch per partition and file schema. A partition's columns are constants in its branch, so a query's
+        // filter on them folds to false in the other branches and DuckDB drops them without opening their files.
+        var partitionIndex = schema.PartitionKeys.Select((k, i) => (Key: k, Index: i)).ToDictionary(p => p.Key, p => p.Index, StringComparer.Ordinal);
+        var groups = plan.Splits
+            .SelectMany(s => s.Files.Select(f => (Split: s, File: f)))
+            .GroupBy(x => (Partition: PartitionText(x.Split.Partition), x.File.SchemaId, Alone: single.Contains(x.File.FileName)))
+            .OrderBy(g => g.Key.Partition, StringComparer.Ordinal).ThenBy(g => g.Key.SchemaId).ThenBy(g => g.Key.Alone);
+        foreach (var group in groups)
         {
-            var fileSchema = group.Key == schema.Id ? schema : await table.Schemas.GetAsync(group.Key, ct).ConfigureAwait(false);
-            var paths = new List<string>();
-            foreach (var (split, file) in group)
-                paths.Add(await localPath(table.Paths.DataFile(schema.PartitionKeys, split.Partition, split.Bucket, file.FileName), ct).ConfigureAwait(false));
-            files.AddRange(paths);
-            var select = schema.Fields.Select(f => Project(f, fileSchema.Fields.FirstOrDefault(old => old.Id == f.Id))).Concat(system);
-            parts.Add($"SELECT {string.Join(", ", select)} FROM read_parquet([{string.Join(", ", paths.Select(Literal))}])");
+            var fileSchema = group.Key.SchemaId == schema.Id ? schema : await table.Schemas.GetAsync(group.Key.SchemaId, ct).ConfigureAwait(false);
+            var partition = group.First().Split.Partition;
+            var select = string.Join(", ", schema.Fields.Select(f => partitionIndex.TryGetValue(f.Name, out var i)
+                ? $"{Constant(partition[i], f.Type)} AS {Quote(f.Name)}"
+                : Project(f, fileSchema.Fields.FirstOrDefault(old => old.Id == f.Id))).Concat(system));
+            var members = group.ToList();
+            // A primary-key table's files also carry their key columns' ranges: a query's filter on a key folds to false
+            // for files whose range cannot hold it, and DuckDB skips them (a key's versions are only in files whose
+            // range holds it, so the merge stays right). Per file up to a point; beyond, one branch per partition.
+            bool perFile = keyed && members.Count <= MaxFileBranches;
+            foreach (var batch in perFile ? members.Select(m => new[] { m }) : [members.ToArray()])
+            {
+                var paths = new List<string>();
+                foreach (var (split, file) in batch)
+                    paths.Add(await localPath(table.Paths.DataFile(schema.PartitionKeys, split.Partition, split.Bucket, file.FileName), ct).ConfigureAwait(false));
+                files.AddRange(paths);
+                var range = perFile ? KeyRange(schema, fileSchema, batch[0].File) : "";
+                (group.Key.Alone ? alone : merging).Add($"SELECT {select} FROM read_parquet([{string.Join(", ", paths.Select(Literal))}]){range}");
+            }
         }
-        if (parts.Count == 0)
+        if (merging.Count + alone.Count == 0)
         {
             // No files (no snapshot, or all rows gone): the columns with their types, and no rows.
             var empty = schema.Fields.Select(f => $"CAST(NULL AS {DuckType(f.Type)}) AS {Quote(f.Name)}")
                 .Concat(keyed ? [$"CAST(NULL AS BIGINT) AS {system[0]}", $"CAST(NULL AS INTEGER) AS {system[1]}"] : []);
             return ($"SELECT {shown} FROM (SELECT {string.Join(", ", empty)}) WHERE false", files);
         }
-        var union = string.Join("\nUNION ALL ", parts);
-        if (!keyed) return ($"SELECT {shown} FROM (\n{union})", files);
+        if (!keyed) return ($"SELECT {shown} FROM (\n{string.Join("\nUNION ALL ", merging)})", files);
 
         var key = string.Join(", ", schema.PrimaryKeys.Select(Quote));
         var seq = system[0];
-        var merged = schema.CoreOptions.MergeEngine == MergeEngine.FirstRow
-            // The first version of a key wins, whatever its kind (as FirstRowMergeFunction).
-            ? $"SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY {seq} ASC) AS {RowNumber} FROM (\n{union})"
-            : $"SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY {seq} DESC) AS {RowNumber} FROM (\n{union})";
-        var keep = schema.CoreOptions.MergeEngine == MergeEngine.FirstRow ? "" : $" AND {system[1]} IN (0, 2)"; // +I and +U; -U and -D retract the key
-        return ($"SELECT {shown} FROM (\n{merged}) WHERE {RowNumber} = 1{keep}", files);
+        bool first = schema.CoreOptions.MergeEngine == MergeEngine.FirstRow;
+        // The first version of a key wins whatever its kind (as FirstRowMergeFunction); otherwise -U and -D retract it.
+        var live = first ? "true" : $"{system[1]} IN (0, 2)";
+        var selects = new List<string>();
+        if (merging.Count > 0)
+        {
+            // Per key, its newest version (first-row: its oldest).
+            const string rank = "__tablestore_rn";
+            var ranked = $"SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY {seq} {(first ? "ASC" : "DESC")}) AS {rank} FROM (\n{string.Join("\nUNION ALL ", merging)})";
+            selects.Add($"SELECT {shown} FROM (\n{ranked}) WHERE {rank} = 1 AND {live}");
+        }
+        // A file is a sorted run (each key once): alone, its rows are already the merge's result.
+        if (alone.Count > 0) selects.Add($"SELECT {shown} FROM (\n{string.Join("\nUNION ALL ", alone)}) WHERE {live}");
+        return (string.Join("\nUNION ALL\n", selects), files);
+    }
+
+    /// <summary>
+    /// The files whose key range overlaps no other file's in their partition and bucket (keys never cross buckets):
+    /// after a full compaction, all of them. Ranges that cannot be compared count as overlapping.
+    /// </summary>
+    private static HashSet<string> Unshared(IReadOnlyList<Core.Scan.DataSplit> splits)
+    {
+        var unshared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var split in splits)
+        {
+            if (split.Files.Count == 1)
+            {
+                unshared.Add(split.Files[0].FileName);
+                continue;
+            }
+            try
+            {
+                var sorted = split.Files.OrderBy(f => f.MinKey, KeyComparer.Instance).ToList();
+                object?[]? reach = null; // the highest max key among the files before
+                for (int i = 0; i < sorted.Count; i++)
+                {
+                    bool overlapsBefore = reach is not null && KeyComparer.Instance.Compare(sorted[i].MinKey, reach) <= 0;
+                    bool overlapsAfter = i + 1 < sorted.Count && KeyComparer.Instance.Compare(sorted[i + 1].MinKey, sorted[i].MaxKey) <= 0;
+                    if (!overlapsBefore && !overlapsAfter) unshared.Add(sorted[i].FileName);
+                    if (reach is null || KeyComparer.Instance.Compare(sorted[i].MaxKey, reach) > 0) reach = sorted[i].MaxKey;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Keys of different types (a file from before a key column was widened): merge them all.
+                foreach (var f in split.Files) unshared.Remove(f.FileName);
+            }
+        }
+        return unshared;
+    }
+
+    private sealed class KeyComparer : IComparer<object?[]>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public int Compare(object?[]? x, object?[]? y)
+        {
+            if (x is null || y is null || x.Length != y.Length) throw new InvalidOperationException("Keys of different shapes.");
+            for (int i = 0; i < x.Length; i++)
+            {
+                int c = Core.Data.Values.CompareNullable(x[i], y[i]);
+                if (c != 0) return c;
+            }
+            return 0;
+        }
     }
 
     private static void CheckMergeable(Identifier id, TableSchema schema)
@@ -78,6 +158,34 @@ internal static class SqlViews
         inFile is null ? $"CAST(NULL AS {DuckType(field.Type)}) AS {Quote(field.Name)}"
         : SameType(inFile.Type, field.Type) ? $"{Quote(inFile.Name)} AS {Quote(field.Name)}"
         : $"CAST({Quote(inFile.Name)} AS {DuckType(field.Type)}) AS {Quote(field.Name)}";
+
+    /// <summary><c> WHERE k BETWEEN min AND max</c> over the file's key columns (those it has stats of, in the same type), or nothing.</summary>
+    private static string KeyRange(TableSchema schema, TableSchema fileSchema, DataFileMeta file)
+    {
+        var conditions = new List<string>();
+        foreach (var i in schema.KeyIndices)
+        {
+            var field = schema.Fields[i];
+            if (schema.PartitionKeys.Contains(field.Name)) continue; // a constant of the branch already
+            var inFile = fileSchema.Fields.FirstOrDefault(f => f.Id == field.Id);
+            if (inFile is null || !SameType(inFile.Type, field.Type) || field.Type.Kind is DataTypeKind.Float or DataTypeKind.Double or DataTypeKind.Bytes) continue;
+            if (file.StatsFor(field.Id) is not { Min: { } min, Max: { } max }) continue;
+            conditions.Add($"{Quote(inFile.Name)} BETWEEN {Constant(min, field.Type)} AND {Constant(max, field.Type)}");
+        }
+        return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+    }
+
+    private static string PartitionText(object?[] partition) => string.Join("\u0001", partition.Select(v => v is null ? "\u0000" : Core.Data.Values.Format(v)));
+
+    /// <summary>A value as a typed SQL constant (partition values: the types partitions may have).</summary>
+    public static string Constant(object? value, DataType type) => value switch
+    {
+        null => $"CAST(NULL AS {DuckType(type)})",
+        string text => $"CAST({Literal(text)} AS {DuckType(type)})",
+        bool b => b ? "true" : "false",
+        byte[] bytes => $"from_hex({Literal(Convert.ToHexString(bytes))})",
+        _ => $"CAST({Literal(Core.Data.Values.Format(value))} AS {DuckType(type)})",
+    };
 
     private static bool SameType(DataType a, DataType b) => a.Kind == b.Kind && a.Precision == b.Precision && a.Scale == b.Scale;
 

@@ -61,6 +61,8 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
 
     public int? RangeReadBlockSize => inner.RangeReadBlockSize;
 
+    public string? LocalPath(string path) => inner.LocalPath(path);
+
     public Task<byte[]> GetAsync(string path, CancellationToken ct = default) => Run("get", path, false, () => inner.GetAsync(path, ct));
     public Task<Stream> OpenReadAsync(string path, CancellationToken ct = default) => Run("open-read", path, false, () => inner.OpenReadAsync(path, ct));
     public Task<byte[]> GetRangeAsync(string path, long offset, int length, CancellationToken ct = default) =>

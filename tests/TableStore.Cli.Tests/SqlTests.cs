@@ -137,7 +137,7 @@ public sealed class SqlTests : CliTestBase
         // A data file of the table that the query's snapshot does not use is not readable either.
         var plan = await t.NewScan().PlanAsync(await t.Snapshots.GetAsync(2), null);
         var file = plan.Splits.SelectMany(s => s.Files.Select(f => t.Paths.DataFile([], s.Partition, s.Bucket, f.FileName))).First();
-        var path = new LocalFileSystemObjectStore(Warehouse).LocalPath(file);
+        var path = new LocalFileSystemObjectStore(Warehouse).LocalPath(file)!;
         Assert.Equal("1", string.Join("|", (await QueryAsync(catalog, "SELECT count(*) FROM db.\"t$snapshot_1\"")).Single().Select(Values.Format)));
         var sneaky = $"SELECT * FROM db.\"t$snapshot_1\", read_parquet('{path}')";
         var plan1 = await t.NewScan().PlanAsync(await t.Snapshots.GetAsync(1), null);
@@ -166,6 +166,20 @@ public sealed class SqlTests : CliTestBase
         var live = (await t.NewScan().PlanAsync(await t.Snapshots.LatestAsync(), null)).Splits.Sum(s => s.Files.Count);
         Assert.Equal(live.ToString(CultureInfo.InvariantCulture), Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.t$files")).Single()[0]));
         Assert.Equal("0|k BIGINT NOT NULL, v INT|k", string.Join("|", (await QueryAsync(catalog, "SELECT schema_id, fields, primary_keys FROM db.t$schemas")).Single().Select(Values.Format)));
+
+        var latest = (await t.Snapshots.LatestAsync())!;
+        long manifests = (await t.Manifests.ReadManifestListAsync(latest.BaseManifestList)).Count + (await t.Manifests.ReadManifestListAsync(latest.DeltaManifestList)).Count;
+        Assert.Equal(manifests.ToString(CultureInfo.InvariantCulture), Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.t$manifests")).Single()[0]));
+
+        // $changes: what a stream of the table gives, snapshot by snapshot, with _op and _snapshot.
+        await t.WriteAndCommitAsync([new ChangeRow(RowKind.Delete, [2L, null]), new ChangeRow(RowKind.Insert, [3L, 30])]);
+        var streamed = new List<string>();
+        await foreach (var batch in new Core.Streaming.StreamingReader(t).ReadAsync(new Core.Streaming.StreamingOptions { Start = Core.Streaming.StreamStart.Parse("snapshot:2"), IdleTimeout = TimeSpan.Zero }))
+            streamed.AddRange(batch.Rows.Select(r => $"{r.Kind.ToShortString()}|{batch.SnapshotId}|{string.Join("|", r.Values.Select(Values.Format))}"));
+        var lastId = (await t.Snapshots.LatestIdAsync())!.Value;
+        Assert.Equal(streamed, (await QueryAsync(catalog, $"SELECT * FROM db.\"t$changes_2_{lastId}\" ORDER BY _snapshot")).Select(r => string.Join("|", r.Select(Values.Format))));
+        Assert.Equal(streamed.Count + 1, (await QueryAsync(catalog, "SELECT * FROM db.t$changes")).Count);
+        await Assert.ThrowsAsync<SnapshotNotFoundException>(() => QueryAsync(catalog, "SELECT * FROM db.t$changes_2_99"));
 
         Assert.Equal("2", Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.t$tag_two")).Single()[0]));
         var third = await t.Snapshots.GetAsync(3);
@@ -209,6 +223,34 @@ public sealed class SqlTests : CliTestBase
         Assert.Contains("sql runs one statement", (await FailAsync("sql", "SELECT 1; SELECT 2")).Stderr);
         Assert.Contains("--format parquet writes a file: give --out FILE.", (await FailAsync("sql", "SELECT 1", "--format", "parquet")).Stderr);
         Assert.Contains("does not run in a cluster yet", (await FailAsync("sql", "SELECT 1", "--cluster", "127.0.0.1:1")).Stderr);
+    }
+
+    [Fact]
+    public async Task A_filter_on_partition_columns_prunes_the_other_partitions_files_before_DuckDB_opens_them()
+    {
+        var catalog = new Catalog(new LocalFileSystemObjectStore(Warehouse));
+        var t = await catalog.CreateTableAsync(Identifier.Parse("db.p"), new TableDefinition(
+            SchemaParser.ParseColumns("k BIGINT NOT NULL, day DATE NOT NULL, region STRING NOT NULL, v INT"), ["k", "day", "region"], ["day", "region"], 1));
+        for (int w = 0; w < 3; w++)
+            await t.WriteAndCommitAsync([.. from day in new[] { 1, 2 } from region in new[] { "eu", "us" } select new ChangeRow(RowKind.Insert, [(long)w, new DateOnly(2026, 12, day), region, w])]);
+        await using var session = await SqlSession.OpenAsync(catalog, "SELECT * FROM db.p", new SqlOptions { Threads = 1 });
+        Assert.Equal(12, session.FilesRead); // 3 writes x 4 partitions, one bucket each
+
+        // Each file is a scan of its own in DuckDB's optimized plan (a primary-key table's files carry their key
+        // ranges); a pruned one is not there at all.
+        static int FilesRead(string plan) => System.Text.RegularExpressions.Regex.Count(plan, "READ_PARQUET") / 2; // a box title and its "Function:"
+        var all = session.Explain("SELECT count(*) FROM db.p", analyze: false);
+        Assert.True(FilesRead(all) == 12, all);
+        var one = session.Explain("SELECT count(*) FROM db.p WHERE region = 'eu' AND day = DATE '2026-12-02'", analyze: false);
+        Assert.True(FilesRead(one) == 3, one);
+        Assert.Equal(6, FilesRead(session.Explain("SELECT count(*) FROM db.p WHERE region = 'us'", analyze: false)));
+        Assert.Equal("3", Values.Format((await QueryAsync(catalog, "SELECT count(*) FROM db.p WHERE region = 'eu' AND day = DATE '2026-12-02'")).Single()[0]));
+
+        // A key filter prunes by each file's key range: key 1 was written once, to 4 partitions.
+        var key = session.Explain("SELECT * FROM db.p WHERE k = 1", analyze: false);
+        Assert.True(FilesRead(key) == 4, key);
+        Assert.Equal(1, FilesRead(session.Explain("SELECT * FROM db.p WHERE k = 1 AND region = 'us' AND day = DATE '2026-12-01'", analyze: false)));
+        Assert.Equal(4, (await QueryAsync(catalog, "SELECT * FROM db.p WHERE k = 1")).Count);
     }
 
     private static async Task<List<object?[]>> QueryAsync(Catalog catalog, string sql)

@@ -12,7 +12,7 @@ namespace TableStore.Cli.Commands;
 
 /// <summary>
 /// <c>tablestore sql "&lt;query&gt;" | --file q.sql [--format table|csv|jsonl|parquet] [--out FILE] [--system-columns]
-/// [--memory-limit SIZE] [--threads N]</c>: a query in an embedded DuckDB over pinned snapshots of the warehouse's
+/// [--memory-limit SIZE] [--threads N] [--explain]</c>: a query in an embedded DuckDB over pinned snapshots of the warehouse's
 /// tables (<c>db.table</c>, <c>db."table$snapshot_N"</c>, <c>$tag_X</c>, <c>$as_of_T</c>, system tables <c>$snapshots</c>…).
 /// </summary>
 internal static class SqlCommand
@@ -28,9 +28,10 @@ internal static class SqlCommand
         var systemColumns = new Option<bool>("--system-columns") { Description = "Primary-key tables also show _SEQUENCE_NUMBER and _VALUE_KIND of each key's row" };
         var memory = new Option<string>("--memory-limit") { Description = "DuckDB's memory limit for the query", DefaultValueFactory = _ => new SqlOptions().MemoryLimit, HelpName = "SIZE" };
         var threads = CommonOptions.WholeNumber<int>("--threads", "DuckDB's worker threads (default: one per core)", "N");
+        var explain = new Option<bool>("--explain") { Description = "Run the query and print DuckDB's plan with what each operator read (EXPLAIN ANALYZE: files pruned by partition never appear) instead of the rows" };
         var command = new Command("sql", "Query tables with SQL (embedded DuckDB) over pinned snapshots: db.table, db.\"table$snapshot_N\", $tag_NAME, $as_of_TIME, and system tables $snapshots, $schemas, $tags, $files, $consumers")
         {
-            query, file, format, output, systemColumns, memory, threads,
+            query, file, format, output, systemColumns, memory, threads, explain,
         };
         command.Validators.Add(result =>
         {
@@ -50,7 +51,12 @@ internal static class SqlCommand
             await using var session = await SqlSession.OpenAsync(store.Catalog, sql, options, outputFormat == Parquet ? outFile : null, ct).ConfigureAwait(false);
             using var ticker = context.ShowProgress ? new Timer(_ => pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"(running, {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)")), null, 2000, 2000) : null;
             long rows;
-            if (outputFormat == Parquet)
+            if (pr.GetValue(explain))
+            {
+                pr.Out().Write(session.Explain(sql, analyze: true));
+                rows = 0;
+            }
+            else if (outputFormat == Parquet)
                 rows = session.CopyTo(sql, outFile!);
             else
             {

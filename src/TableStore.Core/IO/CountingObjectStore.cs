@@ -19,6 +19,8 @@ public sealed class CountingObjectStore(IObjectStore inner) : IObjectStore
     public string Location => inner.Location;
     public int? RangeReadBlockSize => inner.RangeReadBlockSize;
 
+    public string? LocalPath(string path) => inner.LocalPath(path);
+
     /// <summary>Requests so far, by kind.</summary>
     public IReadOnlyDictionary<StoreRequest, long> Counts =>
         Enum.GetValues<StoreRequest>().ToDictionary(k => k, k => Interlocked.Read(ref _counts[(int)k]));

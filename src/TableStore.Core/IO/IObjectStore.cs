@@ -32,6 +32,12 @@ public interface IObjectStore
     /// </summary>
     int? RangeReadBlockSize => null;
 
+    /// <summary>
+    /// Where the object lives on this machine, for engines that open files themselves (DuckDB); null (the default):
+    /// not a local file, copy it first.
+    /// </summary>
+    string? LocalPath(string path) => null;
+
     /// <summary>Creates or replaces the object atomically.</summary>
     Task PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 

@@ -21,8 +21,7 @@ public sealed class LocalFileSystemObjectStore : IObjectStore
 
     public string Location => new Uri(_root.EndsWith('/') ? _root : _root + "/").AbsoluteUri.TrimEnd('/');
 
-    /// <summary>Where object <paramref name="path"/> lives on this machine (engines that read files themselves: DuckDB).</summary>
-    public string LocalPath(string path) => FullPath(path);
+    public string? LocalPath(string path) => FullPath(path);
 
     private string FullPath(string path) => Path.Combine(_root, ObjectPaths.Validate(path));
 

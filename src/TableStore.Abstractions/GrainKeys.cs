@@ -14,6 +14,9 @@ public static class GrainKeys
     public static string Bucket(string table, IReadOnlyList<string> partitionKeys, IReadOnlyList<object?> partition, int bucket) =>
         string.Concat(table, "|", TablePaths.PartitionPath(partitionKeys, partition), "bucket-", bucket.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A new SQL query's key: an id of its own.</summary>
+    public static string Query() => "query-" + Guid.NewGuid().ToString("N");
+
     /// <summary>A new scan's key: the table, and an id of its own.</summary>
     public static string Scan(string table) => string.Concat(table, "|scan-", Guid.NewGuid().ToString("N"));
 

@@ -62,6 +62,7 @@ public static class CliApp
             ConsumerCommands.Build(context),
             IngestCommand.Build(context),
             SqlCommand.Build(context),
+            ExportCommand.Build(context),
         };
         return root;
     }

@@ -53,6 +53,12 @@ public sealed class TableStoreOptions
     /// </summary>
     public TimeSpan AbandonedUploadTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The longest a SQL query (<c>TableStoreClient.QueryAsync</c>, <c>tablestore sql --cluster</c>) may run on a silo; a client may ask for less.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>DuckDB's memory limit for one SQL query on a silo (DuckDB's syntax: 512MB, 2GB); beyond it, operators spill or the query fails.</summary>
+    public string QueryMemoryLimit { get; set; } = "1GB";
+
     /// <summary>Memory per silo for decoded data files kept for point lookups.</summary>
     public long LookupCacheBytes { get; set; } = 256L << 20;
 

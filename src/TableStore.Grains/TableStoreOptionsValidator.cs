@@ -23,6 +23,9 @@ public sealed class TableStoreOptionsValidator(IOptions<TableStoreOptions> optio
         Require(o.WriteDeduplicationSnapshots >= 0, $"{S}WriteDeduplicationSnapshots must be zero or more, got {o.WriteDeduplicationSnapshots}.");
         Require(o.AbandonedWriteTimeout > o.CommitInterval, $"{S}AbandonedWriteTimeout ({o.AbandonedWriteTimeout}) must be longer than {S}CommitInterval ({o.CommitInterval}).");
         Require(o.MaxPublishedChangeRows >= 0, $"{S}MaxPublishedChangeRows must be zero or more, got {o.MaxPublishedChangeRows}.");
+        Require(o.QueryTimeout > TimeSpan.Zero, $"{S}QueryTimeout must be positive, got {o.QueryTimeout}.");
+        Require(System.Text.RegularExpressions.Regex.IsMatch(o.QueryMemoryLimit ?? "", @"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase),
+            $"{S}QueryMemoryLimit must be a size such as 512MB or 2GB, got '{o.QueryMemoryLimit}'.");
         Require(o.PublishAttempts is >= 1 and <= 100, $"{S}PublishAttempts must be between 1 and 100, got {o.PublishAttempts}.");
         Require(o.MaxPublishedEventBytes is >= 1024 and <= 64 << 20, $"{S}MaxPublishedEventBytes must be between 1024 and 67108864, got {o.MaxPublishedEventBytes}.");
         Require(o.AbandonedUploadTimeout > TimeSpan.Zero, $"{S}AbandonedUploadTimeout must be positive, got {o.AbandonedUploadTimeout}.");

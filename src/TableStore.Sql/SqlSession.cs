@@ -34,8 +34,11 @@ public sealed class SqlSession : IAsyncDisposable
     /// <summary>Data files behind the views: what DuckDB may open (after pruning, when there is some).</summary>
     public int FilesRead { get; }
 
-    /// <summary>Prepares the tables <paramref name="sql"/> names; <paramref name="outFile"/> is the one file it may write (a <c>COPY … TO</c> of <see cref="CopyTo"/>).</summary>
-    public static async Task<SqlSession> OpenAsync(Catalog catalog, string sql, SqlOptions options, string? outFile = null, CancellationToken ct = default)
+    /// <summary>
+    /// Prepares the tables <paramref name="sql"/> names; <paramref name="outFile"/> is the one file it may write (a
+    /// <c>COPY … TO</c> of <see cref="CopyTo"/>), <paramref name="outDirectory"/> the one folder (an export).
+    /// </summary>
+    public static async Task<SqlSession> OpenAsync(Catalog catalog, string sql, SqlOptions options, string? outFile = null, string? outDirectory = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
         options.Validate();
@@ -71,6 +74,7 @@ public sealed class SqlSession : IAsyncDisposable
                 allowed.AddRange(files);
             }
             if (outFile is not null) allowed.Add(Path.GetFullPath(outFile));
+            if (outDirectory is not null) Execute(connection, $"SET allowed_directories = [{SqlViews.Literal(Path.GetFullPath(outDirectory) + Path.DirectorySeparatorChar)}]");
             Lockdown(connection, allowed, options);
             return new SqlSession(connection, options.StagingDirectory is null ? staging : null, references, allowed.Count - (outFile is null ? 0 : 1));
         }
@@ -83,15 +87,21 @@ public sealed class SqlSession : IAsyncDisposable
     }
 
     /// <summary>Runs the query; DuckDB's errors (with the position in the query) come back as <see cref="InvalidInputException"/>.</summary>
-    public DbDataReader ExecuteReader(string sql)
+    public DbDataReader ExecuteReader(string sql) => ExecuteReader(sql, CancellationToken.None);
+
+    /// <summary>Runs the query; cancelling <paramref name="ct"/> interrupts DuckDB (the reader's next read fails).</summary>
+    public DbDataReader ExecuteReader(string sql, CancellationToken ct)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
+        var interrupt = ct.CanBeCanceled ? ct.Register(command.Cancel) : default;
         try { return command.ExecuteReader(); }
         catch (DuckDBException e)
         {
             command.Dispose();
-            throw new InvalidInputException($"SQL error: {e.Message}", e);
+            interrupt.Dispose();
+            ct.ThrowIfCancellationRequested();
+            throw Error(e);
         }
     }
 
@@ -110,8 +120,27 @@ public sealed class SqlSession : IAsyncDisposable
         using var command = _connection.CreateCommand();
         command.CommandText = $"COPY ({TrimStatement(sql)}) TO {SqlViews.Literal(Path.GetFullPath(outFile))} (FORMAT parquet)";
         try { return command.ExecuteNonQuery(); }
-        catch (DuckDBException e) { throw new InvalidInputException($"SQL error: {e.Message}", e); }
+        catch (DuckDBException e) { throw Error(e); }
     }
+
+    /// <summary>
+    /// Writes the query's result as zstd Parquet files of at most <paramref name="maxFileBytes"/> into
+    /// <paramref name="directory"/> (inside the folder given to <see cref="OpenAsync"/>); returns the rows written.
+    /// </summary>
+    public long ExportTo(string sql, string directory, long maxFileBytes)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"COPY ({TrimStatement(sql)}) TO {SqlViews.Literal(Path.GetFullPath(directory))} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES {maxFileBytes}, FILENAME_PATTERN 'data_{{i}}')");
+        try { return command.ExecuteNonQuery(); }
+        catch (DuckDBException e) { throw new InvalidInputException($"Export failed: {e.Message}"); }
+    }
+
+    /// <summary>
+    /// DuckDB's error about the query (its message has the line and a caret) as bad input. Without DuckDB's exception
+    /// inside: it must cross the wire from a silo, and only the message matters.
+    /// </summary>
+    public static InvalidInputException Error(DuckDBException e) => new($"SQL error: {e.Message}");
 
     public async ValueTask DisposeAsync()
     {

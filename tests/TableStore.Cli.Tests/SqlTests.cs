@@ -222,7 +222,7 @@ public sealed class SqlTests : CliTestBase
         Assert.Contains("Give the query as an argument or with --file", (await FailAsync("sql")).Stderr);
         Assert.Contains("sql runs one statement", (await FailAsync("sql", "SELECT 1; SELECT 2")).Stderr);
         Assert.Contains("--format parquet writes a file: give --out FILE.", (await FailAsync("sql", "SELECT 1", "--format", "parquet")).Stderr);
-        Assert.Contains("does not run in a cluster yet", (await FailAsync("sql", "SELECT 1", "--cluster", "127.0.0.1:1")).Stderr);
+        Assert.Contains("--format parquet and --explain run the query in this process", (await FailAsync("sql", "SELECT 1", "--format", "parquet", "--out", output + "2", "--cluster", "127.0.0.1:1")).Stderr);
     }
 
     [Fact]
@@ -251,6 +251,42 @@ public sealed class SqlTests : CliTestBase
         Assert.True(FilesRead(key) == 4, key);
         Assert.Equal(1, FilesRead(session.Explain("SELECT * FROM db.p WHERE k = 1 AND region = 'us' AND day = DATE '2026-12-01'", analyze: false)));
         Assert.Equal(4, (await QueryAsync(catalog, "SELECT * FROM db.p WHERE k = 1")).Count);
+    }
+
+    [Fact]
+    public async Task Export_writes_the_merged_rows_of_a_snapshot_as_plain_parquet_in_hive_folders_that_duckdb_reads_back()
+    {
+        await OkAsync("table", "create", "shop.sales", "--schema", "id BIGINT NOT NULL, region STRING NOT NULL, amount DECIMAL(10,2)", "--primary-key", "id,region", "--partition-by", "region", "--buckets", "2");
+        await OkWithInputAsync("id,region,amount\n1,eu,1.00\n2,eu,2.00\n3,us,3.00\n", "write", "shop.sales");
+        await OkWithInputAsync("_op,id,region,amount\n+U,1,eu,10.00\n-D,3,us,\n+I,4,us,4.00\n", "write", "shop.sales");
+
+        var latest = Path.Combine(Root, "export-latest");
+        var r = await OkAsync("export", "shop.sales", "--to", latest);
+        Assert.Contains("Exported shop.sales to", r.Stdout);
+        Assert.Contains("3 rows in", r.Stdout);
+        Assert.True(Directory.Exists(Path.Combine(latest, "region=eu")) && Directory.Exists(Path.Combine(latest, "region=us")), "Hive-style partition folders");
+        Assert.Equal(["1|eu|10.00", "2|eu|2.00", "4|us|4.00"], ReadBack(latest));
+
+        var first = Path.Combine(Root, "export-first");
+        await OkAsync("export", "shop.sales", "--snapshot", "1", "--to", first);
+        Assert.Equal(["1|eu|1.00", "2|eu|2.00", "3|us|3.00"], ReadBack(first));
+
+        Assert.Contains("is not empty", (await FailAsync("export", "shop.sales", "--to", latest)).Stderr);
+        Assert.Contains("--snapshot and --tag cannot be used together", (await FailAsync("export", "shop.sales", "--snapshot", "1", "--tag", "x", "--to", Path.Combine(Root, "x"))).Stderr);
+    }
+
+    /// <summary>The exported files as a plain DuckDB reads them (the partition column from the folder names), sorted.</summary>
+    private static List<string> ReadBack(string directory)
+    {
+        using var duck = new DuckDBConnection("Data Source=:memory:");
+        duck.Open();
+        using var command = duck.CreateCommand();
+        command.CommandText = $"SELECT id, region, amount FROM read_parquet('{directory}/**/*.parquet', hive_partitioning = true) ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(0)}|{reader.GetString(1)}|{reader.GetDecimal(2):0.00}"));
+        Assert.DoesNotContain("_SEQUENCE_NUMBER", string.Join(",", Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)));
+        return rows;
     }
 
     private static async Task<List<object?[]>> QueryAsync(Catalog catalog, string sql)

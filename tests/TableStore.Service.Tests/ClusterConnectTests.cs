@@ -243,6 +243,27 @@ public sealed class ClusterConnectTests
     }
 
     /// <summary>The CLI in this process, with a 2-minute limit: a hang fails the test instead of stalling it.</summary>
+    [Fact]
+    public async Task Sql_through_the_cluster_runs_on_a_silo_and_prints_what_sql_next_to_the_warehouse_prints()
+    {
+        await using var cluster = new ProcessCluster();
+        var silo = await cluster.StartSiloAsync(redis: false);
+        var env = new Dictionary<string, string?> { ["TABLESTORE_CONNECT_TIMEOUT"] = "60s" };
+        Assert.Equal(0, (await Cli(["table", "create", "shop.items", "--schema", "id BIGINT NOT NULL, name STRING, price DECIMAL(8,2)", "--primary-key", "id", "--cluster", silo.Gateway], env)).ExitCode);
+        Assert.Equal(0, (await Cli(["write", "shop.items", "--format", "csv", "--cluster", silo.Gateway], env, new StringReader("id,name,price\n1,pen,1.50\n2,ink,3.25\n3,pad,2.00\n"))).ExitCode);
+        Assert.Equal(0, (await Cli(["write", "shop.items", "--format", "csv", "--cluster", silo.Gateway], env, new StringReader("_op,id,name,price\n+U,1,pen,1.75\n-D,3,,\n"))).ExitCode);
+
+        const string Query = "SELECT id, name, price FROM shop.items ORDER BY id";
+        var remote = await Cli(["sql", Query, "--format", "csv", "--cluster", silo.Gateway], env);
+        Assert.True(remote.ExitCode == 0, remote.Stderr);
+        Assert.Equal("id,name,price\n1,pen,1.75\n2,ink,3.25\n", remote.Stdout.Replace("\r", "", StringComparison.Ordinal));
+        var local = await Cli(["sql", Query, "--format", "csv", "--warehouse", cluster.Warehouse], env);
+        Assert.Equal(local.Stdout, remote.Stdout);
+        var error = await Cli(["sql", "SELECT nope FROM shop.items", "--cluster", silo.Gateway], env);
+        Assert.Equal(1, error.ExitCode);
+        Assert.Contains("error: SQL error: Binder Error", error.Stderr);
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string[] args, IDictionary<string, string?> env, TextReader? stdin = null, StringWriter? stdout = null)
     {
         stdout ??= new StringWriter();

@@ -351,4 +351,39 @@ public sealed class ServiceTests(ThreeSiloCluster fixture)
         Assert.Contains("environment variable TABLESTORE_TEST_UNSET_SECRET", unset.Message);
         Assert.DoesNotContain(await client.ListIngestionsAsync(), j => j.Spec.Name == "secret-job");
     }
+
+    [Fact]
+    public async Task A_sql_query_runs_on_a_silo_over_pinned_snapshots_streams_its_rows_back_and_keeps_to_its_limits()
+    {
+        var client = fixture.Client;
+        var table = Specs.NewTable("sql");
+        await client.CreateTableAsync(table, Specs.Table("id BIGINT NOT NULL, v INT", ["id"], [], 2));
+        var first = (await client.WriteAsync(table, [.. Enumerable.Range(0, 3000).Select(i => new ChangeRow(RowKind.Insert, [(long)i, i]))]))!.SnapshotId;
+        await client.WriteAsync(table, [.. Enumerable.Range(0, 1000).Select(i => new ChangeRow(RowKind.Insert, [(long)i, i + 1]))]);
+        await client.WriteAsync(table, [new ChangeRow(RowKind.Delete, [2999L, null])]);
+
+        var totals = await client.QueryAsync($"SELECT count(*) AS n, sum(v) AS s FROM {table}");
+        Assert.Equal(["n", "s"], totals.Columns.Select(c => c.Name));
+        Assert.All(totals.Columns, c => Assert.True(c.IsNumber));
+        var row = Assert.Single(await totals.Rows.ToListAsync());
+        Assert.Equal((2999L, Enumerable.Range(0, 2999).Sum(i => (long)i) + 1000m), ((long)row[0]!, Convert.ToDecimal(row[1], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(totals.FilesRead > 0);
+
+        // Many pages, in order; and time travel.
+        var all = await (await client.QueryAsync($"SELECT id, v FROM {table} ORDER BY id")).Rows.ToListAsync();
+        Assert.Equal(2999, all.Count);
+        Assert.Equal(Enumerable.Range(0, 2999).Select(i => (long)i), all.Select(r => (long)r[0]!));
+        Assert.Equal(1, (int)all[0][1]!);
+        var (db, name) = (table[..table.IndexOf('.', StringComparison.Ordinal)], table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+        var old = Assert.Single(await (await client.QueryAsync($"SELECT count(*), sum(v) FROM {db}.\"{name}$snapshot_{first}\"")).Rows.ToListAsync());
+        Assert.Equal(3000L, (long)old[0]!);
+
+        // The query's own errors, the sandbox and the deadline come back as errors that say what happened.
+        var syntax = await Assert.ThrowsAsync<InvalidInputException>(() => client.QueryAsync($"SELEC * FROM {table}"));
+        Assert.Contains("LINE 1", syntax.Message);
+        await Assert.ThrowsAsync<InvalidInputException>(() => client.QueryAsync("SELECT * FROM read_csv('/etc/passwd')"));
+        var slow = await Assert.ThrowsAsync<TableStoreException>(() => client.QueryAsync("SELECT sum(a.range * b.range) FROM range(100000000) a, range(100000) b", timeout: TimeSpan.FromSeconds(1)));
+        Assert.Contains("ran longer than its time limit (1 s", slow.Message);
+        Assert.False(slow.IsRetryable);
+    }
 }

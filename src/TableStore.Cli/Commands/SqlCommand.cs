@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics;
 using TableStore.Cli.Output;
+using TableStore.Client;
 using TableStore.Core;
 using TableStore.Core.Api;
 using TableStore.Sql;
@@ -13,7 +13,8 @@ namespace TableStore.Cli.Commands;
 /// <summary>
 /// <c>tablestore sql "&lt;query&gt;" | --file q.sql [--format table|csv|jsonl|parquet] [--out FILE] [--system-columns]
 /// [--memory-limit SIZE] [--threads N] [--explain]</c>: a query in an embedded DuckDB over pinned snapshots of the warehouse's
-/// tables (<c>db.table</c>, <c>db."table$snapshot_N"</c>, <c>$tag_X</c>, <c>$as_of_T</c>, system tables <c>$snapshots</c>…).
+/// tables (<c>db.table</c>, <c>db."table$snapshot_N"</c>, <c>$tag_X</c>, <c>$as_of_T</c>, system tables <c>$snapshots</c>…);
+/// with <c>--cluster</c>, on a silo of the cluster (its time and memory limits), the rows streamed back.
 /// </summary>
 internal static class SqlCommand
 {
@@ -37,8 +38,8 @@ internal static class SqlCommand
         {
             if ((result.GetValue(query) is null) == (result.GetValue(file) is null)) result.AddError("Give the query as an argument or with --file, not both or neither.");
             if (result.GetValue(format) == Parquet && result.GetValue(output) is null) result.AddError("--format parquet writes a file: give --out FILE.");
-            if (result.GetValue(context.Cluster) is not null)
-                result.AddError("sql runs in this process over the warehouse (--warehouse); it does not run in a cluster yet.");
+            if (result.GetValue(context.Cluster) is not null && (result.GetValue(format) == Parquet || result.GetValue(explain)))
+                result.AddError("--format parquet and --explain run the query in this process (over --warehouse), not in a cluster.");
         });
         command.SetAction(async (pr, ct) =>
         {
@@ -46,10 +47,34 @@ internal static class SqlCommand
             var options = new SqlOptions { MemoryLimit = pr.GetValue(memory)!, Threads = pr.GetValue(threads), SystemColumns = pr.GetValue(systemColumns) };
             var outFile = pr.GetValue(output);
             var outputFormat = pr.GetValue(format)!;
-            await using var store = (EmbeddedTableStore)await context.OpenAsync(pr, ct).ConfigureAwait(false);
+            await using var store = await context.OpenAsync(pr, ct).ConfigureAwait(false);
             var started = Stopwatch.GetTimestamp();
-            await using var session = await SqlSession.OpenAsync(store.Catalog, sql, options, outputFormat == Parquet ? outFile : null, ct).ConfigureAwait(false);
-            using var ticker = context.ShowProgress ? new Timer(_ => pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"(running, {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)")), null, 2000, 2000) : null;
+            if (store is TableStoreClient client)
+            {
+                // In the cluster: the query runs on a silo, with its limits; the rows come back page by page.
+                using var waiting = context.ShowProgress ? Ticker(pr, started) : null;
+                var outcome = await client.QueryAsync(sql, systemColumns: options.SystemColumns, ct: ct).ConfigureAwait(false);
+                waiting?.Change(Timeout.Infinite, Timeout.Infinite);
+                var remoteWriter = outFile is null ? pr.Out() : new StreamWriter(outFile);
+                long remoteRows;
+                try
+                {
+                    var formatter = RowFormatter.Create(outputFormat, remoteWriter, [.. outcome.Columns.Select(c => new OutputColumn(c.Name, c.IsNumber))]);
+                    formatter.Begin();
+                    await foreach (var row in outcome.Rows.WithCancellation(ct).ConfigureAwait(false)) formatter.Write(row);
+                    formatter.End();
+                    remoteRows = formatter.RowCount;
+                }
+                finally
+                {
+                    if (outFile is not null) await remoteWriter.DisposeAsync().ConfigureAwait(false);
+                }
+                Summary(pr, context, outputFormat, outFile, remoteRows, outcome.FilesRead, started);
+                return 0;
+            }
+            var catalog = ((EmbeddedTableStore)store).Catalog;
+            await using var session = await SqlSession.OpenAsync(catalog, sql, options, outputFormat == Parquet ? outFile : null, ct: ct).ConfigureAwait(false);
+            using var ticker = context.ShowProgress ? Ticker(pr, started) : null;
             long rows;
             if (pr.GetValue(explain))
             {
@@ -61,18 +86,27 @@ internal static class SqlCommand
             else
             {
                 var writer = outFile is null ? pr.Out() : new StreamWriter(outFile);
-                try { rows = Write(session.ExecuteReader(sql), outputFormat, writer, ticker); }
+                try { rows = Write(session.ExecuteReader(sql, ct), outputFormat, writer, ticker); }
                 finally
                 {
                     if (outFile is not null) await writer.DisposeAsync().ConfigureAwait(false);
                 }
             }
-            if (outputFormat == RowFormatter.Table || outFile is not null || context.ShowProgress)
-                pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"({rows} row{(rows == 1 ? "" : "s")}{(outFile is null ? "" : $" to {outFile}")}; {session.FilesRead} data file{(session.FilesRead == 1 ? "" : "s")} in {session.Tables.Count} table{(session.Tables.Count == 1 ? "" : "s")}; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.###} s)"));
+            Summary(pr, context, outputFormat, outFile, rows, session.FilesRead, started);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Every 2 s until the first rows: the query is still running.</summary>
+    private static Timer Ticker(ParseResult pr, long started) =>
+        new(_ => pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"(running, {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)")), null, 2000, 2000);
+
+    private static void Summary(ParseResult pr, CliContext context, string format, string? outFile, long rows, int files, long started)
+    {
+        if (format == RowFormatter.Table || outFile is not null || context.ShowProgress)
+            pr.Err().WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"({rows} row{(rows == 1 ? "" : "s")}{(outFile is null ? "" : $" to {outFile}")}; {files} data file{(files == 1 ? "" : "s")} read; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.###} s)"));
     }
 
     private static async Task<string> ReadQueryAsync(string path, CancellationToken ct)
@@ -88,14 +122,14 @@ internal static class SqlCommand
     {
         using (reader)
         {
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new OutputColumn(reader.GetName(i), IsNumber(reader.GetFieldType(i)))).ToList();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new OutputColumn(reader.GetName(i), SqlValues.IsNumber(reader.GetFieldType(i)))).ToList();
             var formatter = RowFormatter.Create(format, writer, columns);
             formatter.Begin();
             ticker?.Change(Timeout.Infinite, Timeout.Infinite); // the first rows are here
             var row = new object?[reader.FieldCount];
             while (reader.Read())
             {
-                for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i));
+                for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : SqlValues.ToEngine(reader.GetValue(i));
                 formatter.Write(row);
             }
             formatter.End();
@@ -104,24 +138,5 @@ internal static class SqlCommand
                 throw new InvalidInputException("sql runs one statement, and this query has more after the first (only the first ran and was printed): run them one at a time.");
             return formatter.RowCount;
         }
-    }
-
-    private static bool IsNumber(Type t) =>
-        t == typeof(int) || t == typeof(long) || t == typeof(short) || t == typeof(sbyte) || t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong)
-        || t == typeof(float) || t == typeof(double) || t == typeof(decimal) || t == typeof(BigInteger) || t == typeof(Int128) || t == typeof(UInt128);
-
-    /// <summary>DuckDB's values as the engine's, so the formatters print them as <c>scan</c> does.</summary>
-    private static object? Normalize(object value) => value switch
-    {
-        Stream blob => ReadAll(blob),
-        BigInteger big => big.ToString(CultureInfo.InvariantCulture),
-        _ => value,
-    };
-
-    private static byte[] ReadAll(Stream blob)
-    {
-        using var copy = new MemoryStream();
-        blob.CopyTo(copy);
-        return copy.ToArray();
     }
 }

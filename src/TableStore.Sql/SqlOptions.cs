@@ -12,9 +12,6 @@ public sealed record SqlOptions
     /// <summary>Primary-key tables also show <c>_SEQUENCE_NUMBER</c> and <c>_VALUE_KIND</c> of each key's winning row.</summary>
     public bool SystemColumns { get; init; }
 
-    /// <summary>Where files of a warehouse that is not on this machine are copied for DuckDB; null: a new temporary folder.</summary>
-    public string? StagingDirectory { get; init; }
-
     /// <summary>Throws <see cref="Core.InvalidInputException"/> naming an invalid option.</summary>
     public void Validate()
     {

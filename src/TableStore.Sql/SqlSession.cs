@@ -1,5 +1,6 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
+using System.Text.Json;
 using TableStore.Core;
 using TableStore.Core.IO;
 using TableStore.Core.Manifest;
@@ -19,6 +20,7 @@ public sealed class SqlSession : IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly string? _staging;
+    private readonly List<IDisposable> _disposables = [];
 
     private SqlSession(DuckDBConnection connection, string? staging, IReadOnlyList<SqlTableReference> tables, int files)
     {
@@ -31,7 +33,7 @@ public sealed class SqlSession : IAsyncDisposable
     /// <summary>The tables the query names, as views or system tables.</summary>
     public IReadOnlyList<SqlTableReference> Tables { get; }
 
-    /// <summary>Data files behind the views: what DuckDB may open (after pruning, when there is some).</summary>
+    /// <summary>Data files behind the views: what DuckDB may open (a filter's pruning then keeps it from opening some).</summary>
     public int FilesRead { get; }
 
     /// <summary>
@@ -49,11 +51,12 @@ public sealed class SqlSession : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
+            RequireOneQuery(connection, sql);
             var allowed = new List<string>();
             Task<string> LocalPath(string key, CancellationToken token)
             {
                 if (catalog.Store.LocalPath(key) is { } local) return Task.FromResult(local);
-                staging ??= options.StagingDirectory ?? Directory.CreateTempSubdirectory("tablestore-sql-").FullName;
+                staging ??= Directory.CreateTempSubdirectory("tablestore-sql-").FullName;
                 return StageAsync(catalog.Store, key, Path.Combine(staging, key), token);
             }
             foreach (var schema in references.Select(r => r.Id.Database).Distinct())
@@ -69,37 +72,76 @@ public sealed class SqlSession : IAsyncDisposable
                 }
                 var (snapshotId, tag, asOf) = reference.TimeTravel();
                 var snapshot = await table.NewScan().ResolveSnapshotAsync(new ScanOptions { SnapshotId = snapshotId, Tag = tag, AsOf = asOf }, ct).ConfigureAwait(false);
-                var (view, files) = await SqlViews.DataAsync(table, snapshot, options.SystemColumns, LocalPath, ct).ConfigureAwait(false);
+                var (view, files) = await SqlViews.DataAsync(table, snapshot, latest: reference.Suffix.Length == 0, options.SystemColumns, LocalPath, ct).ConfigureAwait(false);
                 Execute(connection, $"CREATE VIEW {name} AS {view}");
                 allowed.AddRange(files);
             }
             if (outFile is not null) allowed.Add(Path.GetFullPath(outFile));
             if (outDirectory is not null) Execute(connection, $"SET allowed_directories = [{SqlViews.Literal(Path.GetFullPath(outDirectory) + Path.DirectorySeparatorChar)}]");
             Lockdown(connection, allowed, options);
-            return new SqlSession(connection, options.StagingDirectory is null ? staging : null, references, allowed.Count - (outFile is null ? 0 : 1));
+            return new SqlSession(connection, staging, references, allowed.Distinct().Count() - (outFile is null ? 0 : 1));
+        }
+        catch (DuckDBException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (staging is not null) TryDelete(staging);
+            throw new TableStoreException($"Preparing the query's tables failed: {e.Message}");
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            if (staging is not null && options.StagingDirectory is null) TryDelete(staging);
+            if (staging is not null) TryDelete(staging);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The text must be one query (a SELECT, a WITH … SELECT, a FROM-first query, …): anything else (COPY, INSERT,
+    /// SET, ATTACH, a second statement) is refused before it runs. The sandbox would stop most of it, but not a COPY
+    /// over a file the views may read. DuckDB's own parser decides (<c>json_serialize_sql</c> takes only queries); a
+    /// text it cannot parse is left to fail when run, with DuckDB's message and caret.
+    /// </summary>
+    private static void RequireOneQuery(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
+        command.Parameters.Add(new DuckDBParameter(sql));
+        using var parsed = JsonDocument.Parse((string)command.ExecuteScalar()!);
+        var root = parsed.RootElement;
+        if (root.TryGetProperty("error", out var error) && error.GetBoolean())
+        {
+            var type = root.TryGetProperty("error_type", out var t) ? t.GetString() : null;
+            if (type == "parser") return;
+            throw new InvalidInputException("sql runs one query (SELECT, WITH … SELECT, FROM …); statements such as COPY, INSERT, CREATE, SET, ATTACH or INSTALL are refused.");
+        }
+        if (root.GetProperty("statements").GetArrayLength() != 1)
+            throw new InvalidInputException("sql runs one statement, and this text has several: run them one at a time.");
     }
 
     /// <summary>Runs the query; DuckDB's errors (with the position in the query) come back as <see cref="InvalidInputException"/>.</summary>
     public DbDataReader ExecuteReader(string sql) => ExecuteReader(sql, CancellationToken.None);
 
-    /// <summary>Runs the query; cancelling <paramref name="ct"/> interrupts DuckDB (the reader's next read fails).</summary>
+    /// <summary>
+    /// Runs the query, streaming: rows are produced as they are read, not held whole in DuckDB's memory. Cancelling
+    /// <paramref name="ct"/> interrupts DuckDB (the reader's next read fails).
+    /// </summary>
     public DbDataReader ExecuteReader(string sql, CancellationToken ct)
+    {
+        RequireOneQuery(_connection, sql);
+        return Run(sql, ct);
+    }
+
+    /// <summary>Runs text this session made around a checked query (an EXPLAIN of it).</summary>
+    private DuckDBDataReader Run(string sql, CancellationToken ct)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
-        var interrupt = ct.CanBeCanceled ? ct.Register(command.Cancel) : default;
+        command.UseStreamingMode = true;
+        _disposables.Add(command);
+        if (ct.CanBeCanceled) _disposables.Add(ct.Register(command.Cancel));
         try { return command.ExecuteReader(); }
         catch (DuckDBException e)
         {
-            command.Dispose();
-            interrupt.Dispose();
             ct.ThrowIfCancellationRequested();
             throw Error(e);
         }
@@ -108,7 +150,8 @@ public sealed class SqlSession : IAsyncDisposable
     /// <summary>DuckDB's plan for the query (<c>EXPLAIN</c>, or with <paramref name="analyze"/> <c>EXPLAIN ANALYZE</c>: run, with what each operator read).</summary>
     public string Explain(string sql, bool analyze)
     {
-        using var reader = ExecuteReader($"EXPLAIN {(analyze ? "ANALYZE " : "")}{TrimStatement(sql)}");
+        RequireOneQuery(_connection, sql);
+        using var reader = Run($"EXPLAIN {(analyze ? "ANALYZE " : "")}{TrimStatement(sql)}", CancellationToken.None);
         var text = new System.Text.StringBuilder();
         while (reader.Read()) text.AppendLine(reader.GetString(reader.FieldCount - 1));
         return text.ToString();
@@ -117,6 +160,9 @@ public sealed class SqlSession : IAsyncDisposable
     /// <summary>Writes the query's result to <paramref name="outFile"/> as Parquet (the file given to <see cref="OpenAsync"/>); returns the rows written.</summary>
     public long CopyTo(string sql, string outFile)
     {
+        RequireOneQuery(_connection, sql);
+        // DuckDB writes beside an existing file first (tmp_<name>), which the sandbox does not allow: the old one goes.
+        File.Delete(Path.GetFullPath(outFile));
         using var command = _connection.CreateCommand();
         command.CommandText = $"COPY ({TrimStatement(sql)}) TO {SqlViews.Literal(Path.GetFullPath(outFile))} (FORMAT parquet)";
         try { return command.ExecuteNonQuery(); }
@@ -129,6 +175,7 @@ public sealed class SqlSession : IAsyncDisposable
     /// </summary>
     public long ExportTo(string sql, string directory, long maxFileBytes)
     {
+        RequireOneQuery(_connection, sql);
         using var command = _connection.CreateCommand();
         command.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"COPY ({TrimStatement(sql)}) TO {SqlViews.Literal(Path.GetFullPath(directory))} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES {maxFileBytes}, FILENAME_PATTERN 'data_{{i}}')");
@@ -144,6 +191,9 @@ public sealed class SqlSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Commands and their interrupt registrations first: a deadline that fires later finds nothing to interrupt.
+        foreach (var d in _disposables) d.Dispose();
+        _disposables.Clear();
         await _connection.DisposeAsync().ConfigureAwait(false);
         if (_staging is not null) TryDelete(_staging);
     }
@@ -172,16 +222,19 @@ public sealed class SqlSession : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Copies an object to <paramref name="path"/> (a temporary name first, so a file there is always whole).</summary>
     private static async Task<string> StageAsync(IObjectStore store, string key, string path, CancellationToken ct)
     {
         if (File.Exists(path)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = path + ".partial";
         var stream = await store.OpenReadAsync(key, ct).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var file = File.Create(path);
+            var file = File.Create(partial);
             await using (file.ConfigureAwait(false)) await stream.CopyToAsync(file, ct).ConfigureAwait(false);
         }
+        File.Move(partial, path, overwrite: true);
         return path;
     }
 

@@ -24,12 +24,20 @@ public static class SqlValues
         ulong u => (decimal)u,
         Stream blob => ReadAll(blob),
         DateTimeOffset t => t.UtcDateTime,
-        BigInteger or Int128 or UInt128 => Convert.ToString(value, CultureInfo.InvariantCulture),
+        BigInteger big => Whole(big),
+        Int128 i => Whole(i),
+        UInt128 u => Whole(u),
         TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
         Guid g => g.ToString(),
         IEnumerable => JsonSerializer.Serialize(value),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    /// <summary>A huge integer (DuckDB's HUGEINT: sums of BIGINTs) as the smallest engine type that holds it: long, decimal, else text.</summary>
+    private static object Whole(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? (long)value
+        : value >= (BigInteger)decimal.MinValue && value <= (BigInteger)decimal.MaxValue ? (decimal)value
+        : value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether a DuckDB result column holds numbers (right-aligned in grids).</summary>
     public static bool IsNumber(Type t) =>

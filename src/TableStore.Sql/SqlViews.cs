@@ -19,10 +19,11 @@ internal static class SqlViews
     private const int MaxFileBranches = 64;
 
     /// <summary>The view's SELECT, and the data files it reads (local paths, which the sandbox allows and nothing else).</summary>
-    public static async Task<(string Sql, IReadOnlyList<string> Files)> DataAsync(FileStoreTable table, Snapshot? snapshot, bool systemColumns,
+    /// <param name="latest">The table as it is now (its current schema, as <c>scan</c> reads it: an ALTER makes no snapshot); else as of <paramref name="snapshot"/>'s schema.</param>
+    public static async Task<(string Sql, IReadOnlyList<string> Files)> DataAsync(FileStoreTable table, Snapshot? snapshot, bool latest, bool systemColumns,
         Func<string, CancellationToken, Task<string>> localPath, CancellationToken ct)
     {
-        var schema = snapshot is null ? table.Schema : await table.Schemas.GetAsync(snapshot.SchemaId, ct).ConfigureAwait(false);
+        var schema = latest || snapshot is null ? table.Schema : await table.Schemas.GetAsync(snapshot.SchemaId, ct).ConfigureAwait(false);
         bool keyed = schema.Kind == TableKind.PrimaryKey;
         CheckMergeable(table.Identifier, schema);
         var plan = await table.WithSchema(schema).NewScan().PlanAsync(snapshot, null, ct).ConfigureAwait(false);
@@ -39,8 +40,7 @@ internal static class SqlViews
         var partitionIndex = schema.PartitionKeys.Select((k, i) => (Key: k, Index: i)).ToDictionary(p => p.Key, p => p.Index, StringComparer.Ordinal);
         var groups = plan.Splits
             .SelectMany(s => s.Files.Select(f => (Split: s, File: f)))
-            .GroupBy(x => (Partition: PartitionText(x.Split.Partition), x.File.SchemaId, Alone: single.Contains(x.File.FileName)))
-            .OrderBy(g => g.Key.Partition, StringComparer.Ordinal).ThenBy(g => g.Key.SchemaId).ThenBy(g => g.Key.Alone);
+            .GroupBy(x => (Partition: PartitionKey.Of(x.Split.Partition), x.File.SchemaId, Alone: single.Contains(x.File.FileName)));
         foreach (var group in groups)
         {
             var fileSchema = group.Key.SchemaId == schema.Id ? schema : await table.Schemas.GetAsync(group.Key.SchemaId, ct).ConfigureAwait(false);
@@ -92,7 +92,7 @@ internal static class SqlViews
 
     /// <summary>
     /// The files whose key range overlaps no other file's in their partition and bucket (keys never cross buckets):
-    /// after a full compaction, all of them. Ranges that cannot be compared count as overlapping.
+    /// after a full compaction, all of them.
     /// </summary>
     private static HashSet<string> Unshared(IReadOnlyList<Core.Scan.DataSplit> splits)
     {
@@ -104,22 +104,14 @@ internal static class SqlViews
                 unshared.Add(split.Files[0].FileName);
                 continue;
             }
-            try
+            var sorted = split.Files.OrderBy(f => f.MinKey, KeyComparer.Instance).ToList();
+            object?[]? reach = null; // the highest max key among the files before
+            for (int i = 0; i < sorted.Count; i++)
             {
-                var sorted = split.Files.OrderBy(f => f.MinKey, KeyComparer.Instance).ToList();
-                object?[]? reach = null; // the highest max key among the files before
-                for (int i = 0; i < sorted.Count; i++)
-                {
-                    bool overlapsBefore = reach is not null && KeyComparer.Instance.Compare(sorted[i].MinKey, reach) <= 0;
-                    bool overlapsAfter = i + 1 < sorted.Count && KeyComparer.Instance.Compare(sorted[i + 1].MinKey, sorted[i].MaxKey) <= 0;
-                    if (!overlapsBefore && !overlapsAfter) unshared.Add(sorted[i].FileName);
-                    if (reach is null || KeyComparer.Instance.Compare(sorted[i].MaxKey, reach) > 0) reach = sorted[i].MaxKey;
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Keys of different types (a file from before a key column was widened): merge them all.
-                foreach (var f in split.Files) unshared.Remove(f.FileName);
+                bool overlapsBefore = reach is not null && KeyComparer.Instance.Compare(sorted[i].MinKey, reach) <= 0;
+                bool overlapsAfter = i + 1 < sorted.Count && KeyComparer.Instance.Compare(sorted[i + 1].MinKey, sorted[i].MaxKey) <= 0;
+                if (!overlapsBefore && !overlapsAfter) unshared.Add(sorted[i].FileName);
+                if (reach is null || KeyComparer.Instance.Compare(sorted[i].MaxKey, reach) > 0) reach = sorted[i].MaxKey;
             }
         }
         return unshared;
@@ -170,12 +162,12 @@ internal static class SqlViews
             var inFile = fileSchema.Fields.FirstOrDefault(f => f.Id == field.Id);
             if (inFile is null || !SameType(inFile.Type, field.Type) || field.Type.Kind is DataTypeKind.Float or DataTypeKind.Double or DataTypeKind.Bytes) continue;
             if (file.StatsFor(field.Id) is not { Min: { } min, Max: { } max }) continue;
+            // Stats order strings by UTF-16 code unit, DuckDB by code point: they agree while no char is a surrogate or above.
+            if (min is string low && low.Any(c => c >= '\uD800') || max is string high && high.Any(c => c >= '\uD800')) continue;
             conditions.Add($"{Quote(inFile.Name)} BETWEEN {Constant(min, field.Type)} AND {Constant(max, field.Type)}");
         }
         return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
     }
-
-    private static string PartitionText(object?[] partition) => string.Join("\u0001", partition.Select(v => v is null ? "\u0000" : Core.Data.Values.Format(v)));
 
     /// <summary>A value as a typed SQL constant (partition values: the types partitions may have).</summary>
     public static string Constant(object? value, DataType type) => value switch

@@ -22,8 +22,12 @@ public static class TableExport
         // An export never mixes with what is there: a second run into the same place is refused, not merged.
         await foreach (var existing in target.ListAsync("", ct).ConfigureAwait(false))
             throw new InvalidInputException($"{targetName} is not empty (it holds {existing.Path}): export into a new folder or prefix.");
+        // The snapshot is resolved once: the partitions listed and the rows written are of the same one.
         var fileTable = await catalog.GetTableAsync(table, ct).ConfigureAwait(false);
-        var view = $"{SqlViews.Quote(table.Database)}.{SqlViews.Quote(snapshotSuffix.Length == 0 ? table.Table : $"{table.Table}${snapshotSuffix}")}";
+        var (snapshotId, tag, asOf) = new SqlTableReference(table, snapshotSuffix).TimeTravel();
+        var snapshot = await fileTable.NewScan().ResolveSnapshotAsync(new Core.Scan.ScanOptions { SnapshotId = snapshotId, Tag = tag, AsOf = asOf }, ct).ConfigureAwait(false);
+        var pinned = snapshot is null ? "" : $"snapshot_{snapshot.Id.ToString(CultureInfo.InvariantCulture)}";
+        var view = $"{SqlViews.Quote(table.Database)}.{SqlViews.Quote(pinned.Length == 0 ? table.Table : $"{table.Table}${pinned}")}";
         var sql = $"SELECT * FROM {view}";
         var local = target.LocalPath("probe") is { } path ? Path.GetDirectoryName(Path.GetFullPath(path))! : null;
         var staging = local ?? Directory.CreateTempSubdirectory("tablestore-export-").FullName;
@@ -39,11 +43,9 @@ public static class TableExport
                 {
                     // One COPY per partition into its Hive folder (DuckDB cannot bound file sizes when it partitions
                     // itself); each reads only its partition's files, the others pruned.
-                    var (snapshotId, tag, asOf) = new SqlTableReference(table, snapshotSuffix).TimeTravel();
-                    var snapshot = await fileTable.NewScan().ResolveSnapshotAsync(new Core.Scan.ScanOptions { SnapshotId = snapshotId, Tag = tag, AsOf = asOf }, ct).ConfigureAwait(false);
                     var plan = await fileTable.NewScan().PlanAsync(snapshot, null, ct).ConfigureAwait(false);
                     var types = keys.Select(k => fileTable.Schema.Fields[fileTable.Schema.RequireFieldIndex(k)].Type).ToList();
-                    foreach (var partition in plan.Splits.Select(s => s.Partition).DistinctBy(p => string.Join("\u0001", p.Select(v => v is null ? "\u0000" : Core.Data.Values.Format(v)))))
+                    foreach (var partition in plan.Splits.Select(s => s.Partition).DistinctBy(Core.Manifest.PartitionKey.Of))
                     {
                         ct.ThrowIfCancellationRequested();
                         var folder = Path.Combine([staging, .. keys.Select((k, i) => $"{k}={(partition[i] is null ? "__HIVE_DEFAULT_PARTITION__" : Uri.EscapeDataString(Core.Data.Values.Format(partition[i])))}")]);

@@ -1,3 +1,4 @@
+using TableStore.Core.Consumers;
 using TableStore.Core.IO;
 using TableStore.Core.Table;
 using TableStore.Core.Tests.Support;
@@ -14,15 +15,21 @@ public sealed class ConsumerPositionTests
         await TestTables.CreateAsync(store, TestTables.Orders(1));
 
     [Fact]
-    public async Task A_lower_position_is_ignored_and_the_current_one_returned()
+    public async Task A_lower_position_is_ignored_and_the_current_one_returned_and_older_ones_go_once_a_newer_one_settled()
     {
-        var table = await TableAsync(new InMemoryObjectStore());
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = new InMemoryObjectStore(clock);
+        var table = await new Catalog(store, clock).CreateTableAsync(Identifier.Parse("db.t"), TestTables.Orders(1));
         Assert.Equal(9, await table.Consumers.SetAsync("reader", 9));
         Assert.Equal(9, await table.Consumers.SetAsync("reader", 7)); // a slower reader with the same id
         Assert.Equal(12, await table.Consumers.SetAsync("reader", 12));
         Assert.Equal(12, (await table.Consumers.TryGetAsync("reader"))!.NextSnapshot);
-        var files = await table.Store.ListAllAsync(table.Paths.ConsumerDir);
-        Assert.Equal([table.Paths.ConsumerPosition("reader", 12)], files.Select(f => f.Path)); // older positions cleaned up
+        async Task<List<string>> Files() => [.. (await table.Store.ListAllAsync(table.Paths.ConsumerDir)).Select(f => f.Path)];
+        // 9 is kept until 12 has existed for the settle time: a reader listing meanwhile always finds one of them.
+        Assert.Equal([table.Paths.ConsumerPosition("reader", 12), table.Paths.ConsumerPosition("reader", 9)], (await Files()).OrderByDescending(p => p.Length).ThenByDescending(p => p, StringComparer.Ordinal));
+        clock.Advance(ConsumerManager.SettleTime + TimeSpan.FromSeconds(1));
+        Assert.Equal(13, await table.Consumers.SetAsync("reader", 13));
+        Assert.Equal([table.Paths.ConsumerPosition("reader", 12), table.Paths.ConsumerPosition("reader", 13)], (await Files()).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -56,13 +63,16 @@ public sealed class ConsumerPositionTests
     [Fact]
     public async Task The_single_file_form_of_earlier_versions_is_read_and_replaced_by_a_later_position()
     {
-        var store = new InMemoryObjectStore();
-        var table = await TableAsync(store);
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var store = new InMemoryObjectStore(clock);
+        var table = await new Catalog(store, clock).CreateTableAsync(Identifier.Parse("db.t"), TestTables.Orders(1));
         await store.PutAsync(table.Paths.ConsumerFile("old"), """{"nextSnapshot":5}"""u8.ToArray());
         Assert.Equal(5, (await table.Consumers.TryGetAsync("old"))!.NextSnapshot);
         Assert.Equal(5, (await table.Consumers.MinNextSnapshotAsync()));
         Assert.Equal(5, await table.Consumers.SetAsync("old", 3)); // never back, in either form
         Assert.Equal(6, await table.Consumers.SetAsync("old", 6));
+        clock.Advance(ConsumerManager.SettleTime + TimeSpan.FromSeconds(1));
+        Assert.Equal(7, await table.Consumers.SetAsync("old", 7)); // 6 has settled: the old single file goes
         Assert.False(await store.ExistsAsync(table.Paths.ConsumerFile("old")));
         Assert.Equal(["old"], (await table.Consumers.ListAsync()).Select(c => c.Id));
     }

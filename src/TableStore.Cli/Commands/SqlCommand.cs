@@ -40,6 +40,8 @@ internal static class SqlCommand
             if (result.GetValue(format) == Parquet && result.GetValue(output) is null) result.AddError("--format parquet writes a file: give --out FILE.");
             if (result.GetValue(context.Cluster) is not null && (result.GetValue(format) == Parquet || result.GetValue(explain)))
                 result.AddError("--format parquet and --explain run the query in this process (over --warehouse), not in a cluster.");
+            if (result.GetValue(context.Cluster) is not null && (result.GetResult(memory) is { Implicit: false } || result.GetResult(threads) is not null))
+                result.AddError("--memory-limit and --threads are for a query run in this process; in a cluster the silo's TableStore:QueryMemoryLimit applies.");
         });
         command.SetAction(async (pr, ct) =>
         {
@@ -133,9 +135,6 @@ internal static class SqlCommand
                 formatter.Write(row);
             }
             formatter.End();
-            // DuckDB runs the statements after the first only when asked for their results; none is shown.
-            if (reader.NextResult())
-                throw new InvalidInputException("sql runs one statement, and this query has more after the first (only the first ran and was printed): run them one at a time.");
             return formatter.RowCount;
         }
     }

@@ -14,12 +14,21 @@ namespace TableStore.Core.Consumers;
 /// <remarks>
 /// A position only moves forward, even when two readers share a consumer id and record at once. The store offers
 /// put-if-absent, not compare-and-swap, so each position is an object of its own, <c>consumer/&lt;id&gt;/next-N</c>,
-/// created with put-if-absent, and the consumer's position is the largest N present. Recording N deletes the
-/// positions below N afterwards (never N itself, nor a larger one another reader wrote), so the largest only grows.
-/// The single file <c>consumer/consumer-&lt;id&gt;</c> of earlier versions is still read as one more position.
+/// created with put-if-absent, and the consumer's position is the largest N present. Recording a position also
+/// deletes older ones, but only those below a position that has existed for <see cref="SettleTime"/>: a listing can
+/// miss an object created while it runs, so deleting below a brand-new position could leave a reader listing at that
+/// moment with neither (it would see the position go back); an object present throughout a listing is always
+/// listed, and a settled one was. The single file <c>consumer/consumer-&lt;id&gt;</c> of earlier versions is still
+/// read as one more position.
 /// </remarks>
-public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths)
+public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths, TimeProvider? time = null)
 {
+    /// <summary>How long a position must have existed before the positions below it are deleted: far longer than a listing takes.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(30);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _legacyGone = new(StringComparer.Ordinal);
+
     private sealed record ConsumerJson(long NextSnapshot);
 
     /// <summary>
@@ -33,9 +42,14 @@ public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths
         var (current, stale) = await ReadPositionsAsync(id, ct).ConfigureAwait(false);
         if (current >= nextSnapshot) return current.Value;
         await store.PutIfAbsentAsync(paths.ConsumerPosition(id, nextSnapshot), Json.Serialize(new ConsumerJson(nextSnapshot)), ct).ConfigureAwait(false);
-        // Only positions below ours go: one a racing reader wrote above ours stays, and stays the largest.
-        foreach (var old in stale.Where(p => p.Next < nextSnapshot))
+        // Only positions below a settled one go (see the remarks), and never ours or one a racing reader wrote above it.
+        var settledBefore = _time.GetUtcNow() - SettleTime;
+        long settled = stale.Where(p => p.Modified <= settledBefore).Select(p => p.Next).DefaultIfEmpty(0).Max();
+        foreach (var old in stale.Where(p => p.Next < settled))
             await store.DeleteAsync(old.Path, ct).ConfigureAwait(false);
+        // The single file of earlier versions is read only while no versioned position is listed; once one has settled
+        // it can go (once per consumer and process: deleting a missing object is harmless, but not free).
+        if (settled > 0 && _legacyGone.TryAdd(id, true)) await store.DeleteAsync(paths.ConsumerFile(id), ct).ConfigureAwait(false);
         return nextSnapshot;
     }
 
@@ -86,14 +100,15 @@ public sealed partial class ConsumerManager(IObjectStore store, TablePaths paths
     /// earlier versions is read only while no versioned position exists: the first versioned one is written above it,
     /// so it cannot be the largest after that (and a streaming reader's every record saves that GET).
     /// </summary>
-    private async Task<(long? Current, List<(string Path, long Next)> All)> ReadPositionsAsync(string id, CancellationToken ct)
+    private async Task<(long? Current, List<(string Path, long Next, DateTimeOffset Modified)> All)> ReadPositionsAsync(string id, CancellationToken ct)
     {
-        var all = new List<(string Path, long Next)>();
+        var all = new List<(string Path, long Next, DateTimeOffset Modified)>();
         await foreach (var o in store.ListAsync(paths.ConsumerPositions(id), ct).ConfigureAwait(false))
-            if (await ParseAsync(o.Path, ct).ConfigureAwait(false) is { } p) all.Add((o.Path, p.Next));
+            if (await ParseAsync(o.Path, ct).ConfigureAwait(false) is { } p) all.Add((o.Path, p.Next, o.LastModified));
         if (all.Count > 0) return (all.Max(p => p.Next), all);
         var legacy = paths.ConsumerFile(id);
-        try { all.Add((legacy, await ReadLegacyAsync(legacy, ct).ConfigureAwait(false))); }
+        // The single file of earlier versions is long settled: a position above it may replace it at once.
+        try { all.Add((legacy, await ReadLegacyAsync(legacy, ct).ConfigureAwait(false), DateTimeOffset.MinValue)); }
         catch (ObjectNotFoundException) { }
         return (all.Count == 0 ? null : all.Max(p => p.Next), all);
     }

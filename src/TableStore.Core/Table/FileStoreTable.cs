@@ -30,7 +30,7 @@ public sealed class FileStoreTable
         Snapshots = new SnapshotManager(store, Paths);
         Manifests = new ManifestStore(store, Paths, schemas, schema);
         Tags = new TagManager(store, Paths, Snapshots);
-        Consumers = new ConsumerManager(store, Paths);
+        Consumers = new ConsumerManager(store, Paths, Time);
     }
 
     public Identifier Identifier { get; }

@@ -28,7 +28,8 @@ internal sealed class QueryGrain(TableStoreRuntime runtime) : Grain, IQueryGrain
             var timeout = request.Timeout is { } asked && asked > TimeSpan.Zero && asked < limit ? asked : limit;
             using var deadline = new CancellationTokenSource(timeout);
             var options = new SqlOptions { MemoryLimit = runtime.Options.QueryMemoryLimit, SystemColumns = request.SystemColumns };
-            await using var session = await Run(() => SqlSession.OpenAsync(runtime.Catalog, request.Sql, options, ct: deadline.Token), timeout).ConfigureAwait(true);
+            // Preparing reads manifests and may fill system tables from the whole history: off the grain's scheduler too.
+            await using var session = await Run(() => Task.Run(() => SqlSession.OpenAsync(runtime.Catalog, request.Sql, options, ct: deadline.Token)), timeout).ConfigureAwait(true);
             using var reader = await Run(() => Task.Run(() => session.ExecuteReader(request.Sql, deadline.Token)), timeout).ConfigureAwait(true);
             IReadOnlyList<QueryColumn>? columns = [.. Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), SqlValues.IsNumber(reader.GetFieldType(i))))];
             while (true)

@@ -204,7 +204,13 @@ public sealed partial class TableStoreClient : ITableStore
     /// Errors after which the same write may succeed: the engine's own say so (<see cref="TableStoreException.IsRetryable"/>),
     /// and cluster failures (a timeout, a silo that died); never bad input or a missing table.
     /// </summary>
-    private static bool IsRetryable(Exception e) => e is TableStoreException t ? t.IsRetryable : e is TimeoutException or OrleansException;
+    /// <remarks>
+    /// A <see cref="Orleans.Serialization.SerializerException"/> is a silo's reply it could not send or this client could
+    /// not read: an unexpected failure on the silo (the load-and-fault test met a Polly timeout from inside Orleans
+    /// that no codec knows), so the call's outcome is unknown, and every call here is safe to repeat (writes by id).
+    /// </remarks>
+    private static bool IsRetryable(Exception e) =>
+        e is TableStoreException t ? t.IsRetryable : e is TimeoutException or OrleansException or Orleans.Serialization.SerializerException;
 
     /// <summary>A created or dropped table starts over: no cached schema, no snapshot floor from the old table's writes.</summary>
     private void Forget(string name)

@@ -1,4 +1,7 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using Orleans;
+using Orleans.Serialization;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -34,6 +37,20 @@ internal sealed class KafkaBatchContainer(StreamId streamId, List<object> events
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>() =>
         Events.OfType<T>().Select((e, i) => Tuple.Create<T, StreamSequenceToken>(e, Token.CreateSequenceTokenForEvent(i)));
+
+    /// <summary>
+    /// The batch a message holds, or null (logged with where it is) when it holds none: another producer's message on
+    /// the topic, or a damaged one. Silos and direct readers both pass such messages over.
+    /// </summary>
+    internal static KafkaBatchContainer? TryRead(Serializer serializer, ConsumeResult<byte[], byte[]> result, ILogger log, string reader)
+    {
+        try { return serializer.Deserialize<KafkaBatchContainer>(result.Message.Value) ?? throw new InvalidDataException("The message holds no batch."); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.MessageSkipped(e, reader, result.TopicPartitionOffset, result.Message.Value?.Length ?? 0);
+            return null;
+        }
+    }
 
     public bool ImportRequestContext()
     {

@@ -49,20 +49,12 @@ internal sealed class KafkaQueueReceiver(string provider, KafkaClients clients, 
 
     private KafkaBatchContainer? Decode(ConsumeResult<byte[], byte[]> result)
     {
-        try
-        {
-            var container = serializer.Deserialize<KafkaBatchContainer>(result.Message.Value) ?? throw new InvalidDataException("The message holds no batch.");
-            container.Token = new EventSequenceTokenV2(result.Offset.Value);
-            return container;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Not a message of this provider (another producer on the topic, or a corrupt one): logged with where it is,
-            // and passed over so the queue does not stall behind it. The checkpoint passes it with the next message
-            // delivered after it (messages before it may still be in the cache).
-            log.MessageSkipped(e, provider, result.TopicPartitionOffset, result.Message.Value?.Length ?? 0);
-            return null;
-        }
+        // Not a message of this provider (another producer on the topic, or a corrupt one): logged with where it is,
+        // and passed over so the queue does not stall behind it. The checkpoint passes it with the next message
+        // delivered after it (messages before it may still be in the cache).
+        if (KafkaBatchContainer.TryRead(serializer, result, log, provider) is not { } container) return null;
+        container.Token = new EventSequenceTokenV2(result.Offset.Value);
+        return container;
     }
 
     [Obsolete("Orleans calls the overload with a cancellation token.")]

@@ -73,14 +73,7 @@ public sealed class KafkaStreamReader : IDisposable
             var result = _consumer.Consume(TimeSpan.FromMilliseconds(Math.Min(left, 100)));
             if (result?.Message is null || !key.Span.SequenceEqual(result.Message.Key)) continue;
             // A message of this stream that is not the provider's (or is damaged) is passed over like any other.
-            KafkaBatchContainer? container;
-            try { container = _serializer.Deserialize<KafkaBatchContainer>(result.Message.Value); }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _log.MessageSkipped(e, _clientId, result.TopicPartitionOffset, result.Message.Value?.Length ?? 0);
-                continue;
-            }
-            if (container is not null) return new KafkaStreamMessage(container.Events, result.TopicPartitionOffset);
+            if (KafkaBatchContainer.TryRead(_serializer, result, _log, _clientId) is { } container) return new KafkaStreamMessage(container.Events, result.TopicPartitionOffset);
         }
         ct.ThrowIfCancellationRequested();
         return null;

@@ -57,10 +57,10 @@ internal static class Breakdown
         var read = table.NewRead();
         var prepared = new List<PreparedSplit>();
         foreach (var split in plan.Splits) prepared.Add(await read.PrepareAsync(split, needed));
-        Report("scan: decode Parquet into typed vectors and merge", sw);
+        Report("scan: open the splits, decode their first row groups and merge a first segment", sw);
         long n = 0;
-        foreach (var p in prepared) { foreach (var _ in p.Rows()) n++; p.Dispose(); }
-        Report($"scan: box {n:N0} rows", sw);
+        foreach (var p in prepared) { await foreach (var _ in p.Rows()) n++; await p.DisposeAsync(); }
+        Report($"scan: the rest of the merge, boxing {n:N0} rows", sw);
         Console.WriteLine($"(GC pauses so far {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, gen2 collections {GC.CollectionCount(2)}, check {sum})");
     }
 

@@ -52,8 +52,8 @@ public class AppendOnlyModelTests(ITestOutputHelper output)
         var read = table.NewRead();
         foreach (var split in plan.Splits)
         {
-            using var prepared = await read.PrepareAsync(split, [true, true, true, true]);
-            var seqs = prepared.Rows().Select(r => (long)r[0]!).ToList();
+            await using var prepared = await read.PrepareAsync(split, [true, true, true, true]);
+            var seqs = await prepared.Rows().Select(r => (long)r[0]!).ToListAsync();
             Assert.Equal(seqs.Order(), seqs);
         }
     }

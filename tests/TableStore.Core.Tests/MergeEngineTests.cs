@@ -25,14 +25,32 @@ public class MergeEngineTests(ITestOutputHelper output)
         { "aggregation", 43 }, { "aggregation", 44 },
         { "aggregation-retract", 45 }, { "aggregation-retract", 46 },
         { "first-row", 47 }, { "first-row", 48 },
-        { "sequence-field", 49 }, { "sequence-field", 50 },
+        { "sequence-field", 49 }, { "sequence-field", 69 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Merge_engine_matches_its_model(string engine, int seed)
     {
-        await Seeded.RunAsync(output, $"{engine}, seed {seed}", () => Run(engine, seed));
+        await Seeded.RunAsync(output, $"{engine}, seed {seed}", () => Run(engine, seed, rowGroups: false));
+    }
+
+    public static TheoryData<string, int> RowGroupCases => new()
+    {
+        { "deduplicate", 61 }, { "deduplicate", 62 }, { "partial-update", 63 }, { "aggregation", 64 },
+        { "aggregation-retract", 65 }, { "first-row", 66 }, { "sequence-field", 69 },
+    };
+
+    /// <summary>
+    /// Files of thousands of rows in row groups of 1,024, and up to a dozen runs per bucket (more than the merge's
+    /// linear scan handles, so its heap too): scans and compactions merge a row group per file at a time, and a key's
+    /// versions meet across row-group boundaries of different files.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RowGroupCases))]
+    public async Task Merge_engine_matches_its_model_across_row_groups(string engine, int seed)
+    {
+        await Seeded.RunAsync(output, $"{engine}, seed {seed}, row groups", () => Run(engine, seed, rowGroups: true));
     }
 
     private static Dictionary<string, string> Options(string engine) => engine switch
@@ -51,6 +69,7 @@ public class MergeEngineTests(ITestOutputHelper output)
         },
         "first-row" => new() { ["merge-engine"] = "first-row", ["ignore-delete"] = "true" },
         "sequence-field" => new() { ["sequence.field"] = "ts" },
+        "deduplicate" => [],
         _ => throw new ArgumentException(engine),
     };
 
@@ -60,27 +79,30 @@ public class MergeEngineTests(ITestOutputHelper output)
         _ => [RowKind.Insert, RowKind.UpdateAfter, RowKind.UpdateBefore, RowKind.Delete],
     };
 
-    private static async Task Run(string engine, int seed)
+    private static async Task Run(string engine, int seed, bool rowGroups)
     {
         var random = new Random(seed);
         var options = Options(engine);
-        options[CoreOptions.WriteBufferSizeKey] = "1kb";
-        options[CoreOptions.TargetFileSizeKey] = "1kb";
-        options[CoreOptions.CompactionTriggerKey] = "3";
+        options[CoreOptions.WriteBufferSizeKey] = rowGroups ? "8mb" : "1kb";
+        options[CoreOptions.TargetFileSizeKey] = rowGroups ? "8mb" : "1kb";
+        options[CoreOptions.RowGroupRowsKey] = "1024";
+        options[CoreOptions.CompactionTriggerKey] = rowGroups ? "12" : "3";
         options[CoreOptions.ManifestMergeMinCountKey] = "5";
+        int keys = rowGroups ? 6000 : 25, commits = rowGroups ? 16 : 30, maxRows = rowGroups ? 5000 : 40;
+        long maxRuns = 0, largestFile = 0;
         var table = await TestTables.CreateAsync(new InMemoryObjectStore(),
             new TableDefinition(SchemaParser.ParseColumns(engine == "aggregation-retract" ? "id BIGINT, a INT, b BIGINT, g INT, c BIGINT, ts BIGINT" : Columns), ["id"], null, 2, options));
         var model = new EngineModel(engine);
         var states = new Dictionary<long, Dictionary<long, object?[]>>();
         var kinds = Kinds(engine);
 
-        for (int commit = 0; commit < 30; commit++)
+        for (int commit = 0; commit < commits; commit++)
         {
             var batch = new List<ChangeRow>();
-            for (int i = 0, n = random.Next(1, 40); i < n; i++)
+            for (int i = 0, n = random.Next(1, maxRows); i < n; i++)
             {
                 var kind = kinds[random.Next(kinds.Length)];
-                long id = random.Next(0, 25);
+                long id = random.Next(0, keys);
                 object?[] row = engine == "aggregation-retract"
                     ? [id, Maybe(random, random.Next(-50, 50)), Maybe(random, (long)random.Next(100)), Maybe(random, random.Next(100)), Maybe(random, (long)random.Next(5)), Maybe(random, (long)random.Next(1000))]
                     : [id, Maybe(random, random.Next(-50, 50)), Maybe(random, $"s{random.Next(100)}"), Maybe(random, random.Next(10)), Maybe(random, random.Next(100)), Maybe(random, (long)random.Next(20))];
@@ -92,13 +114,24 @@ public class MergeEngineTests(ITestOutputHelper output)
             if (await table.WriteAndCommitAsync(batch) is not { } result) continue;
             states[result.SnapshotId] = model.Copy();
             if (result.Compaction?.SnapshotId is { } c) states[c] = model.Copy();
-            if (random.Next(5) == 0 && (await table.CompactAsync(new CompactOptions { Full = true })).SnapshotId is { } f) states[f] = model.Copy();
+            if (random.Next(rowGroups ? 8 : 5) == 0 && (await table.CompactAsync(new CompactOptions { Full = true })).SnapshotId is { } f) states[f] = model.Copy();
             AssertSame(model.Rows, await (await table.ScanAsync(new ScanOptions())).ToListAsync(), $"{engine} after commit {commit}");
+            if (rowGroups)
+            {
+                var files = (await table.NewScan().PlanAsync(await table.Snapshots.LatestAsync(), null)).Splits.Select(s => s.Files).ToList();
+                maxRuns = Math.Max(maxRuns, files.Max(f => f.Count));
+                largestFile = Math.Max(largestFile, files.SelectMany(f => f).Max(f => f.RowCount));
+            }
+        }
+        if (rowGroups)
+        {
+            Assert.True(maxRuns > 8, $"at most {maxRuns} runs in a bucket: the heap was not used");
+            Assert.True(largestFile > 1024, $"the largest file has {largestFile} rows: one row group");
         }
         foreach (var (id, state) in states)
             AssertSame(state, await (await table.ScanAsync(new ScanOptions { SnapshotId = id })).ToListAsync(), $"{engine} snapshot {id}");
         var lookup = new TableLookup(table, new LookupFileCache(1 << 20));
-        for (long id = 0; id < 25; id++)
+        for (long id = 0; id < keys; id += rowGroups ? 7 : 1)
             Assert.Equal(model.Rows.GetValueOrDefault(id), (await lookup.LookupAsync([id])).Row);
     }
 
@@ -230,6 +263,9 @@ public class MergeEngineTests(ITestOutputHelper output)
                 case "first-row":
                     if (kind.IsRetract()) return; // ignore-delete
                     _rows.TryAdd(id, row);
+                    return;
+                case "deduplicate":
+                    if (kind.IsRetract()) _rows.Remove(id); else _rows[id] = row;
                     return;
                 case "sequence-field":
                     if (_latest.TryGetValue(id, out var latest) && (long)row[Ts]! < (long)latest.Row[Ts]!) return; // older by ts: loses

@@ -125,25 +125,24 @@ public sealed class SnapshotChanges(FileStoreTable table)
     /// <summary>One bucket's files merged (primary keys) or concatenated in write order (append-only), with kinds.</summary>
     private async Task<List<ChangeRow>> MergeAsync(object?[] partition, int bucket, List<DataFileMeta> files, bool keepRetractions, CancellationToken ct)
     {
-        var batches = new List<ColumnBatch>(files.Count);
-        try
+        var rows = new List<ChangeRow>();
+        if (table.Schema.Kind == TableKind.AppendOnly)
         {
-            var ordered = table.Schema.Kind == TableKind.PrimaryKey ? files : files.OrderBy(f => f.MinSequence).ToList();
-            foreach (var f in ordered) batches.Add(await _reader.ReadBatchAsync(partition, bucket, f, null, ct).ConfigureAwait(false));
-            var rows = new List<ChangeRow>();
-            if (table.Schema.Kind == TableKind.AppendOnly)
+            foreach (var f in files.OrderBy(f => f.MinSequence))
             {
-                foreach (var b in batches)
-                    for (int i = 0; i < b.RowCount; i++) rows.Add(new ChangeRow(RowKind.Insert, b.Row(i)));
-                return rows;
+                using var batch = await _reader.ReadBatchAsync(partition, bucket, f, null, ct).ConfigureAwait(false);
+                for (int i = 0; i < batch.RowCount; i++) rows.Add(new ChangeRow(RowKind.Insert, batch.Row(i)));
             }
-            var picks = new BatchMergeReader(batches, table.Schema).Merge(MergeFunctions.Create(table.Schema), dropRetractions: !keepRetractions);
-            rows.AddRange(BatchMergeReader.Versions(batches, picks).Select(kv => new ChangeRow(kv.Kind, kv.Row)));
             return rows;
         }
-        finally
-        {
-            foreach (var b in batches) b.Dispose();
-        }
+        var opened = await _reader.OpenAllAsync(partition, bucket, files, null, ct).ConfigureAwait(false);
+        await using var merge = new BatchMergeReader(opened, table.Schema, MergeFunctions.Create(table.Schema), dropRetractions: !keepRetractions);
+        while (await merge.NextAsync(ct).ConfigureAwait(false) is { } segment)
+            for (int i = 0; i < segment.Count; i++)
+            {
+                var v = segment.Version(i);
+                rows.Add(new ChangeRow(v.Kind, v.Row));
+            }
+        return rows;
     }
 }

@@ -227,8 +227,8 @@ public sealed class FileStoreTable
                     pending.Enqueue(Task.Run(() => read.PrepareAsync(split, needed, stop.Token), stop.Token));
                 }
                 if (pending.Count == 0) yield break;
-                using var prepared = await pending.Dequeue().ConfigureAwait(false);
-                foreach (var row in prepared.Rows())
+                await using var prepared = await pending.Dequeue().ConfigureAwait(false);
+                await foreach (var row in prepared.Rows(ct).ConfigureAwait(false))
                 {
                     if (filter is not null && !filter.Matches(row)) continue;
                     if (identity) yield return row;
@@ -249,7 +249,7 @@ public sealed class FileStoreTable
             foreach (var t in pending)
             {
                 // Their outcome no longer matters: a failure there must not fail a scan that already ended.
-                try { (await t.ConfigureAwait(false)).Dispose(); }
+                try { await (await t.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); }
                 catch (Exception) { }
             }
         }

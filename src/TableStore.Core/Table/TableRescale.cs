@@ -44,8 +44,8 @@ public static class TableRescale
             var all = Enumerable.Repeat(true, table.Schema.Fields.Length).ToArray();
             foreach (var split in splits)
             {
-                using var prepared = await read.PrepareAsync(split, all, ct).ConfigureAwait(false);
-                foreach (var row in prepared.Rows()) rows.Add(new ChangeRow(RowKind.Insert, row));
+                await using var prepared = await read.PrepareAsync(split, all, ct).ConfigureAwait(false);
+                await foreach (var row in prepared.Rows(ct).ConfigureAwait(false)) rows.Add(new ChangeRow(RowKind.Insert, row));
             }
             try
             {

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using Microsoft.IO;
+using Parquet;
+using TableStore.Core.Data;
+using TableStore.Core.Diagnostics;
+using TableStore.Core.IO;
+using TableStore.Core.Manifest;
+using TableStore.Core.MergeTree;
+using TableStore.Core.Schema;
+using TableStore.Core.Table;
+
+namespace TableStore.Core.Format;
+
+/// <summary>
+/// Writes one sorted stream of rows of a bucket as Parquet data files that roll at the target size. Rows come in
+/// pieces of any size; a row group is encoded whenever <c>parquet.row-group-rows</c> rows are pending, so the writer
+/// holds one row group of rows and the encoded file it is building, not its input. A file goes to the store when it
+/// is full or at <see cref="CompleteAsync"/>; files of a writer that is disposed without completing stay orphans,
+/// invisible until a commit names them and removed by orphan cleaning.
+/// </summary>
+public sealed class RollingFileWriter : IAsyncDisposable
+{
+    /// <summary>Strings longer than this get no min/max stats: stats must stay small and exact.</summary>
+    private const int MaxStatsStringLength = 64;
+
+    private static readonly RecyclableMemoryStreamManager Streams = new();
+
+    private readonly IObjectStore _store;
+    private readonly TablePaths _paths;
+    private readonly TableSchema _schema;
+    private readonly TimeProvider _time;
+    private readonly RowSizeEstimator _estimator;
+    private readonly KeyComparer _keys;
+    private readonly IReadOnlyList<object?> _partition;
+    private readonly int _bucket;
+    private readonly int _level;
+    private readonly string _prefix;
+    private readonly Parquet.Schema.ParquetSchema _parquetSchema;
+    private readonly Parquet.Schema.DataField[] _dataFields;
+    private readonly ParquetOptions _options;
+    private readonly List<KeyValue> _pending = [];
+    private readonly List<DataFileMeta> _written = [];
+
+    // The file being built.
+    private string? _name;
+    private RecyclableMemoryStream? _buffer;
+    private ParquetWriter? _writer;
+    private ColumnStats?[] _stats;
+    private long _rows, _size, _minSeq, _maxSeq, _deletes;
+    private object?[] _minKey = [];
+    private object?[]? _lastRow;
+
+    internal RollingFileWriter(IObjectStore store, TablePaths paths, TableSchema schema, TimeProvider time, RowSizeEstimator estimator,
+        IReadOnlyList<object?> partition, int bucket, int level, string prefix)
+    {
+        _store = store;
+        _paths = paths;
+        _schema = schema;
+        _time = time;
+        _estimator = estimator;
+        _keys = new KeyComparer(schema.SortKeyIndices, schema);
+        _partition = partition;
+        _bucket = bucket;
+        _level = level;
+        _prefix = prefix;
+        _parquetSchema = ParquetSchemas.ForTable(schema);
+        _dataFields = _parquetSchema.GetDataFields();
+        _stats = new ColumnStats?[schema.Fields.Length];
+        var core = schema.CoreOptions;
+        _options = new ParquetOptions
+        {
+            CompressionMethod = core.Compression switch
+            {
+                FileCompression.Zstd => CompressionMethod.Zstd,
+                FileCompression.Snappy => CompressionMethod.Snappy,
+                FileCompression.Gzip => CompressionMethod.Gzip,
+                _ => CompressionMethod.None,
+            },
+            CompressionLevel = core.CompressionLevel,
+        };
+    }
+
+    /// <summary>Files finished so far.</summary>
+    public IReadOnlyList<DataFileMeta> Written => _written;
+
+    /// <summary>Appends rows that follow, in order, the rows appended before.</summary>
+    public async ValueTask AddAsync(IReadOnlyList<KeyValue> rows, CancellationToken ct = default)
+    {
+        long budget = _schema.CoreOptions.TargetFileSize;
+        int groupRows = _schema.CoreOptions.RowGroupRows;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            _pending.Add(rows[i]);
+            // Rolled on the estimated encoded size: the file ends with the row that reaches the target.
+            _size += _estimator.Estimate(rows[i].Row);
+            if (_size >= budget)
+            {
+                await WriteGroupAsync(ct).ConfigureAwait(false);
+                await FinishFileAsync(ct).ConfigureAwait(false);
+            }
+            else if (_pending.Count >= groupRows) await WriteGroupAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes what is pending and returns every file written, in row order.</summary>
+    public async Task<List<DataFileMeta>> CompleteAsync(CancellationToken ct = default)
+    {
+        await WriteGroupAsync(ct).ConfigureAwait(false);
+        await FinishFileAsync(ct).ConfigureAwait(false);
+        return [.. _written];
+    }
+
+    private async Task WriteGroupAsync(CancellationToken ct)
+    {
+        int n = _pending.Count;
+        if (n == 0) return;
+        if (_writer is null)
+        {
+            _name = TablePaths.NewDataFileName(_prefix);
+            // Encoded into pooled memory: a file is megabytes, written once and dropped right after.
+            _buffer = Streams.GetStream(_name);
+            _writer = await ParquetWriter.CreateAsync(_parquetSchema, _buffer, _options, cancellationToken: ct).ConfigureAwait(false);
+            _writer.CustomMetadata = new Dictionary<string, string>
+            {
+                ["tablestore.schema-id"] = _schema.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            _minSeq = long.MaxValue;
+            _maxSeq = long.MinValue;
+            if (_keys.KeyLength > 0) _minKey = _keys.ExtractKey(_pending[0].Row);
+        }
+        foreach (var row in _pending)
+        {
+            _minSeq = Math.Min(_minSeq, row.Sequence);
+            _maxSeq = Math.Max(_maxSeq, row.Sequence);
+            if (row.Kind.IsRetract()) _deletes++;
+        }
+        using (var rg = _writer.CreateRowGroup())
+        {
+            int col = 0;
+            if (_schema.Kind == TableKind.PrimaryKey)
+            {
+                var seq = ArrayPool<long>.Shared.Rent(n);
+                var kind = ArrayPool<int>.Shared.Rent(n);
+                try
+                {
+                    for (int i = 0; i < n; i++) { seq[i] = _pending[i].Sequence; kind[i] = (int)_pending[i].Kind; }
+                    await rg.WriteAsync<long>(_dataFields[col++], seq.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                    await rg.WriteAsync<int>(_dataFields[col++], kind.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<long>.Shared.Return(seq);
+                    ArrayPool<int>.Shared.Return(kind);
+                }
+            }
+            for (int f = 0; f < _schema.Fields.Length; f++)
+            {
+                var s = await ColumnWriter.WriteAsync(rg, _dataFields[col++], _schema.Fields[f], f, _pending, 0, n, ct).ConfigureAwait(false);
+                _stats[f] = _stats[f] is { } previous ? Combine(previous, s) : s;
+            }
+        }
+        _rows += n;
+        _lastRow = _pending[n - 1].Row;
+        _pending.Clear();
+    }
+
+    private async Task FinishFileAsync(CancellationToken ct)
+    {
+        if (_writer is null) return;
+        await _writer.DisposeAsync().ConfigureAwait(false); // writes the footer
+        _writer = null;
+        var buffer = _buffer!;
+        _buffer = null;
+        using (buffer)
+        {
+            var stats = _stats.Select(s => s!.Min is string a && a.Length > MaxStatsStringLength || s.Max is string b && b.Length > MaxStatsStringLength
+                ? s with { Min = null, Max = null } : s).ToImmutableArray();
+            var maxKey = _keys.KeyLength > 0 ? _keys.ExtractKey(_lastRow!) : [];
+            var meta = new DataFileMeta(_name!, buffer.Length, _rows, _minKey, maxKey, _minSeq, _maxSeq, _level, _schema.Id,
+                stats, _deletes, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await _store.PutAsync(_paths.DataFile(_schema.PartitionKeys, _partition, _bucket, _name!), buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct).ConfigureAwait(false);
+            _written.Add(meta);
+            var table = TableStoreMetrics.Table(_paths.TableName);
+            TableStoreMetrics.FilesWritten.Add(1, table);
+            TableStoreMetrics.RowsWritten.Add(meta.RowCount, table);
+            TableStoreMetrics.BytesWritten.Add(meta.FileSize, table);
+        }
+        _stats = new ColumnStats?[_schema.Fields.Length];
+        _rows = _size = _deletes = 0;
+        _minKey = [];
+        _lastRow = null;
+    }
+
+    private static ColumnStats Combine(ColumnStats a, ColumnStats b) => new(a.FieldId,
+        a.Min is null ? b.Min : b.Min is null ? a.Min : Values.Compare(a.Min, b.Min) <= 0 ? a.Min : b.Min,
+        a.Max is null ? b.Max : b.Max is null ? a.Max : Values.Compare(a.Max, b.Max) >= 0 ? a.Max : b.Max,
+        a.NullCount + b.NullCount);
+
+    /// <summary>Drops a file still being built (the writer was not completed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Clear();
+        if (_writer is not null)
+        {
+            try { await _writer.DisposeAsync().ConfigureAwait(false); }
+            catch (Exception) { } // the file is dropped anyway
+            _writer = null;
+        }
+        _buffer?.Dispose();
+        _buffer = null;
+    }
+}

@@ -4,6 +4,18 @@ using TableStore.Bench;
 
 // End-to-end benchmarks, each side by side with its raw Parquet.Net peer on the same rows in the same run.
 // Usage: dotnet run -c Release --project bench/TableStore.Bench -- [rows] [runs]
+// The whole-process peers of `tablestore write` and `tablestore scan --format csv` (see RawCsvPeer): no data generated.
+if (args.Length > 0 && args[0] == "raw-write")
+{
+    await RawCsvPeer.WriteAsync(args[1], args[2]);
+    return;
+}
+if (args.Length > 0 && args[0] == "raw-scan")
+{
+    await RawCsvPeer.ScanAsync(args[1]);
+    return;
+}
+
 int rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 

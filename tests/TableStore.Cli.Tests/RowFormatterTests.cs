@@ -1,4 +1,3 @@
-using System.Text;
 using TableStore.Cli.Output;
 
 namespace TableStore.Cli.Tests;
@@ -19,9 +18,12 @@ public sealed class RowFormatterTests
     [InlineData("in ner", "in ner")]
     public void Csv_fields_are_quoted_only_when_needed(string text, string expected)
     {
-        var sb = new StringBuilder();
-        CsvRowFormatter.AppendField(sb, text);
-        Assert.Equal(expected, sb.ToString());
+        var w = new StringWriter { NewLine = "\n" };
+        var f = RowFormatter.Create("csv", w, [new(text)]);
+        f.Begin();
+        f.Write([text]);
+        f.End();
+        Assert.Equal($"{expected}\n{expected}\n", w.ToString()); // the header, then the row
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal sealed class JsonLinesRowFormatter : RowFormatter
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
     private readonly Utf8JsonWriter _json;
+    private char[] _chars = new char[1024];
 
     public JsonLinesRowFormatter(TextWriter output, IReadOnlyList<OutputColumn> columns) : base(output, columns)
     {
@@ -36,6 +37,11 @@ internal sealed class JsonLinesRowFormatter : RowFormatter
         }
         _json.WriteEndObject();
         _json.Flush();
-        Output.WriteLine(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+        // Decoded into a reused buffer: a string per line would be garbage for every row of a large scan.
+        var bytes = _buffer.WrittenSpan;
+        if (_chars.Length < Encoding.UTF8.GetMaxCharCount(bytes.Length)) _chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length) * 2];
+        int n = Encoding.UTF8.GetChars(bytes, _chars);
+        Output.Write(_chars, 0, n);
+        Output.WriteLine();
     }
 }

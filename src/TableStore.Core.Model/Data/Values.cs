@@ -237,19 +237,46 @@ public static class Values
     }
 
     /// <summary>Formats a value as invariant text; null gives the empty string. <see cref="Parse"/> reads it back.</summary>
-    public static string Format(object? value) => value switch
+    public static string Format(object? value)
     {
-        null => "",
-        bool b => b ? "true" : "false",
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        decimal m => m.ToString(CultureInfo.InvariantCulture),
-        byte[] bytes => Convert.ToBase64String(bytes),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+        Span<char> buffer = stackalloc char[64];
+        return value switch
+        {
+            null => "",
+            string s => s,
+            byte[] bytes => Convert.ToBase64String(bytes),
+            _ when TryFormat(value, buffer, out int written) => new string(buffer[..written]),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+    }
+
+    /// <summary>
+    /// <see cref="Format"/> of a non-null value of a fixed-width type (numbers, booleans, dates, timestamps) into
+    /// <paramref name="destination"/> without allocating, for writers of millions of values; false for other types
+    /// (strings, bytes) or a destination too short (64 characters always suffice).
+    /// </summary>
+    public static bool TryFormat(object value, Span<char> destination, out int charsWritten)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        switch (value)
+        {
+            case bool b:
+                var text = b ? "true" : "false";
+                charsWritten = text.TryCopyTo(destination) ? text.Length : 0;
+                return charsWritten > 0;
+            case int i: return i.TryFormat(destination, out charsWritten, default, inv);
+            case long l: return l.TryFormat(destination, out charsWritten, default, inv);
+            case float f: return f.TryFormat(destination, out charsWritten, "R", inv);
+            case double d: return d.TryFormat(destination, out charsWritten, "R", inv);
+            case decimal m: return m.TryFormat(destination, out charsWritten, default, inv);
+            case DateOnly d: return d.TryFormat(destination, out charsWritten, "yyyy-MM-dd", inv);
+            case DateTime t: return t.TryFormat(destination, out charsWritten, t.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", inv);
+            default:
+                charsWritten = 0;
+                return false;
+        }
+    }
 
     /// <summary>Total order of two non-null values of the same type (strings and bytes: ordinal/bytewise).</summary>
     public static int Compare(object a, object b) => (a, b) switch

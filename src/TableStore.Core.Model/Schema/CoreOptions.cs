@@ -67,7 +67,7 @@ public sealed class CoreOptions
     public static readonly ConfigOption<System.IO.Compression.CompressionLevel> CompressionLevelOption = ConfigOption.Choice(CompressionLevelKey, System.IO.Compression.CompressionLevel.Fastest,
         [("fastest", System.IO.Compression.CompressionLevel.Fastest), ("optimal", System.IO.Compression.CompressionLevel.Optimal), ("smallest", System.IO.Compression.CompressionLevel.SmallestSize)],
         "Compression effort (smallest is about 160x slower to write than fastest)");
-    public static readonly ConfigOption<int> RowGroupRowsOption = ConfigOption.Int(RowGroupRowsKey, 262144, 1024, int.MaxValue, "Rows per Parquet row group");
+    public static readonly ConfigOption<int> RowGroupRowsOption = ConfigOption.Int(RowGroupRowsKey, 65536, 1024, int.MaxValue, "Rows per Parquet row group; reads, merges and compactions hold one or two per file");
     public static readonly ConfigOption<int> ManifestMergeMinCountOption = ConfigOption.Int(ManifestMergeMinCountKey, 30, 2, 100_000, "Manifests are merged into one once a snapshot has this many");
     public static readonly ConfigOption<int> CommitMaxRetriesOption = ConfigOption.Int(CommitMaxRetriesKey, 100, 0, 100_000, "Attempts a commit makes when other committers win the race for a snapshot id");
     public static readonly ConfigOption<int> CompactionTriggerOption = ConfigOption.Int(CompactionTriggerKey, 5, 2, 1000, "A bucket with this many sorted runs is compacted (universal compaction)");

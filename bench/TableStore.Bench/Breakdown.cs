@@ -30,11 +30,13 @@ internal static class Breakdown
         foreach (var r in data.Rows) sum += hasher.Bucket(r.Values);
         Report("bucket hash 1M rows", sw);
 
-        var rows = data.Rows.Select((r, i) => new KeyValue(r.Values, i, r.Kind)).ToArray();
-        sw.Restart();
-        var keys = new KeyComparer(table.Schema.KeyIndices, table.Schema);
-        KeySorter.Sort(rows, table.Schema, keys);
-        Report("memtable sort 1M rows by (key, sequence)", sw);
+        using (var memtable = new Memtable(table.Schema))
+        {
+            for (int i = 0; i < data.Rows.Count; i++) memtable.Add(data.Rows[i].Kind, data.Rows[i].Values, i);
+            Report("memtable: 1M rows into columns", sw);
+            memtable.SortByKey(out _);
+            Report("memtable sort 1M rows by (key, sequence)", sw);
+        }
 
         var write = await table.NewWriteAsync();
         foreach (var r in data.Rows) await write.WriteAsync(r);

@@ -15,6 +15,11 @@ if (args.Length > 0 && args[0] == "raw-scan")
     await RawCsvPeer.ScanAsync(args[1]);
     return;
 }
+if (args.Length > 0 && args[0] == "write-stages")
+{
+    await WriteStages.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    return;
+}
 
 int rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;

@@ -59,7 +59,7 @@ public sealed class CoreOptions
     public static readonly ConfigOption<string> FieldSequenceGroupOption = ConfigOption.Text($"{FieldsPrefix}<column>{SequenceGroupSuffix}", "value columns, comma-separated", "",
         "Partial-update tables: these columns update together when this column is not older").MergeOption();
     public static readonly ConfigOption<long> TargetFileSizeOption = ConfigOption.Size(TargetFileSizeKey, "128mb", "Data files are rolled at about this size");
-    public static readonly ConfigOption<long> WriteBufferSizeOption = ConfigOption.Size(WriteBufferSizeKey, "256mb", "Memtable of a write, shared by its buckets: at this size the fullest bucket is flushed to a sorted run");
+    public static readonly ConfigOption<long> WriteBufferSizeOption = ConfigOption.Size(WriteBufferSizeKey, "64mb", "Memtable of a write, shared by its buckets: at this size the fullest bucket is flushed to a sorted run");
     public static readonly ConfigOption<FileCompression> CompressionOption = ConfigOption.Choice(CompressionKey, FileCompression.Zstd,
         [("zstd", FileCompression.Zstd), ("snappy", FileCompression.Snappy), ("gzip", FileCompression.Gzip), ("none", FileCompression.None), ("uncompressed", FileCompression.None)],
         "Parquet page compression of data files");
@@ -67,7 +67,7 @@ public sealed class CoreOptions
     public static readonly ConfigOption<System.IO.Compression.CompressionLevel> CompressionLevelOption = ConfigOption.Choice(CompressionLevelKey, System.IO.Compression.CompressionLevel.Fastest,
         [("fastest", System.IO.Compression.CompressionLevel.Fastest), ("optimal", System.IO.Compression.CompressionLevel.Optimal), ("smallest", System.IO.Compression.CompressionLevel.SmallestSize)],
         "Compression effort (smallest is about 160x slower to write than fastest)");
-    public static readonly ConfigOption<int> RowGroupRowsOption = ConfigOption.Int(RowGroupRowsKey, 65536, 1024, int.MaxValue, "Rows per Parquet row group; reads, merges and compactions hold one or two per file");
+    public static readonly ConfigOption<int> RowGroupRowsOption = ConfigOption.Int(RowGroupRowsKey, 16384, 1024, int.MaxValue, "Rows per Parquet row group; reads, merges and compactions hold one or two per file");
     public static readonly ConfigOption<int> ManifestMergeMinCountOption = ConfigOption.Int(ManifestMergeMinCountKey, 30, 2, 100_000, "Manifests are merged into one once a snapshot has this many");
     public static readonly ConfigOption<int> CommitMaxRetriesOption = ConfigOption.Int(CommitMaxRetriesKey, 100, 0, 100_000, "Attempts a commit makes when other committers win the race for a snapshot id");
     public static readonly ConfigOption<int> CompactionTriggerOption = ConfigOption.Int(CompactionTriggerKey, 5, 2, 1000, "A bucket with this many sorted runs is compacted (universal compaction)");

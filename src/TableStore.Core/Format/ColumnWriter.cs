@@ -7,9 +7,100 @@ using PDataField = Parquet.Schema.DataField;
 
 namespace TableStore.Core.Format;
 
-/// <summary>Turns one column of boxed rows into a typed array, writes it, and returns its stats.</summary>
+/// <summary>
+/// Writes one column of a row group and returns its stats: from boxed rows, or gathered from a typed column (a
+/// memtable's) through a list of row positions, without boxing.
+/// </summary>
 internal static class ColumnWriter
 {
+    /// <summary>Writes <c>values[rows[i]]</c> (null where <c>nulls[rows[i]]</c>) for a value-type column.</summary>
+    public static async Task<ColumnStats> WriteGatheredAsync<T>(ParquetRowGroupWriter rg, PDataField pf, DataField f, T[] values, bool[] nulls,
+        ReadOnlyMemory<int> rows, CancellationToken ct) where T : struct, IComparable<T>
+    {
+        int count = rows.Length;
+        var range = new MinMax<T>();
+        long nullCount = 0;
+        if (!pf.IsNullable)
+        {
+            var column = ArrayPool<T>.Shared.Rent(count);
+            try
+            {
+                var at = rows.Span;
+                for (int i = 0; i < count; i++)
+                {
+                    int r = at[i];
+                    if (nulls[r]) throw NullInNotNull(f);
+                    range.Add(column[i] = values[r]);
+                }
+                await rg.WriteAsync<T>(pf, column.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+            }
+            finally { ArrayPool<T>.Shared.Return(column); }
+        }
+        else
+        {
+            var column = ArrayPool<T?>.Shared.Rent(count);
+            try
+            {
+                var at = rows.Span;
+                for (int i = 0; i < count; i++)
+                {
+                    int r = at[i];
+                    if (nulls[r]) { column[i] = null; nullCount++; }
+                    else range.Add((column[i] = values[r]).Value);
+                }
+                await rg.WriteAsync<T>(pf, column.AsMemory(0, count), cancellationToken: ct).ConfigureAwait(false);
+            }
+            finally { ArrayPool<T?>.Shared.Return(column); }
+        }
+        return new ColumnStats(f.Id, range.Min, range.Max, nullCount);
+    }
+
+    /// <summary>Writes <c>values[rows[i]]</c> for a string column.</summary>
+    public static async Task<ColumnStats> WriteGatheredAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, string?[] values, ReadOnlyMemory<int> rows, CancellationToken ct)
+    {
+        int count = rows.Length;
+        var column = ArrayPool<string>.Shared.Rent(count);
+        string? min = null, max = null;
+        long nulls = 0;
+        var at = rows.Span;
+        for (int i = 0; i < count; i++)
+        {
+            var s = values[at[i]];
+            column[i] = s!;
+            if (s is null)
+            {
+                if (!pf.IsNullable) throw NullInNotNull(f);
+                nulls++;
+                continue;
+            }
+            if (min is null || string.CompareOrdinal(s, min) < 0) min = s;
+            if (max is null || string.CompareOrdinal(s, max) > 0) max = s;
+        }
+        try { await rg.WriteAsync(pf, new ArraySegment<string>(column, 0, count)).ConfigureAwait(false); }
+        finally { ArrayPool<string>.Shared.Return(column, clearArray: true); }
+        return new ColumnStats(f.Id, min, max, nulls);
+    }
+
+    /// <summary>Writes <c>values[rows[i]]</c> for a bytes column.</summary>
+    public static async Task<ColumnStats> WriteGatheredAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, byte[]?[] values, ReadOnlyMemory<int> rows, CancellationToken ct)
+    {
+        var column = new byte[rows.Length][];
+        long nulls = 0;
+        var at = rows.Span;
+        for (int i = 0; i < column.Length; i++)
+        {
+            var b = values[at[i]];
+            if (b is null)
+            {
+                if (!pf.IsNullable) throw NullInNotNull(f);
+                nulls++;
+            }
+            column[i] = b!;
+        }
+        await rg.WriteAsync(pf, column).ConfigureAwait(false);
+        return new ColumnStats(f.Id, null, null, nulls);
+    }
+
     public static Task<ColumnStats> WriteAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, int index,
         IReadOnlyList<KeyValue> rows, int offset, int count, CancellationToken ct) => f.Type.Kind switch
         {

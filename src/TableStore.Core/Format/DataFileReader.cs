@@ -40,23 +40,31 @@ public sealed class DataFileReader(IObjectStore store, TablePaths paths, TableSc
     private const int RemoteFilesInFlight = 4;
 
     /// <summary>
-    /// Opens the files of a bucket to be merged, each decoding ahead (its first row group from now on); the caller
-    /// disposes them. From a remote store they are opened several at once: there a file costs round trips, not CPU.
+    /// Merges of up to this many files decode each file's next row group ahead; wider ones hold one row group per file,
+    /// since a merge's memory is files × row groups held, and with many files their decoding overlaps itself anyway.
+    /// </summary>
+    private const int MaxFilesReadAhead = 8;
+
+    /// <summary>
+    /// Opens the files of a bucket to be merged, each decoding ahead (its first row group from now on) unless there are
+    /// many; the caller disposes them. From a remote store they are opened several at once: there a file costs round
+    /// trips, not CPU.
     /// </summary>
     public async Task<DataFileCursor[]> OpenAllAsync(IReadOnlyList<object?> partition, int bucket, IReadOnlyList<DataFileMeta> files, bool[]? needed, CancellationToken ct = default)
     {
         var opened = new DataFileCursor?[files.Count];
+        bool readAhead = files.Count <= MaxFilesReadAhead;
         try
         {
             if (IsRemote && files.Count > 1)
             {
                 await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = RemoteFilesInFlight, CancellationToken = ct },
-                    async (i, token) => opened[i] = await OpenAsync(partition, bucket, files[i], needed, readAhead: true, token).ConfigureAwait(false)).ConfigureAwait(false);
+                    async (i, token) => opened[i] = await OpenAsync(partition, bucket, files[i], needed, readAhead, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
             else
             {
                 for (int i = 0; i < files.Count; i++)
-                    opened[i] = await OpenAsync(partition, bucket, files[i], needed, readAhead: true, ct).ConfigureAwait(false);
+                    opened[i] = await OpenAsync(partition, bucket, files[i], needed, readAhead, ct).ConfigureAwait(false);
             }
             return opened!;
         }

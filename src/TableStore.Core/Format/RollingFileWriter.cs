@@ -40,6 +40,9 @@ public sealed class RollingFileWriter : IAsyncDisposable
     private readonly Parquet.Schema.DataField[] _dataFields;
     private readonly ParquetOptions _options;
     private readonly List<KeyValue> _pending = [];
+    // Rows of a memtable, by position: encoded straight from its columns.
+    private Memtable? _source;
+    private readonly List<int> _pendingRows = [];
     private readonly List<DataFileMeta> _written = [];
 
     // The file being built.
@@ -103,6 +106,28 @@ public sealed class RollingFileWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Appends the rows of a memtable at <paramref name="rows"/>, in that order, encoded from its columns without boxing.</summary>
+    internal async ValueTask AddAsync(Memtable source, ReadOnlyMemory<int> rows, CancellationToken ct = default)
+    {
+        if (_pending.Count > 0 || _source is not null && !ReferenceEquals(_source, source))
+            throw new InvalidOperationException("The rows of a run come from one source.");
+        _source = source;
+        long budget = _schema.CoreOptions.TargetFileSize;
+        int groupRows = _schema.CoreOptions.RowGroupRows;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int row = rows.Span[i];
+            _pendingRows.Add(row);
+            _size += _estimator.EstimateEncoded(source.VariableLength(row));
+            if (_size >= budget)
+            {
+                await WriteGroupAsync(ct).ConfigureAwait(false);
+                await FinishFileAsync(ct).ConfigureAwait(false);
+            }
+            else if (_pendingRows.Count >= groupRows) await WriteGroupAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Writes what is pending and returns every file written, in row order.</summary>
     public async Task<List<DataFileMeta>> CompleteAsync(CancellationToken ct = default)
     {
@@ -113,8 +138,13 @@ public sealed class RollingFileWriter : IAsyncDisposable
 
     private async Task WriteGroupAsync(CancellationToken ct)
     {
-        int n = _pending.Count;
+        var source = _source;
+        int n = source is null ? _pending.Count : _pendingRows.Count;
         if (n == 0) return;
+        // Boxed once per row group at most: the first row (the file's min key) and the last (its max key).
+        object?[] RowAt(int i) => source is null ? _pending[i].Row : source.Version(_pendingRows[i]).Row;
+        long Sequence(int i) => source is null ? _pending[i].Sequence : source.Sequence(_pendingRows[i]);
+        RowKind Kind(int i) => source is null ? _pending[i].Kind : source.Kind(_pendingRows[i]);
         if (_writer is null)
         {
             _name = TablePaths.NewDataFileName(_prefix);
@@ -127,42 +157,46 @@ public sealed class RollingFileWriter : IAsyncDisposable
             };
             _minSeq = long.MaxValue;
             _maxSeq = long.MinValue;
-            if (_keys.KeyLength > 0) _minKey = _keys.ExtractKey(_pending[0].Row);
+            if (_keys.KeyLength > 0) _minKey = _keys.ExtractKey(RowAt(0));
         }
-        foreach (var row in _pending)
+        var seq = ArrayPool<long>.Shared.Rent(n);
+        var kind = ArrayPool<int>.Shared.Rent(n);
+        try
         {
-            _minSeq = Math.Min(_minSeq, row.Sequence);
-            _maxSeq = Math.Max(_maxSeq, row.Sequence);
-            if (row.Kind.IsRetract()) _deletes++;
-        }
-        using (var rg = _writer.CreateRowGroup())
-        {
+            for (int i = 0; i < n; i++)
+            {
+                seq[i] = Sequence(i);
+                var k = Kind(i);
+                kind[i] = (int)k;
+                _minSeq = Math.Min(_minSeq, seq[i]);
+                _maxSeq = Math.Max(_maxSeq, seq[i]);
+                if (k.IsRetract()) _deletes++;
+            }
+            using var rg = _writer.CreateRowGroup();
             int col = 0;
             if (_schema.Kind == TableKind.PrimaryKey)
             {
-                var seq = ArrayPool<long>.Shared.Rent(n);
-                var kind = ArrayPool<int>.Shared.Rent(n);
-                try
-                {
-                    for (int i = 0; i < n; i++) { seq[i] = _pending[i].Sequence; kind[i] = (int)_pending[i].Kind; }
-                    await rg.WriteAsync<long>(_dataFields[col++], seq.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-                    await rg.WriteAsync<int>(_dataFields[col++], kind.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<long>.Shared.Return(seq);
-                    ArrayPool<int>.Shared.Return(kind);
-                }
+                await rg.WriteAsync<long>(_dataFields[col++], seq.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
+                await rg.WriteAsync<int>(_dataFields[col++], kind.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
             }
+            var positions = source is null ? default : new ReadOnlyMemory<int>(_pendingRows.ToArray());
             for (int f = 0; f < _schema.Fields.Length; f++)
             {
-                var s = await ColumnWriter.WriteAsync(rg, _dataFields[col++], _schema.Fields[f], f, _pending, 0, n, ct).ConfigureAwait(false);
+                var s = source is null
+                    ? await ColumnWriter.WriteAsync(rg, _dataFields[col++], _schema.Fields[f], f, _pending, 0, n, ct).ConfigureAwait(false)
+                    : await source.WriteColumnAsync(f, rg, _dataFields[col++], positions, ct).ConfigureAwait(false);
                 _stats[f] = _stats[f] is { } previous ? Combine(previous, s) : s;
             }
         }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(seq);
+            ArrayPool<int>.Shared.Return(kind);
+        }
         _rows += n;
-        _lastRow = _pending[n - 1].Row;
+        _lastRow = RowAt(n - 1);
         _pending.Clear();
+        _pendingRows.Clear();
     }
 
     private async Task FinishFileAsync(CancellationToken ct)
@@ -201,6 +235,8 @@ public sealed class RollingFileWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Clear();
+        _pendingRows.Clear();
+        _source = null;
         if (_writer is not null)
         {
             try { await _writer.DisposeAsync().ConfigureAwait(false); }

@@ -8,18 +8,19 @@ using TableStore.Core.Table;
 namespace TableStore.Core.MergeTree;
 
 /// <summary>
-/// The write side of one bucket's LSM tree: a memtable of rows in arrival order, each stamped with the next
+/// The write side of one bucket's LSM tree: a memtable (held column by column) of rows in arrival order, each stamped with the next
 /// sequence number, flushed as a sorted, merged level-0 run when it is full or at commit. Files it wrote are
 /// reported once in a commit message and are invisible until that commit lands. With a changelog producer it
 /// also writes changelog files at each flush: the input rows as they came (<c>input</c>), or the exact
 /// before/after pairs found by looking up each key's previous value (<c>lookup</c>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The memtable holds pooled arrays only: a writer dropped without a flush or discard leaves them to the garbage collector.")]
 public sealed class BucketWriter
 {
     private readonly DataFileWriter _files;
     private readonly TableSchema _schema;
     private readonly KeyComparer _keys;
-    private List<KeyValue> _buffer = [];
+    private Memtable _buffer;
     private readonly List<DataFileMeta> _newFiles = [];
     private readonly List<DataFileMeta> _changelog = [];
     private List<KeyValue>? _input;
@@ -35,6 +36,7 @@ public sealed class BucketWriter
         _files = files;
         _schema = schema;
         _keys = new KeyComparer(schema.KeyIndices, schema);
+        _buffer = new Memtable(schema);
         Partition = partition;
         Bucket = bucket;
         NextSequence = nextSequence;
@@ -68,8 +70,8 @@ public sealed class BucketWriter
         if (_schema.Kind == TableKind.PrimaryKey && !merged && !_schema.MergeSpec.Prepare(ref kind, ref row)) return;
         long seq = NextSequence++;
         _input?.Add(new KeyValue(inputRow, seq, inputKind));
-        _buffer.Add(new KeyValue(row, seq, kind));
-        _bufferBytes += _files.Estimator.EstimateInMemory(row);
+        _buffer.Add(kind, row, seq);
+        _bufferBytes += _files.Estimator.EstimateInMemtable(row);
     }
 
     /// <summary>
@@ -90,7 +92,7 @@ public sealed class BucketWriter
     {
         if (_buffer.Count == 0) return Task.CompletedTask;
         var (rows, input) = (_buffer, _input);
-        _buffer = [];
+        _buffer = new Memtable(_schema);
         if (_input is not null) _input = [];
         _bufferBytes = 0;
         return Task.Run(() => WriteRunAsync(rows, input, level: 0, ct), ct);
@@ -100,30 +102,64 @@ public sealed class BucketWriter
     {
         if (_buffer.Count == 0) return;
         int level = final && _newFiles.Count == 0 ? SingleRunLevel : 0;
-        await WriteRunAsync(_buffer, _input, level, ct).ConfigureAwait(false);
-        _input?.Clear();
-        _buffer.Clear();
+        var rows = _buffer;
+        _buffer = new Memtable(_schema);
         _bufferBytes = 0;
+        await WriteRunAsync(rows, _input, level, ct).ConfigureAwait(false);
+        _input?.Clear();
     }
 
-    /// <summary>Sorts and merges <paramref name="rows"/> in place and writes them (and their changelog) as one run.</summary>
-    private async Task WriteRunAsync(List<KeyValue> rows, List<KeyValue>? input, int level, CancellationToken ct)
+    /// <summary>
+    /// Sorts and merges a memtable and writes it (and its changelog) as one run, then releases it. With the deduplicate
+    /// engine the newest version of each key is picked on the sorted columns and the run is encoded straight from them,
+    /// unboxed (append-only tables likewise, in arrival order); other engines and the lookup changelog producer merge
+    /// boxed versions, as they need them.
+    /// </summary>
+    private async Task WriteRunAsync(Memtable memtable, List<KeyValue>? input, int level, CancellationToken ct)
     {
-        if (_schema.Kind == TableKind.PrimaryKey)
+        using (memtable)
         {
-            // Sorted and merged in the memtable's own storage: no copies of a buffer that can be gigabytes.
-            // Sequence numbers are unique, so (key, sequence) is a total order and the sort needs no stability.
-            var span = CollectionsMarshal.AsSpan(rows);
-            var sameKey = KeySorter.Sort(span, _schema, _keys);
-            CollectionsMarshal.SetCount(rows, MergeInPlace(span, sameKey, MergeFunctions.Create(_schema)));
+            if (_schema.Kind == TableKind.PrimaryKey && _lookup is null && MergeFunctions.Create(_schema) is DeduplicateMergeFunction)
+            {
+                var order = memtable.SortByKey(out var sameKey);
+                await WriteChangelogAsync(input, ct).ConfigureAwait(false);
+                // The last version of each key in (key, sequence) order wins; retractions stay: older runs may hold the key.
+                int winners = 0;
+                for (int i = 0; i < order.Length; i++)
+                    if (i + 1 == order.Length || !sameKey[i + 1]) order[winners++] = order[i];
+                _newFiles.AddRange(await WriteColumnsAsync(memtable, order.AsMemory(0, winners), level, ct).ConfigureAwait(false));
+                return;
+            }
+            if (_schema.Kind != TableKind.PrimaryKey)
+            {
+                await WriteChangelogAsync(input, ct).ConfigureAwait(false);
+                var arrival = new int[memtable.Count];
+                for (int i = 0; i < arrival.Length; i++) arrival[i] = i;
+                _newFiles.AddRange(await WriteColumnsAsync(memtable, arrival, level, ct).ConfigureAwait(false));
+                return;
+            }
+            var sorted = memtable.SortByKey(out var same);
+            var rows = new List<KeyValue>(sorted.Length);
+            foreach (var i in sorted) rows.Add(memtable.Version(i));
+            memtable.Dispose(); // the boxed versions are all that is needed now
+            CollectionsMarshal.SetCount(rows, MergeInPlace(CollectionsMarshal.AsSpan(rows), same, MergeFunctions.Create(_schema)));
+            await WriteChangelogAsync(input ?? (_lookup is null ? null : await _lookup.ProduceAsync(rows, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
+            _newFiles.AddRange(await _files.WriteAsync(Partition, Bucket, rows, level, ct: ct).ConfigureAwait(false));
         }
-        var changelog = input ?? (_lookup is null ? null : await _lookup.ProduceAsync(rows, ct).ConfigureAwait(false));
-        var changelogFiles = changelog is { Count: > 0 }
-            ? await _files.WriteAsync(Partition, Bucket, changelog, level: 0, TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false)
-            : [];
-        var files = await _files.WriteAsync(Partition, Bucket, rows, level, ct: ct).ConfigureAwait(false);
-        _changelog.AddRange(changelogFiles);
-        _newFiles.AddRange(files);
+    }
+
+    /// <summary>Writes the memtable's rows at the positions in <paramref name="rows"/>, in that order, from its columns.</summary>
+    private async Task<List<DataFileMeta>> WriteColumnsAsync(Memtable memtable, ReadOnlyMemory<int> rows, int level, CancellationToken ct)
+    {
+        await using var run = _files.NewRun(Partition, Bucket, level);
+        await run.AddAsync(memtable, rows, ct).ConfigureAwait(false);
+        return await run.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task WriteChangelogAsync(List<KeyValue>? changelog, CancellationToken ct)
+    {
+        if (changelog is not { Count: > 0 }) return;
+        _changelog.AddRange(await _files.WriteAsync(Partition, Bucket, changelog, level: 0, TablePaths.ChangelogFilePrefix, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -146,7 +182,8 @@ public sealed class BucketWriter
     /// <summary>Drops the memtable and hands over the files written so far, for a write that will not be committed.</summary>
     public CommitMessage Discard()
     {
-        _buffer.Clear();
+        _buffer.Dispose();
+        _buffer = new Memtable(_schema);
         _input?.Clear();
         _bufferBytes = 0;
         var message = CommitMessage.Append(Partition, Bucket, _schema.BucketCount, _newFiles.ToList()) with { ChangelogFiles = _changelog.ToList() };

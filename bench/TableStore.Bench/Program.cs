@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] == "raw-scan")
     await RawCsvPeer.ScanAsync(args[1]);
     return;
 }
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "duckdb-write": PeerEngines.DuckDbWrite(args[1], args[2]); return;
+    case "duckdb-scan": PeerEngines.DuckDbScan(args[1]); return;
+    case "rocksdb-write": PeerEngines.RocksDbWrite(args[1], args[2]); return;
+    case "rocksdb-scan": PeerEngines.RocksDbScan(args[1]); return;
+}
 if (args.Length > 0 && args[0] == "write-stages")
 {
     await WriteStages.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);

@@ -56,6 +56,25 @@ public static class Values
     }
 
     /// <summary>
+    /// <see cref="Parse"/> of a number straight from a reader's buffer, without a string per field: true with the value
+    /// when the text is a valid INT, BIGINT, FLOAT or DOUBLE; false for other types and for text that does not parse,
+    /// which the caller then hands to <see cref="Parse"/> for the value or the error.
+    /// </summary>
+    public static bool TryParseNumber(ReadOnlySpan<char> text, DataType type, out object? value)
+    {
+        var t = text.Trim();
+        var inv = CultureInfo.InvariantCulture;
+        switch (type.Kind)
+        {
+            case DataTypeKind.Int when int.TryParse(t, NumberStyles.AllowLeadingSign, inv, out var i): value = i; return true;
+            case DataTypeKind.BigInt when long.TryParse(t, NumberStyles.AllowLeadingSign, inv, out var l): value = l; return true;
+            case DataTypeKind.Float when float.TryParse(t, NumberStyles.Float, inv, out var f): value = f; return true;
+            case DataTypeKind.Double when double.TryParse(t, NumberStyles.Float, inv, out var d): value = d; return true;
+            default: value = null; return false;
+        }
+    }
+
+    /// <summary>
     /// Parses a filter literal: like <see cref="Parse"/> but without the storage limits of the column (a filter
     /// may compare a DECIMAL(12,3) column with 1.0005, or a TIMESTAMP with a microsecond literal).
     /// </summary>

@@ -43,6 +43,9 @@ public static class RowReaders
                 if (!seen.Add(idx)) throw new InvalidInputException($"{source}: line 1, column {c + 1}: column '{name}' appears twice in the header.");
                 map[c] = idx;
             }
+            var fast = new bool[width];
+            for (int c = 0; c < width; c++)
+                fast[c] = map[c] >= 0 && schema.Fields[map[c]].Type.Kind is DataTypeKind.Int or DataTypeKind.BigInt or DataTypeKind.Float or DataTypeKind.Double;
             int line = 2;
             while (true)
             {
@@ -61,6 +64,12 @@ public static class RowReaders
                 var kind = RowKind.Insert;
                 for (int c = 0; c < width; c++)
                 {
+                    // Numbers parse from the reader's buffer: no string per field for the commonest columns.
+                    if (c != opColumn && fast[c] && Values.TryParseNumber(csv.GetFieldSpan(c), schema.Fields[map[c]].Type, out var number))
+                    {
+                        values[map[c]] = number;
+                        continue;
+                    }
                     var text = csv.GetString(c);
                     if (c == opColumn)
                     {

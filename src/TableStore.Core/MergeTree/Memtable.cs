@@ -251,6 +251,7 @@ internal sealed class Memtable : IDisposable
         private int[] _chunk = ArrayPool<int>.Shared.Rent(InitialCapacity);
         private int[] _offset = ArrayPool<int>.Shared.Rent(InitialCapacity);
         private int[] _length = ArrayPool<int>.Shared.Rent(InitialCapacity);
+        private bool[] _ascii = ArrayPool<bool>.Shared.Rent(InitialCapacity);
 
         public override void Set(int i, object? value)
         {
@@ -260,6 +261,7 @@ internal sealed class Memtable : IDisposable
                 return;
             }
             int n = Utf8.GetByteCount(s);
+            _ascii[i] = n == s.Length; // one byte per character: ASCII, which reads back without validation
             if (_chunks.Count == 0 || _used + n > ChunkSize)
             {
                 _chunks.Add(ArrayPool<byte>.Shared.Rent(Math.Max(ChunkSize, n)));
@@ -273,7 +275,9 @@ internal sealed class Memtable : IDisposable
         }
 
         public override object? Get(int i) =>
-            _length[i] < 0 ? null : Utf8.GetString(_chunks[_chunk[i]], _offset[i], _length[i]);
+            _length[i] < 0 ? null
+            : _ascii[i] ? System.Text.Encoding.Latin1.GetString(_chunks[_chunk[i]], _offset[i], _length[i])
+            : Utf8.GetString(_chunks[_chunk[i]], _offset[i], _length[i]);
 
         public override long Length(int i) => Math.Max(0, _length[i]);
 
@@ -294,6 +298,7 @@ internal sealed class Memtable : IDisposable
             Memtable.Grow(ref _chunk, size, used, clear: false);
             Memtable.Grow(ref _offset, size, used, clear: false);
             Memtable.Grow(ref _length, size, used, clear: false);
+            Memtable.Grow(ref _ascii, size, used, clear: false);
         }
 
         public override void Release()
@@ -303,7 +308,8 @@ internal sealed class Memtable : IDisposable
             ArrayPool<int>.Shared.Return(_chunk);
             ArrayPool<int>.Shared.Return(_offset);
             ArrayPool<int>.Shared.Return(_length);
-            (_chunk, _offset, _length) = ([], [], []);
+            ArrayPool<bool>.Shared.Return(_ascii);
+            (_chunk, _offset, _length, _ascii) = ([], [], [], []);
         }
     }
 

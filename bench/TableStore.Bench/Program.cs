@@ -45,6 +45,12 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "lookups-in-process")
+{
+    // Usage: ... -- [rows] [runs] lookups-in-process [lookups]
+    await ServiceBench.InProcessLookupsAsync(data, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000, Console.Out);
+    return;
+}
 if (args.Length > 2 && args[2] == "stores")
 {
     // Usage: ... -- [rows] [runs] stores [path to azurite's dist/src/blob/main.js]

@@ -8,6 +8,7 @@ using TableStore.Client;
 using TableStore.Core.Api;
 using TableStore.Core.Data;
 using TableStore.Core.IO;
+using TableStore.Core.Lookup;
 using TableStore.Core.Schema;
 using TableStore.Core.Table;
 using TableStore.Grains.Hosting;
@@ -134,6 +135,58 @@ internal static class ServiceBench
             var rocks = await MeasureAsync(keys, concurrency, k => Task.FromResult(db.Get(Key(k)) is not null));
             report.WriteLine($"| RocksDB Get (same keys, in process), {concurrency} concurrent | {rocks.P50:N1} | {rocks.P99:N1} | {rocks.Rate:N0} |");
         }
+    }
+
+    /// <summary>
+    /// Point lookups in process (<c>… rows runs lookups-in-process [lookups]</c>): the rows written into a primary-key
+    /// table of 4 buckets on the local file system (4 commits, then a full compaction, as a served table settles), then
+    /// <see cref="TableLookup"/> against RocksDB <c>Get</c> on the same random keys, one and eight at a time.
+    /// </summary>
+    public static async Task InProcessLookupsAsync(OrderData data, int count, TextWriter report)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"tablestore-lookups-{Guid.NewGuid():N}");
+        try
+        {
+            var table = await new Catalog(ObjectStoreExtensions.OpenWarehouse(Path.Combine(dir, "warehouse")))
+                .CreateTableAsync(Identifier.Parse("bench.orders"), new TableDefinition(SchemaParser.ParseColumns(OrderData.Schema), ["id"], null, 4));
+            int per = data.Rows.Count / 4;
+            for (int c = 0; c < 4; c++) await table.WriteAndCommitAsync(Copy(data.Rows.GetRange(c * per, c == 3 ? data.Rows.Count - 3 * per : per)));
+            await table.CompactAsync(new CompactOptions { Full = true });
+            var random = new Random(3);
+            var keys = Enumerable.Range(0, count).Select(_ => (long)random.Next(data.DistinctKeys)).ToArray();
+            var latest = new Dictionary<long, object?[]>();
+            foreach (var r in data.Rows) latest[(long)r.Values[0]!] = r.Values;
+            using var db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true), Path.Combine(dir, "rocks"));
+            foreach (var (id, values) in latest) db.Put(Key(id), System.Text.Encoding.UTF8.GetBytes(string.Join('\u0001', values.Select(Values.Format))));
+
+            var lookupCache = new LookupFileCache(256L << 20);
+            var lookup = new TableLookup(table, lookupCache);
+            report.WriteLine($"| point lookups in process, {count:N0} random keys, 4 buckets | p50 µs | p99 µs | lookups/s |");
+            report.WriteLine("| --- | ---: | ---: | ---: |");
+            var cold = await MeasureAsync(keys, 1, async k => (await lookup.LookupAsync([k])).Row is not null);
+            report.WriteLine($"| TableLookup, cold (files decoded on first use), 1 at a time | {cold.P50:N1} | {cold.P99:N1} | {cold.Rate:N0} |");
+            // The engine's own cost: the bucket's lookup at a snapshot resolved once (TableLookup resolves the latest
+            // snapshot per call, which on a local store reads the hint file and checks for a newer snapshot).
+            var snapshot = (await table.Snapshots.LatestAsync())!;
+            var router = new KeyRouter(table.Schema);
+            var buckets = new System.Collections.Concurrent.ConcurrentDictionary<int, BucketLookup>();
+            async Task<bool> Pinned(long k)
+            {
+                object?[] key = [k];
+                var (partition, bucket) = router.Locate(key);
+                return await buckets.GetOrAdd(bucket, b => new BucketLookup(table, partition, b, lookupCache)).LookupAsync(snapshot, key) is not null;
+            }
+            foreach (int concurrency in new[] { 1, 8 })
+            {
+                var warm = await MeasureAsync(keys, concurrency, async k => (await lookup.LookupAsync([k])).Row is not null);
+                report.WriteLine($"| TableLookup, warm, {concurrency} concurrent | {warm.P50:N1} | {warm.P99:N1} | {warm.Rate:N0} |");
+                var pinned = await MeasureAsync(keys, concurrency, Pinned);
+                report.WriteLine($"| BucketLookup at a resolved snapshot, warm, {concurrency} concurrent | {pinned.P50:N1} | {pinned.P99:N1} | {pinned.Rate:N0} |");
+                var rocks = await MeasureAsync(keys, concurrency, k => Task.FromResult(db.Get(Key(k)) is not null));
+                report.WriteLine($"| RocksDB Get, {concurrency} concurrent | {rocks.P50:N1} | {rocks.P99:N1} | {rocks.Rate:N0} |");
+            }
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     private static byte[] Key(long id)

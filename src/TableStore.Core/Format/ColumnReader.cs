@@ -22,13 +22,6 @@ internal static class ColumnReader
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static DataTypeKind? KindOf(ColumnVector v) => v switch
-    {
-        ValueVector<int> or NullableVector<int> => DataTypeKind.Int,
-        ValueVector<float> or NullableVector<float> => DataTypeKind.Float,
-        _ => null, // kinds that are never widened from
-    };
-
     /// <summary>A widened copy (INT→BIGINT, FLOAT→DOUBLE) of a decoded column; the source goes back to the pool.</summary>
     public static ColumnVector Widen(ColumnVector v, DataTypeKind to, int n)
     {
@@ -38,7 +31,7 @@ internal static class ColumnReader
             (NullableVector<int> s, DataTypeKind.BigInt) => ConvertNullable(s.Values, n, x => (long)x),
             (ValueVector<float> s, DataTypeKind.Double) => Convert(s.Values, n, x => (double)x),
             (NullableVector<float> s, DataTypeKind.Double) => ConvertNullable(s.Values, n, x => (double)x),
-            _ => throw new CorruptFileException($"A {KindOf(v)} column cannot be read as {to}."),
+            _ => throw new CorruptFileException($"A column stored as {v.GetType().Name} cannot be read as {to}."),
         };
         v.Dispose();
         return result;

@@ -51,8 +51,10 @@ public sealed class DataFileCursor : IBatchSource
         }
         if (current.Kind == TableKind.PrimaryKey)
         {
-            _sequenceField = reader.Schema.FindDataField(SystemColumns.SequenceNumber);
-            _kindField = reader.Schema.FindDataField(SystemColumns.ValueKind);
+            _sequenceField = reader.Schema.FindDataField(SystemColumns.SequenceNumber)
+                ?? throw new CorruptFileException($"Data file '{path}' of a primary-key table lacks column '{SystemColumns.SequenceNumber}'.");
+            _kindField = reader.Schema.FindDataField(SystemColumns.ValueKind)
+                ?? throw new CorruptFileException($"Data file '{path}' of a primary-key table lacks column '{SystemColumns.ValueKind}'.");
         }
     }
 
@@ -75,8 +77,6 @@ public sealed class DataFileCursor : IBatchSource
             throw;
         }
     }
-
-    public int RowGroupCount => _reader.RowGroupCount;
 
     public async ValueTask<ColumnBatch?> NextAsync(CancellationToken ct = default)
     {

@@ -84,25 +84,13 @@ public sealed class RollingFileWriter : IAsyncDisposable
         };
     }
 
-    /// <summary>Files finished so far.</summary>
-    public IReadOnlyList<DataFileMeta> Written => _written;
-
     /// <summary>Appends rows that follow, in order, the rows appended before.</summary>
     public async ValueTask AddAsync(IReadOnlyList<KeyValue> rows, CancellationToken ct = default)
     {
-        long budget = _schema.CoreOptions.TargetFileSize;
-        int groupRows = _schema.CoreOptions.RowGroupRows;
         for (int i = 0; i < rows.Count; i++)
         {
             _pending.Add(rows[i]);
-            // Rolled on the estimated encoded size: the file ends with the row that reaches the target.
-            _size += _estimator.Estimate(rows[i].Row);
-            if (_size >= budget)
-            {
-                await WriteGroupAsync(ct).ConfigureAwait(false);
-                await FinishFileAsync(ct).ConfigureAwait(false);
-            }
-            else if (_pending.Count >= groupRows) await WriteGroupAsync(ct).ConfigureAwait(false);
+            await PendedAsync(_estimator.Estimate(rows[i].Row), _pending.Count, ct).ConfigureAwait(false);
         }
     }
 
@@ -112,20 +100,27 @@ public sealed class RollingFileWriter : IAsyncDisposable
         if (_pending.Count > 0 || _source is not null && !ReferenceEquals(_source, source))
             throw new InvalidOperationException("The rows of a run come from one source.");
         _source = source;
-        long budget = _schema.CoreOptions.TargetFileSize;
-        int groupRows = _schema.CoreOptions.RowGroupRows;
         for (int i = 0; i < rows.Length; i++)
         {
             int row = rows.Span[i];
             _pendingRows.Add(row);
-            _size += _estimator.EstimateEncoded(source.VariableLength(row));
-            if (_size >= budget)
-            {
-                await WriteGroupAsync(ct).ConfigureAwait(false);
-                await FinishFileAsync(ct).ConfigureAwait(false);
-            }
-            else if (_pendingRows.Count >= groupRows) await WriteGroupAsync(ct).ConfigureAwait(false);
+            await PendedAsync(_estimator.EstimateEncoded(source.VariableLength(row)), _pendingRows.Count, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// After a row joined the pending ones: the file ends with the row that brings its estimated encoded size to the
+    /// target; otherwise a full row group is encoded.
+    /// </summary>
+    private async ValueTask PendedAsync(long encodedSize, int pending, CancellationToken ct)
+    {
+        _size += encodedSize;
+        if (_size >= _schema.CoreOptions.TargetFileSize)
+        {
+            await WriteGroupAsync(ct).ConfigureAwait(false);
+            await FinishFileAsync(ct).ConfigureAwait(false);
+        }
+        else if (pending >= _schema.CoreOptions.RowGroupRows) await WriteGroupAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes what is pending and returns every file written, in row order.</summary>
@@ -141,7 +136,7 @@ public sealed class RollingFileWriter : IAsyncDisposable
         var source = _source;
         int n = source is null ? _pending.Count : _pendingRows.Count;
         if (n == 0) return;
-        // Boxed once per row group at most: the first row (the file's min key) and the last (its max key).
+        // From a memtable, rows are boxed here once per row group at most: the first (the file's min key) and the last.
         object?[] RowAt(int i) => source is null ? _pending[i].Row : source.Version(_pendingRows[i]).Row;
         long Sequence(int i) => source is null ? _pending[i].Sequence : source.Sequence(_pendingRows[i]);
         RowKind Kind(int i) => source is null ? _pending[i].Kind : source.Kind(_pendingRows[i]);

@@ -8,11 +8,11 @@ using TableStore.Core.Table;
 namespace TableStore.Core.MergeTree;
 
 /// <summary>
-/// The write side of one bucket's LSM tree: a memtable (held column by column) of rows in arrival order, each stamped with the next
-/// sequence number, flushed as a sorted, merged level-0 run when it is full or at commit. Files it wrote are
-/// reported once in a commit message and are invisible until that commit lands. With a changelog producer it
-/// also writes changelog files at each flush: the input rows as they came (<c>input</c>), or the exact
-/// before/after pairs found by looking up each key's previous value (<c>lookup</c>).
+/// The write side of one bucket's LSM tree: a memtable (held column by column, <see cref="Memtable"/>) of rows in
+/// arrival order, each stamped with the next sequence number, flushed as a sorted, merged level-0 run when it is full
+/// or at commit. Files it wrote are reported once in a commit message and are invisible until that commit lands. With
+/// a changelog producer it also writes changelog files at each flush: the input rows as they came (<c>input</c>), or
+/// the exact before/after pairs found by looking up each key's previous value (<c>lookup</c>).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The memtable holds pooled arrays only: a writer dropped without a flush or discard leaves them to the garbage collector.")]
 public sealed class BucketWriter

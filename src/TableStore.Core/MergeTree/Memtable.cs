@@ -79,7 +79,8 @@ internal sealed class Memtable : IDisposable
 
     /// <summary>
     /// The rows' positions sorted by (key, sequence), and per sorted position whether its key equals the previous one.
-    /// Single BIGINT, INT and STRING keys sort on their typed column; other keys on boxed key tuples.
+    /// Single BIGINT, INT and STRING keys sort on their typed column; other keys on boxed key tuples. Sequence numbers
+    /// are unique, so (key, sequence) is a total order and the sort needs no stability.
     /// </summary>
     public int[] SortByKey(out bool[] sameKeyAsPrevious)
     {

@@ -45,6 +45,12 @@ if (args.Length > 2 && args[2] == "service")
     await ServiceBench.RunAsync(data, Arg(3, 100_000), Arg(4, 16), Arg(5, 5000), runs);
     return;
 }
+if (args.Length > 2 && args[2] == "compaction-ratio")
+{
+    // Usage: ... -- [rows] [runs] compaction-ratio
+    await CompactionRatioBench.RunAsync(data, runs, Console.Out);
+    return;
+}
 if (args.Length > 2 && args[2] == "lookups-in-process")
 {
     // Usage: ... -- [rows] [runs] lookups-in-process [lookups]

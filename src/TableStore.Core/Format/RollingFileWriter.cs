@@ -109,6 +109,16 @@ public sealed class RollingFileWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Encodes the rows still pending from the memtable given to <see cref="AddAsync(Memtable, ReadOnlyMemory{int}, CancellationToken)"/>
+    /// (a short row group) and lets go of it, so that the caller may reuse it for the rows that follow.
+    /// </summary>
+    internal async ValueTask ReleaseSourceAsync(CancellationToken ct = default)
+    {
+        await WriteGroupAsync(ct).ConfigureAwait(false);
+        _source = null;
+    }
+
+    /// <summary>
     /// After a row joined the pending ones: the file ends with the row that brings its estimated encoded size to the
     /// target; otherwise a full row group is encoded.
     /// </summary>

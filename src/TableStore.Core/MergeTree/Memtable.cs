@@ -24,12 +24,14 @@ internal sealed class Memtable : IDisposable
     private byte[] _kinds;
     private int _capacity = InitialCapacity; // every array holds at least this many rows
 
-    public Memtable(TableSchema schema)
+    /// <param name="stringsAsUtf8">Keep non-key strings as UTF-8 (a memtable that lives long); false for a short-lived
+    /// buffer of rows on their way to the encoder (a compaction's row group), where strings are worth keeping as they are.</param>
+    public Memtable(TableSchema schema, bool stringsAsUtf8 = true)
     {
         _schema = schema;
         // Key strings stay strings (sorting compares them as the engine does, by UTF-16 ordinal); other strings are
         // kept as UTF-8 bytes in large chunks, so that millions of them are not millions of objects.
-        _columns = schema.Fields.Select((f, i) => f.Type.Kind == DataTypeKind.String && !schema.KeyIndices.Contains(i)
+        _columns = schema.Fields.Select((f, i) => stringsAsUtf8 && f.Type.Kind == DataTypeKind.String && !schema.KeyIndices.Contains(i)
             ? new Utf8Column() : Column.For(f.Type.Kind)).ToArray();
         _sequences = ArrayPool<long>.Shared.Rent(InitialCapacity);
         _kinds = ArrayPool<byte>.Shared.Rent(InitialCapacity);
@@ -40,18 +42,25 @@ internal sealed class Memtable : IDisposable
     /// <summary>Adds a validated row (values of the engine's CLR types in schema order); the array is not kept.</summary>
     public void Add(RowKind kind, object?[] row, long sequence)
     {
-        if (Count == _capacity)
-        {
-            _capacity *= 2;
-            Grow(ref _sequences, _capacity, Count, clear: false);
-            Grow(ref _kinds, _capacity, Count, clear: false);
-            foreach (var c in _columns) c.Grow(_capacity, Count);
-        }
+        EnsureRoom();
         _sequences[Count] = sequence;
         _kinds[Count] = (byte)kind;
         for (int f = 0; f < _columns.Length; f++) _columns[f].Set(Count, row[f]);
         Count++;
     }
+
+    /// <summary>Adds row <paramref name="row"/> of a decoded batch (all columns read), copying typed values unboxed.</summary>
+    public void Add(Format.ColumnBatch batch, int row)
+    {
+        EnsureRoom();
+        _sequences[Count] = batch.Sequences[row];
+        _kinds[Count] = batch.Kinds[row];
+        for (int f = 0; f < _columns.Length; f++) _columns[f].CopyFrom(batch.Columns[f], row, Count);
+        Count++;
+    }
+
+    /// <summary>Forgets the rows, keeping the arrays for the next ones.</summary>
+    public void Clear() => Count = 0;
 
     public long Sequence(int i) => _sequences[i];
 
@@ -68,6 +77,15 @@ internal sealed class Memtable : IDisposable
     /// <summary>Writes field <paramref name="field"/> of the rows at <paramref name="rows"/> into a row group, typed, unboxed.</summary>
     public Task<ColumnStats> WriteColumnAsync(int field, ParquetRowGroupWriter rg, PDataField pf, ReadOnlyMemory<int> rows, CancellationToken ct) =>
         _columns[field].WriteAsync(rg, pf, _schema.Fields[field], rows, ct);
+
+    private void EnsureRoom()
+    {
+        if (Count < _capacity) return;
+        _capacity *= 2;
+        Grow(ref _sequences, _capacity, Count, clear: false);
+        Grow(ref _kinds, _capacity, Count, clear: false);
+        foreach (var c in _columns) c.Grow(_capacity, Count);
+    }
 
     /// <summary>Row <paramref name="i"/> as a version, its values boxed anew.</summary>
     public KeyValue Version(int i)
@@ -177,6 +195,9 @@ internal sealed class Memtable : IDisposable
     {
         public abstract void Set(int i, object? value);
         public abstract object? Get(int i);
+
+        /// <summary>Copies row <paramref name="row"/> of a decoded column (null: a column the file does not have) to row <paramref name="i"/>.</summary>
+        public virtual void CopyFrom(Format.ColumnVector? source, int row, int i) => Set(i, source?.Get(row));
         public abstract void Grow(int size, int used);
         public abstract void Release();
         public virtual long Length(int i) => 0;
@@ -219,6 +240,24 @@ internal sealed class Memtable : IDisposable
         }
 
         public override object? Get(int i) => _nulls[i] ? null : Values[i];
+
+        public override void CopyFrom(Format.ColumnVector? source, int row, int i)
+        {
+            switch (source)
+            {
+                case Format.ValueVector<T> v:
+                    Values[i] = v.Values[row];
+                    _nulls[i] = false;
+                    break;
+                case Format.NullableVector<T> v:
+                    Values[i] = v.Values[row].GetValueOrDefault();
+                    _nulls[i] = !v.Values[row].HasValue;
+                    break;
+                default:
+                    base.CopyFrom(source, row, i);
+                    break;
+            }
+        }
 
         public override Task<ColumnStats> WriteAsync(ParquetRowGroupWriter rg, PDataField pf, DataField f, ReadOnlyMemory<int> rows, CancellationToken ct) =>
             ColumnWriter.WriteGatheredAsync(rg, pf, f, Values, _nulls, rows, ct);
@@ -320,6 +359,9 @@ internal sealed class Memtable : IDisposable
         public T?[] Values = ArrayPool<T?>.Shared.Rent(InitialCapacity);
 
         public override void Set(int i, object? value) => Values[i] = (T?)value;
+
+        public override void CopyFrom(Format.ColumnVector? source, int row, int i) =>
+            Values[i] = source is Format.RefVector<T> v ? v.Values[row] : (T?)source?.Get(row);
         public override object? Get(int i) => Values[i];
         public override long Length(int i) => Values[i] switch { string s => s.Length, byte[] b => b.Length, _ => 0 };
 

@@ -15,6 +15,14 @@ public sealed class MergeSegment(ColumnBatch?[] runs)
     /// <summary>The full-width row of pick <paramref name="i"/> (read columns filled), boxed now.</summary>
     public object?[] Row(int i) => Picks[i] is { Merged: { } merged } ? merged.Row : runs[Picks[i].Run]!.Row(Picks[i].Row);
 
+    /// <summary>Appends pick <paramref name="i"/> to a memtable: copied from its run's columns, unboxed, or a merged row.</summary>
+    internal void CopyTo(int i, Memtable target)
+    {
+        var p = Picks[i];
+        if (p.Merged is { } merged) target.Add(merged.Kind, merged.Row, merged.Sequence);
+        else target.Add(runs[p.Run]!, p.Row);
+    }
+
     /// <summary>Pick <paramref name="i"/> as a version (row, sequence, kind), for writers of merged runs and readers of changes.</summary>
     public KeyValue Version(int i)
     {

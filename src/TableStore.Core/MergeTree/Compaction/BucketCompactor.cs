@@ -26,13 +26,25 @@ public sealed class BucketCompactor(TableSchema schema, DataFileReader reader, D
         if (schema.Kind == TableKind.PrimaryKey)
         {
             await using var merge = await MergeAsync(partition, bucket, unit.Files, drop, ct).ConfigureAwait(false);
-            var piece = new List<KeyValue>();
+            // The merged rows are copied, typed and unboxed, into a row group's worth of columns, which is encoded
+            // whenever it is full: the merge's batches change under its picks from one segment to the next.
+            using var group = new Memtable(schema, stringsAsUtf8: false);
+            int groupRows = schema.CoreOptions.RowGroupRows;
+            var positions = new int[groupRows];
+            for (int i = 0; i < positions.Length; i++) positions[i] = i;
             while (await merge.NextAsync(ct).ConfigureAwait(false) is { } segment)
             {
-                piece.Clear();
-                for (int i = 0; i < segment.Count; i++) piece.Add(segment.Version(i));
-                await run.AddAsync(piece, ct).ConfigureAwait(false);
+                for (int i = 0; i < segment.Count; i++)
+                {
+                    segment.CopyTo(i, group);
+                    if (group.Count < groupRows) continue;
+                    await run.AddAsync(group, positions, ct).ConfigureAwait(false);
+                    await run.ReleaseSourceAsync(ct).ConfigureAwait(false);
+                    group.Clear();
+                }
             }
+            await run.AddAsync(group, positions.AsMemory(0, group.Count), ct).ConfigureAwait(false);
+            await run.ReleaseSourceAsync(ct).ConfigureAwait(false);
         }
         else await ConcatenateAsync(partition, bucket, unit.Files, run, ct).ConfigureAwait(false);
         return new CompactResult(partition, bucket, unit.Files, await run.CompleteAsync(ct).ConfigureAwait(false));

@@ -11,8 +11,8 @@ namespace TableStore.Core.MergeTree;
 /// <summary>
 /// The rows a bucket writer holds until a flush, column by column: a typed array per column instead of a boxed array
 /// per row, so a memtable of millions of rows is a few dozen objects (and the strings themselves) to the garbage
-/// collector, and its rows are boxed again only one row group at a time as they are encoded. Arrays are pooled and
-/// returned on <see cref="Dispose"/>.
+/// collector, and runs are encoded straight from its columns. A compaction uses one, with strings kept as strings, as
+/// the row group of merged rows it is about to encode. Arrays are pooled and returned on <see cref="Dispose"/>.
 /// </summary>
 internal sealed class Memtable : IDisposable
 {

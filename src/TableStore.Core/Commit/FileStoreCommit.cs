@@ -79,6 +79,7 @@ public sealed class FileStoreCommit(
                 }
             }
             CheckLogOffsets(request.ExpectedLogOffsets, latest);
+            await CheckWritesNotCommittedElsewhereAsync(request, latest, ct).ConfigureAwait(false);
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
             var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
             CheckConflicts(entries, request.Messages, live, latest);
@@ -142,6 +143,27 @@ public sealed class FileStoreCommit(
         }
     }
 
+
+    /// <summary>
+    /// Fencing by write id: a commit that carries write ids (<see cref="WriteIds.SnapshotProperty"/>) stops if a snapshot
+    /// committed since its base holds one of them. That is another committer having committed the same write — the one
+    /// that took over while this one's silo was paused and taken for dead, which must not commit the write a second
+    /// time when it resumes. The outcome is told as unknown: a retry of each write with its id says where it went.
+    /// </summary>
+    private async Task CheckWritesNotCommittedElsewhereAsync(CommitRequest request, Snapshot? latest, CancellationToken ct)
+    {
+        if (request.BaseSnapshotId is not { } seen || latest is null || latest.Id <= seen) return;
+        var ours = WriteIds.Decode(request.Properties).ToHashSet(StringComparer.Ordinal);
+        if (ours.Count == 0) return;
+        for (long later = seen + 1; later <= latest.Id; later++)
+        {
+            var s = later == latest.Id ? latest : await snapshots.TryGetAsync(later, ct).ConfigureAwait(false);
+            if (s is null || s.CommitKind == CommitKind.Compact) continue;
+            if (WriteIds.Decode(s.Properties).FirstOrDefault(ours.Contains) is { } committed)
+                throw new WriteOutcomeUnknownException(
+                    $"Write {committed} to {paths.TableName} was committed in snapshot {later} by another committer while this one was preparing it (a committer taken for dead that resumed?); this commit stops. Retry each write with its id: the retry says whether it was committed.");
+        }
+    }
 
     private void CheckLogOffsets(IReadOnlyDictionary<string, string?>? expected, Snapshot? latest)
     {

@@ -61,11 +61,13 @@ public sealed class FileStoreCommit(
         var changelog = request.Messages.SelectMany(m => m.ChangelogFiles.Select(f => new ManifestEntry(FileKind.Add, m.Partition, m.Bucket, m.TotalBuckets, f))).ToList();
         ManifestFileMeta? delta = null, changelogManifest = null;
         int maxRetries = schema.CoreOptions.CommitMaxRetries;
+        // Fenced by write id, only since a known base (the committer's last view): see FindCommittedAsync.
+        var fence = request.BaseSnapshotId is null ? null : WriteIds.Decode(request.Properties).ToHashSet(StringComparer.Ordinal);
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
             var latest = await snapshots.LatestAsync(ct).ConfigureAwait(false);
-            if (await FindCommittedAsync(latest, request.CommitIdentifier, request.BaseSnapshotId, ct).ConfigureAwait(false) is { } done)
+            if (await FindCommittedAsync(latest, request.CommitIdentifier, request.BaseSnapshotId, fence, ct).ConfigureAwait(false) is { } done)
                 return new CommitResult(done, AlreadyCommitted: true, attempt);
 
             if (request.RequireUnchangedSince is { } since)
@@ -79,7 +81,6 @@ public sealed class FileStoreCommit(
                 }
             }
             CheckLogOffsets(request.ExpectedLogOffsets, latest);
-            await CheckWritesNotCommittedElsewhereAsync(request, latest, ct).ConfigureAwait(false);
             var live = latest is null ? [] : await manifests.ReadLiveFilesAsync(latest.BaseManifestList, null, ct).ConfigureAwait(false);
             var entries = request.Kind == CommitKind.Overwrite ? AddOverwriteDeletes(changes, live, request) : changes;
             CheckConflicts(entries, request.Messages, live, latest);
@@ -143,27 +144,6 @@ public sealed class FileStoreCommit(
         }
     }
 
-
-    /// <summary>
-    /// Fencing by write id: a commit that carries write ids (<see cref="WriteIds.SnapshotProperty"/>) stops if a snapshot
-    /// committed since its base holds one of them. That is another committer having committed the same write — the one
-    /// that took over while this one's silo was paused and taken for dead, which must not commit the write a second
-    /// time when it resumes. The outcome is told as unknown: a retry of each write with its id says where it went.
-    /// </summary>
-    private async Task CheckWritesNotCommittedElsewhereAsync(CommitRequest request, Snapshot? latest, CancellationToken ct)
-    {
-        if (request.BaseSnapshotId is not { } seen || latest is null || latest.Id <= seen) return;
-        var ours = WriteIds.Decode(request.Properties).ToHashSet(StringComparer.Ordinal);
-        if (ours.Count == 0) return;
-        for (long later = seen + 1; later <= latest.Id; later++)
-        {
-            var s = later == latest.Id ? latest : await snapshots.TryGetAsync(later, ct).ConfigureAwait(false);
-            if (s is null || s.CommitKind == CommitKind.Compact) continue;
-            if (WriteIds.Decode(s.Properties).FirstOrDefault(ours.Contains) is { } committed)
-                throw new WriteOutcomeUnknownException(
-                    $"Write {committed} to {paths.TableName} was committed in snapshot {later} by another committer while this one was preparing it (a committer taken for dead that resumed?); this commit stops. Retry each write with its id: the retry says whether it was committed.");
-        }
-    }
 
     private void CheckLogOffsets(IReadOnlyDictionary<string, string?>? expected, Snapshot? latest)
     {
@@ -230,18 +210,32 @@ public sealed class FileStoreCommit(
     /// (excluding) <paramref name="sinceSnapshotId"/>; null searches every retained snapshot.
     /// </summary>
     public async Task<long?> FindCommittedAsync(long commitIdentifier, long? sinceSnapshotId, CancellationToken ct = default) =>
-        await FindCommittedAsync(await snapshots.LatestAsync(ct).ConfigureAwait(false), commitIdentifier, sinceSnapshotId, ct).ConfigureAwait(false);
+        await FindCommittedAsync(await snapshots.LatestAsync(ct).ConfigureAwait(false), commitIdentifier, sinceSnapshotId, fence: null, ct).ConfigureAwait(false);
 
-    private async Task<long?> FindCommittedAsync(Snapshot? latest, long commitIdentifier, long? sinceSnapshotId, CancellationToken ct)
+    /// <summary>
+    /// The snapshot this committer already made with <paramref name="commitIdentifier"/> after <paramref name="sinceSnapshotId"/>
+    /// (an attempt whose outcome was unknown), or null. On the same walk, fencing by write id: if a snapshot other than
+    /// a compaction holds one of <paramref name="fence"/>'s write ids (<see cref="WriteIds.SnapshotProperty"/>), another
+    /// committer committed that write — the one that took over while this one's silo was paused and taken for dead,
+    /// which must not commit it a second time when it resumes — and the commit stops with the outcome unknown: a retry
+    /// of each write with its id says where it went.
+    /// </summary>
+    private async Task<long?> FindCommittedAsync(Snapshot? latest, long commitIdentifier, long? sinceSnapshotId, HashSet<string>? fence, CancellationToken ct)
     {
         if (latest is null) return null;
         long floor = sinceSnapshotId ?? (await snapshots.EarliestIdAsync(ct).ConfigureAwait(false) ?? 1) - 1;
+        (string Write, long Snapshot)? elsewhere = null;
         for (long id = latest.Id; id > floor; id--)
         {
             var s = id == latest.Id ? latest : await snapshots.TryGetAsync(id, ct).ConfigureAwait(false);
             if (s is null) break; // expired below here
             if (s.CommitUser == commitUser && s.CommitIdentifier == commitIdentifier) return s.Id;
+            if (fence is { Count: > 0 } && s.CommitKind != CommitKind.Compact && WriteIds.Decode(s.Properties).FirstOrDefault(fence.Contains) is { } write)
+                elsewhere = (write, s.Id); // walking down: the earliest such snapshot is named
         }
+        if (elsewhere is { } e)
+            throw new WriteOutcomeUnknownException(
+                $"Write {e.Write} to {paths.TableName} was committed in snapshot {e.Snapshot} by another committer while this one was preparing it (a committer taken for dead that resumed?); this commit stops. Retry each write with its id: the retry says whether it was committed.");
         return null;
     }
 
